@@ -1,0 +1,25 @@
+// One root config: every package's tests run as a jest project against its TypeScript sources.
+const packages = ['packages/shared', 'packages/test-utils', 'packages/graph-sim', 'packages/ms4-sim',
+  'apps/ingest-api', 'apps/processor-worker', 'apps/ms4-sender'];
+
+const moduleNameMapper = {
+  '^@ms1/(shared|test-utils|graph-sim|ms4-sim)$': '<rootDir>/../../packages/$1/src',
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  globalSetup: '<rootDir>/packages/test-utils/jest/global-setup.js',
+  globalTeardown: '<rootDir>/packages/test-utils/jest/global-teardown.js',
+  testTimeout: 60_000,
+  maxWorkers: 2,
+  projects: packages.map((dir) => ({
+    displayName: dir.split('/')[1],
+    rootDir: dir,
+    testEnvironment: 'node',
+    testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/src/**/*.test.ts'],
+    moduleNameMapper,
+    transform: {
+      '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../../tsconfig.tests.json', isolatedModules: true, diagnostics: false }],
+    },
+  })),
+};
