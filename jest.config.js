@@ -19,7 +19,7 @@ module.exports = {
     testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/src/**/*.test.ts'],
     moduleNameMapper,
     transform: {
-      '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../../tsconfig.tests.json', isolatedModules: true, diagnostics: false }],
+      '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../../tsconfig.tests.json' }],
     },
   })),
 };

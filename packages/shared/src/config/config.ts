@@ -1,0 +1,51 @@
+export type AuthMode = 'app' | 'delegated';
+export type IngestRole = 'http' | 'sync';
+
+/** The typed, frozen configuration every app receives from `loadConfig`. */
+export interface Config {
+  readonly app: string;
+  readonly nodeEnv: 'production' | 'development' | 'test';
+  readonly log: { readonly level: string; readonly format: 'json' | 'pretty' };
+  readonly redis: { readonly url: string; readonly clusterNodes: readonly string[]; readonly queuePrefix: string };
+  readonly http: { readonly port: number; readonly healthPort: number | null; readonly bodyLimit: string; readonly controlApiToken: string | null };
+  readonly ingestRoles: readonly IngestRole[];
+  readonly graph: {
+    readonly authMode: AuthMode;
+    readonly tenantId: string | null;
+    readonly clientId: string | null;
+    readonly clientSecret: string | null;
+    readonly authorityHost: string;
+    readonly baseUrl: string;
+    readonly mailboxes: readonly string[];
+    readonly folder: string;
+    readonly tokenCacheKey: string | null;
+    readonly maxConcurrency: number;
+    readonly maxRequestsPerWindow: number;
+    readonly windowMs: number;
+    readonly deltaPageSize: number;
+    readonly deltaPageMaxBytes: number;
+    readonly syncConcurrency: number;
+  };
+  readonly webhooks: { readonly publicBaseUrl: string | null; readonly clientState: string | null };
+  readonly ms4: {
+    readonly baseUrl: string | null;
+    readonly apiToken: string | null;
+    readonly batchMaxItems: number;
+    readonly batchMaxBytes: number;
+    readonly batchMaxWaitMs: number;
+    readonly maxRequestsPerSecond: number;
+    readonly timeoutMs: number;
+  };
+  readonly storage: { readonly attachmentDir: string; readonly maxAttachmentBytes: number };
+  readonly processing: { readonly markAsRead: boolean; readonly concurrency: number };
+  readonly jobs: {
+    readonly attempts: number;
+    readonly backoffMs: number;
+    readonly keepCompleted: { readonly age: number; readonly count: number };
+    readonly keepFailed: { readonly age: number; readonly count: number };
+  };
+  readonly shutdownTimeoutMs: number;
+  readonly sessionHistoryLimit: number;
+  /** The secret values themselves, for the logger's redaction. */
+  readonly secrets: readonly string[];
+}

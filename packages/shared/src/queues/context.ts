@@ -1,0 +1,18 @@
+import type { DefaultJobOptions } from 'bullmq';
+import type { Config } from '../config/config';
+import type { Logger } from '../logging/logger';
+import { keyPrefix, type RedisConnection } from '../redis/connection';
+import { defaultJobOptions } from './job-options';
+
+/** What every queue, worker and flow producer of the project is built from. */
+export interface QueueContext {
+  connection: RedisConnection;
+  /** BullMQ key prefix, a Redis Cluster hash tag such as `{ms1}`. */
+  prefix: string;
+  jobOptions: DefaultJobOptions;
+  logger: Logger;
+}
+
+export function queueContext(config: Config, connection: RedisConnection, logger: Logger): QueueContext {
+  return { connection, prefix: keyPrefix(config.redis.queuePrefix), jobOptions: defaultJobOptions(config.jobs), logger };
+}

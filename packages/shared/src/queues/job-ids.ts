@@ -1,0 +1,17 @@
+// BullMQ rejects custom job ids containing ':' (its key separator) and integer ids: every id goes through here.
+
+function part(s: string): string {
+  return s.replace(/:/g, '_');
+}
+
+export const jobIds = {
+  processEmail: (mailboxId: string, messageId: string) => `${part(mailboxId)}~${part(messageId)}`,
+  invoiceMetadata: (invoiceKey: string) => part(invoiceKey),
+  syncPage: (mailboxId: string, roundId: string, page: number) => `page~${part(mailboxId)}~${part(roundId)}~${page}`,
+  deadLetter: (sourceQueue: string, jobId: string) => `${part(sourceQueue)}~${part(jobId)}`,
+};
+
+/** BullMQ deduplication ids may contain ':' (they are not job ids). */
+export const dedupIds = {
+  syncMailbox: (mailboxId: string, folder: string) => `sync:${mailboxId}:${folder}`,
+};

@@ -1,0 +1,113 @@
+import type { EmailAddress, Ms4Item } from '../ms4/item';
+import type { JobName, JobQueue } from './names';
+
+export type SyncTrigger = 'schedule' | 'webhook' | 'manual' | 'lifecycle';
+
+export interface SyncTickData {
+  sessionId: string;
+}
+
+export interface SyncMailboxData {
+  sessionId: string;
+  mailboxId: string;
+  folder: string;
+  trigger: SyncTrigger;
+}
+
+export interface RenewSubscriptionsData {
+  sessionId: string;
+}
+
+export interface SyncPageData {
+  sessionId: string;
+  mailboxId: string;
+  folder: string;
+  /** One id per delta round, so that a page's parent job id is unique. */
+  roundId: string;
+  page: number;
+  messageCount: number;
+}
+
+/** An attachment as listed by the sync; `storageRef` is null when the page could not carry its content. */
+export interface ListedAttachment {
+  id: string;
+  name: string;
+  contentType: string;
+  size: number;
+  isInline: boolean;
+  sha256: string | null;
+  storageRef: string | null;
+}
+
+/** What the sync worker read from the listing; the processor needs no further Graph call when content came along. */
+export interface MessageListing {
+  subject: string | null;
+  from: EmailAddress | null;
+  internetMessageId: string | null;
+  hasAttachments: boolean;
+  bodyPreview: string | null;
+  attachments: ListedAttachment[];
+}
+
+export interface ProcessEmailData {
+  sessionId: string;
+  mailboxId: string;
+  messageId: string;
+  receivedDateTime: string;
+  listing: MessageListing;
+}
+
+export type InvoiceMetadataData = Ms4Item;
+
+/** Everything a job of each name carries. Producer and consumer both use this map. */
+export interface JobPayloads {
+  'sync-tick': SyncTickData;
+  'sync-mailbox': SyncMailboxData;
+  'renew-subscriptions': RenewSubscriptionsData;
+  'sync-page': SyncPageData;
+  'process-email': ProcessEmailData;
+  'invoice-metadata': InvoiceMetadataData;
+  'dead-letter': DeadLetterData;
+}
+
+export type EmailOutcomeKind = 'invoice' | 'not-an-invoice' | 'unreadable';
+
+export interface EmailOutcome {
+  outcome: EmailOutcomeKind;
+  invoices: number;
+  warnings: number;
+  reason: string;
+}
+
+export interface SyncPageOutcome {
+  messages: number;
+  invoices: number;
+  notInvoices: number;
+  failed: number;
+  markedRead: number;
+}
+
+/** What a job of each name returns (its BullMQ `returnvalue`). */
+export interface JobResults {
+  'sync-tick': { enqueued: number };
+  'sync-mailbox': { pages: number; messages: number; removed: number };
+  'renew-subscriptions': { renewed: number };
+  'sync-page': SyncPageOutcome;
+  'process-email': EmailOutcome;
+  'invoice-metadata': { batchId: string };
+  'dead-letter': void;
+}
+
+/** A dead-letter entry: the failed job as it was, and why. One variant per source job name. */
+export type DeadLetterData = {
+  [J in Exclude<JobName, 'dead-letter'>]: {
+    sourceQueue: JobQueue[J];
+    jobName: J;
+    jobId: string;
+    data: JobPayloads[J];
+    failedReason: string;
+    attemptsMade: number;
+    stacktrace: string[];
+    failedAt: string;
+  };
+}[Exclude<JobName, 'dead-letter'>];

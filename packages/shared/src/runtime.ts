@@ -1,0 +1,40 @@
+import type { Bootstrapped } from './bootstrap';
+import type { Config } from './config/config';
+import type { Logger } from './logging/logger';
+import { queueContext, type QueueContext } from './queues/context';
+import { DeadLetters } from './queues/dead-letters';
+import { Producer } from './queues/producer';
+import { checkEvictionPolicy } from './redis/checks';
+import { closeRedis, createRedis, type RedisConnection } from './redis/connection';
+import { Shutdown } from './shutdown';
+
+/** The connections and helpers every app composes from: one Redis connection, a producer, dead letters, shutdown. */
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  connection: RedisConnection;
+  ctx: QueueContext;
+  producer: Producer;
+  deadLetters: DeadLetters;
+  shutdown: Shutdown;
+}
+
+export async function createRuntime({ config, logger }: Bootstrapped): Promise<Runtime> {
+  const connection = createRedis(config.redis, { role: 'worker', name: config.app });
+  let lastErrorLog = 0;
+  connection.on('error', (err: Error) => {
+    // ioredis reports every failed reconnect; one line per 10 s is enough to see an outage.
+    if (Date.now() - lastErrorLog > 10_000) {
+      lastErrorLog = Date.now();
+      logger.error('redis connection error', { err: err.message });
+    }
+  });
+  await checkEvictionPolicy(connection, logger);
+  const ctx = queueContext(config, connection, logger);
+  const producer = new Producer(ctx);
+  const deadLetters = new DeadLetters(producer, logger);
+  const shutdown = new Shutdown(logger, config.shutdownTimeoutMs);
+  shutdown.add('queues', () => producer.close(), { phase: 'queues' });
+  shutdown.add('redis', () => closeRedis(connection), { phase: 'connections' });
+  return { config, logger, connection, ctx, producer, deadLetters, shutdown };
+}
