@@ -1,5 +1,6 @@
 import { QueueEvents, type Worker } from 'bullmq';
-import { waitFor } from '@ms1/test-utils';
+import { Redis } from 'ioredis';
+import { testRedisUrl, waitFor } from '@ms1/test-utils';
 import { createWorker, jobIds, JobName, PermanentError, QueueName, RetryableError, ThrottledError, type JobHandler } from '../src';
 import { queueHarness, type QueueHarness } from './helpers';
 
@@ -80,7 +81,7 @@ describe('dead-letter routing and replay (real Redis)', () => {
       if (calls <= 2) throw new ThrottledError('Graph said 429', 50);
       return { outcome: 'invoice', invoices: 1, warnings: 0, reason: 'ok' };
     });
-    const eventsConnection = h.connection.duplicate();
+    const eventsConnection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
     const events = new QueueEvents(QueueName.EmailInbound, { connection: eventsConnection, prefix: h.ctx.prefix });
     const id = jobIds.processEmail('ap@contoso.example', 'm-throttled');
     const job = await h.producer.add(JobName.ProcessEmail, email('m-throttled'), { jobId: id, attempts: 1 });
