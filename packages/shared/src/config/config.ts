@@ -35,6 +35,8 @@ export interface Config {
     readonly batchMaxWaitMs: number;
     readonly maxRequestsPerSecond: number;
     readonly timeoutMs: number;
+    readonly circuitFailures: number;
+    readonly circuitOpenMs: number;
   };
   readonly storage: { readonly attachmentDir: string; readonly maxAttachmentBytes: number };
   readonly processing: { readonly markAsRead: boolean; readonly concurrency: number };
@@ -43,6 +45,9 @@ export interface Config {
     readonly backoffMs: number;
     readonly keepCompleted: { readonly age: number; readonly count: number };
     readonly keepFailed: { readonly age: number; readonly count: number };
+    /** BullMQ worker lock and stalled-check timing: how soon a crashed worker's jobs are taken over. */
+    readonly lockDurationMs: number;
+    readonly stalledIntervalMs: number;
   };
   readonly shutdownTimeoutMs: number;
   readonly sessionHistoryLimit: number;

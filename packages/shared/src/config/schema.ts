@@ -47,6 +47,8 @@ export const envSchema = Joi.object({
   MS4_BATCH_MAX_WAIT_MS: Joi.number().integer().min(0).default(1000),
   MS4_MAX_REQUESTS_PER_SECOND: Joi.number().min(0.1).default(20),
   MS4_TIMEOUT_MS: Joi.number().integer().min(100).default(15_000),
+  MS4_CIRCUIT_FAILURES: Joi.number().integer().min(1).default(5),
+  MS4_CIRCUIT_OPEN_MS: Joi.number().integer().min(100).default(15_000),
 
   ATTACHMENT_DIR: Joi.string().default('./data/attachments'),
   MAX_ATTACHMENT_BYTES: Joi.number().integer().min(1).default(25 * 1024 * 1024),
@@ -59,6 +61,8 @@ export const envSchema = Joi.object({
   KEEP_COMPLETED_COUNT: Joi.number().integer().min(0).default(2000),
   KEEP_FAILED_SECONDS: Joi.number().integer().min(0).default(7 * 24 * 3600),
   KEEP_FAILED_COUNT: Joi.number().integer().min(0).default(10_000),
+  WORKER_LOCK_DURATION_MS: Joi.number().integer().min(1000).default(30_000),
+  WORKER_STALLED_INTERVAL_MS: Joi.number().integer().min(500).default(30_000),
   SHUTDOWN_TIMEOUT_MS: Joi.number().integer().min(100).default(20_000),
   SESSION_HISTORY_LIMIT: Joi.number().integer().min(1).max(1000).default(50),
 });

@@ -11,8 +11,10 @@ export interface QueueContext {
   prefix: string;
   jobOptions: DefaultJobOptions;
   logger: Logger;
+  lockDurationMs: number;
+  stalledIntervalMs: number;
 }
 
 export function queueContext(config: Config, connection: RedisConnection, logger: Logger): QueueContext {
-  return { connection, prefix: keyPrefix(config.redis.queuePrefix), jobOptions: defaultJobOptions(config.jobs), logger };
+  return { connection, prefix: keyPrefix(config.redis.queuePrefix), jobOptions: defaultJobOptions(config.jobs), logger, lockDurationMs: config.jobs.lockDurationMs, stalledIntervalMs: config.jobs.stalledIntervalMs };
 }

@@ -74,6 +74,8 @@ export function createWorker<Q extends QueueName>(queue: Q, handlers: HandlersFo
     connection: ctx.connection,
     prefix: ctx.prefix,
     concurrency: deps.concurrency ?? 1,
+    lockDuration: ctx.lockDurationMs,
+    stalledInterval: ctx.stalledIntervalMs,
     ...deps.options,
   });
   worker.on('error', (err) => ctx.logger.error('worker error', { queue, err }));
