@@ -19,3 +19,5 @@ export * from './redis/connection';
 export * from './shutdown';
 export * from './http/health-server';
 export * from './runtime';
+export * from './storage';
+export * from './graph/mailbox-limiter';

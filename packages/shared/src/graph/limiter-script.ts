@@ -1,0 +1,41 @@
+// The per-mailbox Graph limiter as one atomic Lua script, so every process (apps and replicas) shares it.
+// KEYS[1] in-flight leases (ZSET member=lease id, score=lease expiry ms)
+// KEYS[2] request log of the sliding window (ZSET member=unique id, score=time ms)
+// KEYS[3] shared pause after a 429 (string with PX)
+// ARGV: leaseId, maxConcurrent, maxPerWindow, windowMs, leaseTtlMs
+// Returns {1, 0} when granted, or {0, waitMs, reasonCode} (1 paused, 2 concurrency, 3 window).
+export const ACQUIRE_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local pause = redis.call('PTTL', KEYS[3])
+if pause > 0 then return {0, pause, 1} end
+local maxConcurrent = tonumber(ARGV[2])
+local maxPerWindow = tonumber(ARGV[3])
+local windowMs = tonumber(ARGV[4])
+local leaseTtl = tonumber(ARGV[5])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) >= maxConcurrent then
+  local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  local wait = 20
+  if first[2] then wait = math.max(5, math.min(200, tonumber(first[2]) - now)) end
+  return {0, wait, 2}
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - windowMs)
+if redis.call('ZCARD', KEYS[2]) >= maxPerWindow then
+  local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+  return {0, math.max(1, tonumber(oldest[2]) + windowMs - now), 3}
+end
+redis.call('ZADD', KEYS[1], now + leaseTtl, ARGV[1])
+redis.call('ZADD', KEYS[2], now, ARGV[1])
+redis.call('PEXPIRE', KEYS[1], leaseTtl * 2)
+redis.call('PEXPIRE', KEYS[2], windowMs + 1000)
+return {1, 0, 0}
+`;
+
+// KEYS[1] pause key; ARGV[1] pause ms. Extends the pause, never shortens it.
+export const PAUSE_SCRIPT = `
+local current = redis.call('PTTL', KEYS[1])
+local want = tonumber(ARGV[1])
+if current < want then redis.call('SET', KEYS[1], '1', 'PX', want) end
+return math.max(current, want)
+`;

@@ -1,0 +1,93 @@
+import { randomBytes } from 'node:crypto';
+import { ThrottledError } from '../errors';
+import type { RedisConnection } from '../redis/connection';
+import { ACQUIRE_SCRIPT, PAUSE_SCRIPT } from './limiter-script';
+
+export interface LimiterSettings {
+  maxConcurrent: number;
+  maxPerWindow: number;
+  windowMs: number;
+  /** A lease left by a crashed process frees itself after this long. */
+  leaseTtlMs?: number;
+  /** Waits up to this long in-process for a slot; past it, throws ThrottledError so the job is delayed instead. */
+  maxInlineWaitMs?: number;
+}
+
+export type DenyReason = 'paused' | 'concurrency' | 'window';
+const REASONS: Record<number, DenyReason> = { 1: 'paused', 2: 'concurrency', 3: 'window' };
+
+export type AcquireResult = { granted: true; leaseId: string } | { granted: false; waitMs: number; reason: DenyReason };
+
+export interface LimiterStats {
+  waits: number;
+  throttled: number;
+}
+
+/**
+ * One Redis-backed limiter per mailbox, shared by every process: at most `maxConcurrent` Graph requests in
+ * flight and at most `maxPerWindow` per sliding window, plus a shared pause after a 429 (Retry-After).
+ */
+export class MailboxLimiter {
+  private readonly leaseTtlMs: number;
+  private readonly maxInlineWaitMs: number;
+  readonly stats: LimiterStats = { waits: 0, throttled: 0 };
+
+  constructor(
+    private readonly redis: RedisConnection,
+    private readonly keyPrefix: string,
+    private readonly settings: LimiterSettings,
+  ) {
+    this.leaseTtlMs = settings.leaseTtlMs ?? 120_000;
+    this.maxInlineWaitMs = settings.maxInlineWaitMs ?? 5_000;
+  }
+
+  private keys(mailbox: string): [string, string, string] {
+    const base = `${this.keyPrefix}:graph-limit:${mailbox.toLowerCase()}`;
+    return [`${base}:inflight`, `${base}:window`, `${base}:pause`];
+  }
+
+  async tryAcquire(mailbox: string): Promise<AcquireResult> {
+    const leaseId = `${Date.now()}-${randomBytes(6).toString('hex')}`;
+    const { maxConcurrent, maxPerWindow, windowMs } = this.settings;
+    const reply = (await this.redis.eval(ACQUIRE_SCRIPT, 3, ...this.keys(mailbox), leaseId, maxConcurrent, maxPerWindow, windowMs, this.leaseTtlMs)) as [number, number, number];
+    if (reply[0] === 1) return { granted: true, leaseId };
+    return { granted: false, waitMs: Number(reply[1]), reason: REASONS[Number(reply[2])] ?? 'concurrency' };
+  }
+
+  async release(mailbox: string, leaseId: string): Promise<void> {
+    await this.redis.zrem(this.keys(mailbox)[0], leaseId);
+  }
+
+  /** Pauses every process's requests to this mailbox for at least `ms` (never shortens a longer pause). */
+  async pause(mailbox: string, ms: number): Promise<void> {
+    await this.redis.eval(PAUSE_SCRIPT, 1, this.keys(mailbox)[2], Math.max(1, Math.ceil(ms)));
+  }
+
+  async pausedForMs(mailbox: string): Promise<number> {
+    return Math.max(0, await this.redis.pttl(this.keys(mailbox)[2]));
+  }
+
+  /**
+   * Runs `fn` holding a slot. Short waits happen here; a wait longer than `maxInlineWaitMs` (a pause after a 429,
+   * or a spent window) throws ThrottledError, which the worker factory turns into a delay that keeps attempts.
+   */
+  async run<T>(mailbox: string, fn: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.maxInlineWaitMs;
+    for (;;) {
+      const r = await this.tryAcquire(mailbox);
+      if (r.granted) {
+        try {
+          return await fn();
+        } finally {
+          await this.release(mailbox, r.leaseId).catch(() => undefined);
+        }
+      }
+      if (Date.now() + r.waitMs > deadline) {
+        this.stats.throttled++;
+        throw new ThrottledError(`Graph limit for ${mailbox} (${r.reason}): retry in ${r.waitMs} ms`, r.waitMs);
+      }
+      this.stats.waits++;
+      await new Promise((res) => setTimeout(res, r.waitMs + Math.floor(Math.random() * 10)));
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import { createHash, randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { AttachmentNotFoundError, AttachmentTooLargeError, shaFromRef, storageRefFor, type AttachmentStore, type StoredObject } from './attachment-store';
+
+/**
+ * Stores each document once under `<dir>/<aa>/<bb>/<sha256>`. Writes go to a temporary file in the same
+ * directory tree and are renamed into place, so a reader never sees half a file and concurrent writers of the
+ * same bytes (in several processes) end with one complete copy.
+ */
+export class LocalDirectoryStore implements AttachmentStore {
+  constructor(
+    private readonly dir: string,
+    readonly maxBytes: number,
+  ) {}
+
+  async put(bytes: Buffer): Promise<StoredObject> {
+    if (bytes.length > this.maxBytes) throw new AttachmentTooLargeError(bytes.length, this.maxBytes);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const target = this.pathFor(sha256);
+    const storageRef = storageRefFor(sha256);
+    if (await exists(target)) return { sha256, storageRef, size: bytes.length, existed: true };
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    const tmp = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+    try {
+      await fs.writeFile(tmp, bytes, { flag: 'wx' });
+      await fs.rename(tmp, target);
+    } catch (err) {
+      await fs.rm(tmp, { force: true });
+      throw err;
+    }
+    return { sha256, storageRef, size: bytes.length, existed: false };
+  }
+
+  async get(storageRef: string): Promise<Buffer> {
+    try {
+      return await fs.readFile(this.pathFor(shaFromRef(storageRef)));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new AttachmentNotFoundError(`no stored attachment ${storageRef}`);
+      throw err;
+    }
+  }
+
+  has(storageRef: string): Promise<boolean> {
+    return exists(this.pathFor(shaFromRef(storageRef)));
+  }
+
+  private pathFor(sha256: string): string {
+    return path.join(this.dir, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+  }
+}
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await fs.access(p);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,62 @@
+import { createHash } from 'node:crypto';
+import { fork } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { AttachmentNotFoundError, AttachmentTooLargeError, LocalDirectoryStore } from '../src';
+
+describe('LocalDirectoryStore', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ms1-store-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('stores content under its SHA-256, once', async () => {
+    const store = new LocalDirectoryStore(dir, 1024);
+    const bytes = Buffer.from('%PDF-1.7 invoice');
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    const a = await store.put(bytes);
+    const b = await store.put(Buffer.from(bytes));
+    expect(a).toEqual({ sha256: sha, storageRef: `sha256/${sha}`, size: bytes.length, existed: false });
+    expect(b.existed).toBe(true);
+    expect(await store.get(a.storageRef)).toEqual(bytes);
+    expect(await store.has(a.storageRef)).toBe(true);
+    const files = fs.readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith(sha));
+    expect(files).toHaveLength(1);
+  });
+
+  it('refuses oversized content and unknown or malicious references', async () => {
+    const store = new LocalDirectoryStore(dir, 10);
+    await expect(store.put(Buffer.alloc(11))).rejects.toBeInstanceOf(AttachmentTooLargeError);
+    await expect(store.get(`sha256/${'0'.repeat(64)}`)).rejects.toBeInstanceOf(AttachmentNotFoundError);
+    await expect(store.get('sha256/../../etc/passwd')).rejects.toThrow(/not a storage reference/);
+  });
+
+  it('stays consistent under concurrent writers in several processes', async () => {
+    // Three child processes write the same 200 documents at once through the compiled store (pnpm test builds first).
+    const script = path.join(dir, 'writer.js');
+    const dist = path.resolve(__dirname, '../dist/storage/local-directory-store.js');
+    expect(fs.existsSync(dist)).toBe(true);
+    fs.writeFileSync(script, `
+      const { LocalDirectoryStore } = require(${JSON.stringify(dist)});
+      const store = new LocalDirectoryStore(process.argv[2], 1 << 20);
+      (async () => { for (let i = 0; i < 200; i++) await store.put(Buffer.from('document ' + i + ' ' + 'x'.repeat(i * 50))); process.send('done'); })();
+    `);
+    const docs = path.join(dir, 'docs');
+    await Promise.all([1, 2, 3].map(() => new Promise<void>((resolve, reject) => {
+      const child = fork(script, [docs]);
+      child.on('message', () => resolve());
+      child.on('exit', (code) => (code ? reject(new Error(`writer exited ${code}`)) : resolve()));
+    })));
+    const files = fs.readdirSync(docs, { recursive: true }).map(String).filter((f) => /[0-9a-f]{64}$/.test(f));
+    expect(files).toHaveLength(200);
+    expect(fs.readdirSync(docs, { recursive: true }).map(String).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    const store = new LocalDirectoryStore(docs, 1 << 20);
+    for (const i of [0, 99, 199]) {
+      const bytes = Buffer.from(`document ${i} ${'x'.repeat(i * 50)}`);
+      const sha = createHash('sha256').update(bytes).digest('hex');
+      expect(await store.get(`sha256/${sha}`)).toEqual(bytes);
+    }
+  });
+});
