@@ -21,3 +21,5 @@ export * from './http/health-server';
 export * from './runtime';
 export * from './storage';
 export * from './graph/mailbox-limiter';
+export * from './session';
+export * from './queues/enqueue-sync';

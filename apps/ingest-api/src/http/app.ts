@@ -1,26 +1,51 @@
 import express, { type Express } from 'express';
-import type { Logger, RedisConnection } from '@ms1/shared';
+import type { Config, DeadLetters, Logger, Producer, RedisConnection, SessionStore } from '@ms1/shared';
+import type { SessionControl } from '../session/session-control';
 import { errorMiddleware, notFound, route } from './adapter';
 import { requireToken } from './auth';
+import { BULL_BOARD_PATH, bullBoardRouter } from './bull-board';
 import { healthHandler } from './health';
+import { QueueOverview } from './queue-overview';
+import { dlqRoutes } from './routes/dlq';
+import { metricsRoutes } from './routes/metrics';
+import { pollingRoutes } from './routes/polling';
+import { sessionRoutes } from './routes/session';
 
 export interface HttpDeps {
+  config: Config;
   logger: Logger;
   /** A fail-fast client connection, so that /health answers 503 promptly while Redis is down. */
   healthConnection: RedisConnection;
-  controlApiToken: string;
-  bodyLimit: string;
-  roles: readonly string[];
+  producer: Producer;
+  store: SessionStore;
+  control: SessionControl;
+  deadLetters: DeadLetters;
 }
 
-/** The Express app: public routes first, then the bearer-token wall, then the control API. */
+/** The Express app: public routes first, then the bearer-token wall, then the control API and Bull Board. */
 export function createHttpApp(deps: HttpDeps): Express {
+  const { config } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
-  app.use(express.json({ limit: deps.bodyLimit }));
-  app.get('/health', route(healthHandler(deps.healthConnection, deps.roles)));
-  app.use(requireToken(deps.controlApiToken));
+  app.use(express.json({ limit: config.http.bodyLimit }));
+  app.get('/health', route(healthHandler(deps.healthConnection, config.ingestRoles)));
+
+  app.use(requireToken(config.http.controlApiToken ?? ''));
+  const overview = new QueueOverview(deps.producer);
+  const session = sessionRoutes({ control: deps.control, store: deps.store, config, overview });
+  app.post('/session/start', route(session.start));
+  app.post('/session/stop', route(session.stop));
+  app.get('/session/status', route(session.status));
+  app.get('/session/history', route(session.history));
+  app.post('/polling/trigger', route(pollingRoutes({ control: deps.control, store: deps.store }).trigger));
+  app.get('/metrics', route(metricsRoutes({ store: deps.store, overview }).summary));
+  const dlq = dlqRoutes(deps.deadLetters);
+  app.get('/dlq', route(dlq.list));
+  app.post('/dlq/replay', route(dlq.replayAll));
+  app.post('/dlq/:id/replay', route(dlq.replayOne));
+  app.use(BULL_BOARD_PATH, bullBoardRouter(deps.producer));
+
   app.use(notFound());
   app.use(errorMiddleware(deps.logger));
   return app;

@@ -1,0 +1,19 @@
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import type { Router } from 'express';
+import { allQueues, QueueName, type Producer } from '@ms1/shared';
+
+export const BULL_BOARD_PATH = '/admin/queues';
+
+/** Bull Board over every queue, the dead-letter queue included (read-only there: replay goes through the API). */
+export function bullBoardRouter(producer: Producer): Router {
+  const serverAdapter = new ExpressAdapter();
+  serverAdapter.setBasePath(BULL_BOARD_PATH);
+  createBullBoard({
+    queues: allQueues.map((name) => new BullMQAdapter(producer.queue(name), { readOnlyMode: name === QueueName.DeadLetter, prefix: '' })),
+    serverAdapter,
+    options: { uiConfig: { boardTitle: 'MS1 queues' } },
+  });
+  return serverAdapter.getRouter() as Router;
+}

@@ -1,0 +1,38 @@
+import Joi from 'joi';
+import { DeadLetterNotFoundError, type DeadLetters } from '@ms1/shared';
+import { HttpError, type HttpHandler } from '../types';
+
+const listQuery = Joi.object<{ offset: number; limit: number }>({
+  offset: Joi.number().integer().min(0).default(0),
+  limit: Joi.number().integer().min(1).max(500).default(100),
+}).unknown(false);
+
+export function dlqRoutes(deadLetters: DeadLetters) {
+  const list: HttpHandler = async ({ query }) => {
+    const { value, error } = listQuery.validate(query);
+    if (error) throw new HttpError(400, `${error.details[0]?.path.join('.')}: ${error.details[0]?.message.replace(/"/g, '')}`);
+    const { total, entries } = await deadLetters.list(value.offset, value.offset + value.limit - 1);
+    // The e-mail's ids come first so an operator can find the message in the mailbox.
+    const items = entries.map((e) => {
+      const d = (e.data ?? {}) as Record<string, unknown>;
+      return { id: e.id, source_queue: e.sourceQueue, job_name: e.jobName, job_id: e.jobId, messageId: d.messageId ?? null, mailboxId: d.mailboxId ?? null, failed_reason: e.failedReason, attempts_made: e.attemptsMade, failed_at: e.failedAt, data: e.data };
+    });
+    return { status: 200, body: { total, offset: value.offset, items } };
+  };
+
+  const replayOne: HttpHandler = async ({ params }) => {
+    try {
+      return { status: 202, body: await deadLetters.replay(params.id ?? '') };
+    } catch (err) {
+      if (err instanceof DeadLetterNotFoundError) throw new HttpError(404, err.message);
+      throw err;
+    }
+  };
+
+  const replayAll: HttpHandler = async () => {
+    const result = await deadLetters.replayAll();
+    return { status: 202, body: { replayed: result.replayed.length, errors: result.errors } };
+  };
+
+  return { list, replayOne, replayAll };
+}

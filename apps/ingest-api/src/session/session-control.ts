@@ -1,0 +1,41 @@
+import { enqueueMailboxSync, JobName, QueueName, SessionActiveError, type Logger, type Producer, type Session, type SessionSettings, type SessionStore } from '@ms1/shared';
+
+/** Id of the one polling scheduler (stored in Redis). Upserted only from here. */
+export const POLLING_SCHEDULER_ID = 'polling';
+
+/** Starting and stopping sessions: the store, the polling scheduler and the first sync, in one place (API and CLI). */
+export class SessionControl {
+  constructor(
+    private readonly store: SessionStore,
+    private readonly producer: Producer,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Throws SessionActiveError when a session is already active. */
+  async start(settings: SessionSettings): Promise<Session> {
+    const session = await this.store.start(settings);
+    if (settings.pollingMode === 'scheduled') {
+      await this.producer
+        .queue(QueueName.MailSync)
+        .upsertJobScheduler(POLLING_SCHEDULER_ID, { every: settings.pollingIntervalSeconds * 1000 }, { name: JobName.SyncTick, data: { sessionId: session.sessionId } });
+    }
+    await this.triggerSync(session, 'manual');
+    this.logger.info('session started', { sessionId: session.sessionId, mailboxes: settings.mailboxes.length, pollingMode: settings.pollingMode });
+    return session;
+  }
+
+  async stop(reason: string): Promise<Session | null> {
+    await this.producer.queue(QueueName.MailSync).removeJobScheduler(POLLING_SCHEDULER_ID);
+    const session = await this.store.stop(reason);
+    if (session) this.logger.info('session stopped', { sessionId: session.sessionId, reason });
+    return session;
+  }
+
+  /** Enqueues a (deduplicated) sync of every mailbox of the session. */
+  async triggerSync(session: Session, trigger: 'manual' | 'schedule'): Promise<number> {
+    for (const mailbox of session.settings.mailboxes) await enqueueMailboxSync(this.producer, session.sessionId, mailbox, session.settings.folder, trigger);
+    return session.settings.mailboxes.length;
+  }
+}
+
+export { SessionActiveError };

@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import type { RedisConnection } from '../redis/connection';
+import { COUNTERS, type CounterName, type Session, type SessionCounters, type SessionSettings } from './types';
+
+// KEYS: current, history. ARGV: expected session id, archived snapshot (JSON), history limit.
+// Archives only the session that is still current, so two concurrent stops archive it once.
+const STOP_SCRIPT = `
+local cur = redis.call('GET', KEYS[1])
+if not cur then return 0 end
+local ok, s = pcall(cjson.decode, cur)
+if not ok or s.sessionId ~= ARGV[1] then return 0 end
+redis.call('LPUSH', KEYS[2], ARGV[2])
+redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[3]) - 1)
+redis.call('DEL', KEYS[1])
+return 1
+`;
+
+const COUNTER_TTL_AFTER_STOP_S = 30 * 24 * 3600;
+
+type StoredSession = Omit<Session, 'counters'>;
+
+export class SessionActiveError extends Error {
+  override name = 'SessionActiveError';
+  constructor(readonly session: Session) {
+    super(`a session is already active (${session.sessionId})`);
+  }
+}
+
+/**
+ * The one session store (the old service had two): the current session as a JSON string, its counters in a
+ * hash updated with HINCRBY by every app, and a capped history list of archived sessions.
+ */
+export class SessionStore {
+  constructor(
+    private readonly redis: RedisConnection,
+    private readonly keyPrefix: string,
+    private readonly historyLimit = 50,
+  ) {}
+
+  private get currentKey(): string {
+    return `${this.keyPrefix}:session:current`;
+  }
+  private get historyKey(): string {
+    return `${this.keyPrefix}:session:history`;
+  }
+  private countersKey(sessionId: string): string {
+    return `${this.keyPrefix}:session:${sessionId}:counters`;
+  }
+
+  /** Starts a session; throws SessionActiveError when one is active (SET NX makes it atomic). */
+  async start(settings: SessionSettings, now = new Date()): Promise<Session> {
+    const stored: StoredSession = { sessionId: randomUUID(), status: 'active', startedAt: now.toISOString(), stoppedAt: null, stopReason: null, settings };
+    const ok = await this.redis.set(this.currentKey, JSON.stringify(stored), 'NX');
+    if (ok !== 'OK') {
+      const current = await this.current();
+      if (current) throw new SessionActiveError(current);
+      return this.start(settings, now); // it stopped in between
+    }
+    return { ...stored, counters: emptyCounters() };
+  }
+
+  async current(): Promise<Session | null> {
+    const raw = await this.redis.get(this.currentKey);
+    if (!raw) return null;
+    const stored = JSON.parse(raw) as StoredSession;
+    return { ...stored, counters: await this.counters(stored.sessionId) };
+  }
+
+  /** Stops and archives the current session; null when none is active. */
+  async stop(reason: string, now = new Date()): Promise<Session | null> {
+    const current = await this.current();
+    if (!current) return null;
+    const final: Session = { ...current, status: 'stopped', stoppedAt: now.toISOString(), stopReason: reason };
+    const archived = (await this.redis.eval(STOP_SCRIPT, 2, this.currentKey, this.historyKey, current.sessionId, JSON.stringify(final), this.historyLimit)) as number;
+    if (archived !== 1) return null;
+    await this.redis.expire(this.countersKey(current.sessionId), COUNTER_TTL_AFTER_STOP_S);
+    return final;
+  }
+
+  async history(limit = this.historyLimit): Promise<Session[]> {
+    const rows = await this.redis.lrange(this.historyKey, 0, limit - 1);
+    return rows.map((r) => JSON.parse(r) as Session);
+  }
+
+  async incr(sessionId: string, deltas: Partial<Record<CounterName, number>>): Promise<void> {
+    const entries = Object.entries(deltas).filter(([, v]) => v);
+    if (entries.length === 0) return;
+    const key = this.countersKey(sessionId);
+    const multi = this.redis.multi();
+    for (const [name, by] of entries) multi.hincrby(key, name, by as number);
+    await multi.exec();
+  }
+
+  async counters(sessionId: string): Promise<SessionCounters> {
+    const raw = await this.redis.hgetall(this.countersKey(sessionId));
+    const out = emptyCounters();
+    for (const name of COUNTERS) out[name] = Number(raw[name] ?? 0);
+    return out;
+  }
+
+  /** Deletes the current session without archiving it (CLI `session clear`). */
+  async clear(): Promise<boolean> {
+    return (await this.redis.del(this.currentKey)) === 1;
+  }
+
+  /** Deletes the current session and the history (CLI `session reset`). */
+  async reset(): Promise<void> {
+    await this.redis.del(this.currentKey, this.historyKey);
+  }
+}
+
+function emptyCounters(): SessionCounters {
+  return Object.fromEntries(COUNTERS.map((c) => [c, 0])) as SessionCounters;
+}

@@ -1,0 +1,39 @@
+export type PollingMode = 'scheduled' | 'manual';
+
+export interface SessionSettings {
+  pollingMode: PollingMode;
+  pollingIntervalSeconds: number;
+  enableWebhook: boolean;
+  mailboxes: string[];
+  folder: string;
+}
+
+/** Per-session counters, kept atomically in a Redis hash. */
+export const COUNTERS = [
+  'discovered', // messages listed by delta
+  'removed', // @removed entries seen
+  'enqueued', // process-email jobs added
+  'processed', // e-mails processed (any outcome)
+  'invoices', // invoices found (one e-mail may hold several)
+  'notInvoices', // e-mails that were not invoices
+  'unreadable', // e-mails whose candidate documents could not be read
+  'warnings',
+  'forwarded', // items accepted by MS4
+  'failed', // job failures (retries included)
+  'deadLettered',
+  'graphRequests',
+  'graphThrottled', // 429s from Graph
+  'syncRounds',
+] as const;
+export type CounterName = (typeof COUNTERS)[number];
+export type SessionCounters = Record<CounterName, number>;
+
+export interface Session {
+  sessionId: string;
+  status: 'active' | 'stopped';
+  startedAt: string;
+  stoppedAt: string | null;
+  stopReason: string | null;
+  settings: SessionSettings;
+  counters: SessionCounters;
+}
