@@ -1,0 +1,100 @@
+import express, { type Request, type Response } from 'express';
+import type { SimContext } from '../context';
+import { applyConfigPatch } from '../options';
+import type { InjectInput } from '../state/mailbox';
+import { sendLifecycle, type LifecycleEvent } from '../subscriptions/notifier';
+import { seedMailbox } from './seed';
+
+const LIFECYCLE: LifecycleEvent[] = ['reauthorizationRequired', 'subscriptionRemoved', 'missed'];
+
+function bad(res: Response, status: number, message: string): void {
+  res.status(status).json({ error: { code: 'BadRequest', message } });
+}
+
+function param(req: Request, name: string): string {
+  const v = req.params[name];
+  return typeof v === 'string' ? v : '';
+}
+
+/** Admin API under /_sim: no auth, not throttled, not counted in Graph stats. */
+export function adminRouter(ctx: SimContext, hooks: { reset: () => void }): express.Router {
+  const r = express.Router();
+  r.use(express.json({ limit: '200mb' }));
+
+  r.post('/users/:mailbox/messages', (req, res) => {
+    const body = req.body as unknown;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return bad(res, 400, 'body must be a Graph message JSON object');
+    const mb = ctx.store.getOrCreate(param(req, 'mailbox'));
+    const folder = typeof req.query.folder === 'string' ? req.query.folder : undefined;
+    if (folder && !mb.folder(folder)) return bad(res, 400, `unknown folder '${folder}'`);
+    const m = mb.inject(body as InjectInput, folder);
+    res.status(201).json({ id: m.data.id, internetMessageId: m.data.internetMessageId, mailboxId: mb.id });
+  });
+
+  r.get('/users/:mailbox/messages', (req, res) => {
+    const mb = ctx.store.find(param(req, 'mailbox'));
+    if (!mb) return bad(res, 404, 'unknown mailbox');
+    res.json({
+      mailbox: mb.address,
+      mailboxId: mb.id,
+      count: mb.messages.size,
+      messages: mb.list().map((m) => ({
+        id: m.data.id, internetMessageId: m.data.internetMessageId, subject: m.data.subject, isRead: m.data.isRead,
+        receivedDateTime: m.data.receivedDateTime, folder: mb.folders.get(m.data.parentFolderId ?? '')?.wellKnownName ?? m.data.parentFolderId,
+        attachments: m.attachments.length,
+      })),
+    });
+  });
+
+  r.post('/seed', async (req, res) => {
+    const b = (req.body ?? {}) as Record<string, unknown>;
+    if (typeof b.mailbox !== 'string' || !b.mailbox) return bad(res, 400, 'mailbox is required');
+    const count = typeof b.count === 'number' ? b.count : NaN;
+    if (!Number.isInteger(count) || count < 0 || count > 100_000) return bad(res, 400, 'count must be an integer 0..100000');
+    const seed = typeof b.seed === 'number' ? b.seed : 1;
+    const baseDate = typeof b.baseDate === 'string' ? new Date(b.baseDate) : undefined;
+    res.status(201).json(await seedMailbox(ctx, b.mailbox, count, seed, baseDate));
+  });
+
+  r.get('/stats', (_req, res) => {
+    res.json(ctx.stats.s);
+  });
+
+  r.get('/config', (_req, res) => {
+    res.json(ctx.config);
+  });
+
+  r.put('/config', (req, res) => {
+    const err = applyConfigPatch(ctx.config, req.body);
+    if (err) return bad(res, 400, err);
+    if (typeof req.body === 'object' && req.body !== null && 'throttle' in req.body) ctx.limiter.resetWindows();
+    res.json(ctx.config);
+  });
+
+  r.post('/users/:mailbox/lifecycle', async (req, res) => {
+    const ev = (req.body as { event?: unknown } | undefined)?.event;
+    if (typeof ev !== 'string' || !LIFECYCLE.includes(ev as LifecycleEvent)) return bad(res, 400, `event must be one of ${LIFECYCLE.join(', ')}`);
+    const mb = ctx.store.find(param(req, 'mailbox'));
+    if (!mb) return bad(res, 404, 'unknown mailbox');
+    res.json(await sendLifecycle(ctx, mb, ev as LifecycleEvent));
+  });
+
+  r.post('/users/:mailbox/expire-delta', (req, res) => {
+    const mb = ctx.store.find(param(req, 'mailbox'));
+    if (!mb) return bad(res, 404, 'unknown mailbox');
+    mb.epoch++;
+    res.json({ mailbox: mb.address, epoch: mb.epoch });
+  });
+
+  r.get('/subscriptions', (_req, res) => {
+    res.json({ value: ctx.subscriptions.all().map((s) => s.data) });
+  });
+
+  r.post('/reset', (_req, res) => {
+    hooks.reset();
+    res.json({ reset: true });
+  });
+
+  r.use((_req, res) => bad(res, 404, 'unknown admin path'));
+  return r;
+}

@@ -1,0 +1,20 @@
+import type { SimContext } from '../context';
+import { generateEmails, type ExpectedOutcome } from '../generator';
+
+export interface SeedResult {
+  mailbox: string;
+  count: number;
+  emails: { id: string; expected: ExpectedOutcome }[];
+}
+
+/** Generates `count` e-mails with the seeded generator and injects them into the mailbox (notifications fire). */
+export async function seedMailbox(ctx: SimContext, mailbox: string, count: number, seed: number, baseDate?: Date): Promise<SeedResult> {
+  const emails = await generateEmails({ mailbox, count, seed, baseDate });
+  const mb = ctx.store.getOrCreate(mailbox);
+  const out: SeedResult = { mailbox: mb.address, count: emails.length, emails: [] };
+  for (const e of emails) {
+    const stored = mb.inject(e.message);
+    out.emails.push({ id: stored.data.id ?? '', expected: e.expected });
+  }
+  return out;
+}

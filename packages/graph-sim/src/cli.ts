@@ -1,0 +1,61 @@
+import { startGraphSim } from './index';
+import type { GraphSimOptions } from './options';
+
+function usage(): never {
+  process.stderr.write('usage: graph-sim [--port N] [--host H] [--mailboxes a,b] [--seed N] [--random-seed S] [--time-scale X] [--no-throttle] [--ca-dir DIR]\n');
+  process.exit(2);
+}
+
+function parseArgs(argv: string[]): GraphSimOptions {
+  const opts: GraphSimOptions = { port: 0 };
+  const args = argv.filter((a) => a !== '--');
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = (): string => {
+      const v = inline ?? args[++i];
+      if (v === undefined) usage();
+      return v;
+    };
+    const num = (): number => {
+      const n = Number(value());
+      if (!Number.isFinite(n)) usage();
+      return n;
+    };
+    switch (flag) {
+      case '--port': opts.port = num(); break;
+      case '--host': opts.host = value(); break;
+      case '--mailboxes': opts.mailboxes = value().split(',').map((s) => s.trim()).filter(Boolean); break;
+      case '--seed': opts.seed = num(); break;
+      case '--random-seed': opts.randomSeed = num(); break;
+      case '--time-scale': opts.timeScale = num(); break;
+      case '--no-throttle': opts.throttle = false; break;
+      case '--ca-dir': opts.caDir = value(); break;
+      case '--help': case '-h': usage(); break;
+      default:
+        process.stderr.write(`graph-sim: unknown argument ${a}\n`);
+        usage();
+    }
+  }
+  return opts;
+}
+
+async function main(): Promise<void> {
+  const sim = await startGraphSim(parseArgs(process.argv.slice(2)));
+  process.stdout.write(`${JSON.stringify({ graphBaseUrl: sim.graphBaseUrl, authorityHost: sim.authorityHost, adminUrl: sim.adminUrl, caFile: sim.caFile })}\n`);
+  let stopping = false;
+  const stop = (): void => {
+    if (stopping) return;
+    stopping = true;
+    const timer = setTimeout(() => process.exit(0), 3_000);
+    timer.unref();
+    void sim.stop().then(() => process.exit(0));
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`graph-sim: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,113 @@
+/** Options of startGraphSim and the runtime configuration that PUT /_sim/config changes. */
+
+export interface ThrottleConfig {
+  /** Max in-flight requests per app and mailbox (Graph: 4). */
+  concurrency: number;
+  /** Max requests per app and mailbox within windowMs (Graph: 10,000). */
+  requestsPerWindow: number;
+  /** Sliding window length in ms of simulated time (Graph: 600,000). */
+  windowMs: number;
+}
+
+export interface LatencyConfig {
+  fixedMs: number;
+  perKbMs: number;
+  jitterMs: number;
+}
+
+export interface Credentials {
+  tenantId?: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface GraphSimOptions {
+  port?: number;
+  host?: string;
+  mailboxes?: string[];
+  /** Generated e-mails per listed mailbox before serving (0: empty). */
+  seed?: number;
+  /** Changes the deterministic draw of the generator and of fault injection. */
+  randomSeed?: number;
+  credentials?: Credentials;
+  throttle?: ThrottleConfig | false;
+  timeScale?: number;
+  latency?: Partial<LatencyConfig>;
+  errorRate?: number;
+  notificationDropRate?: number;
+  deltaReplayRate?: number;
+  caDir?: string;
+}
+
+export interface SimConfig {
+  throttle: ThrottleConfig | false;
+  timeScale: number;
+  latency: LatencyConfig;
+  errorRate: number;
+  notificationDropRate: number;
+  deltaReplayRate: number;
+}
+
+export const DEFAULT_THROTTLE: ThrottleConfig = { concurrency: 4, requestsPerWindow: 10_000, windowMs: 600_000 };
+export const DEFAULT_LATENCY: LatencyConfig = { fixedMs: 0, perKbMs: 0, jitterMs: 0 };
+
+export function configFromOptions(opts: GraphSimOptions): SimConfig {
+  return {
+    throttle: opts.throttle === false ? false : { ...DEFAULT_THROTTLE, ...(opts.throttle ?? {}) },
+    timeScale: opts.timeScale && opts.timeScale > 0 ? opts.timeScale : 1,
+    latency: { ...DEFAULT_LATENCY, ...(opts.latency ?? {}) },
+    errorRate: opts.errorRate ?? 0,
+    notificationDropRate: opts.notificationDropRate ?? 0,
+    deltaReplayRate: opts.deltaReplayRate ?? 0,
+  };
+}
+
+/** Applies a PUT /_sim/config body (partial) onto the live configuration. Returns an error text or null. */
+export function applyConfigPatch(cfg: SimConfig, patch: unknown): string | null {
+  if (typeof patch !== 'object' || patch === null) return 'body must be a JSON object';
+  const p = patch as Record<string, unknown>;
+  const num = (k: string, v: unknown, min = 0): number | string => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min) return `${k} must be a number >= ${min}`;
+    return v;
+  };
+  if ('throttle' in p) {
+    if (p.throttle === false || p.throttle === null) cfg.throttle = false;
+    else if (typeof p.throttle === 'object') {
+      const t = { ...(cfg.throttle || DEFAULT_THROTTLE) };
+      const tp = p.throttle as Record<string, unknown>;
+      for (const k of ['concurrency', 'requestsPerWindow', 'windowMs'] as const) {
+        if (k in tp) {
+          const v = num(`throttle.${k}`, tp[k], 1);
+          if (typeof v === 'string') return v;
+          t[k] = v;
+        }
+      }
+      cfg.throttle = t;
+    } else return 'throttle must be an object or false';
+  }
+  if ('timeScale' in p) {
+    const v = num('timeScale', p.timeScale, 0.000001);
+    if (typeof v === 'string') return v;
+    cfg.timeScale = v;
+  }
+  if ('latency' in p) {
+    if (typeof p.latency !== 'object' || p.latency === null) return 'latency must be an object';
+    const lp = p.latency as Record<string, unknown>;
+    for (const k of ['fixedMs', 'perKbMs', 'jitterMs'] as const) {
+      if (k in lp) {
+        const v = num(`latency.${k}`, lp[k]);
+        if (typeof v === 'string') return v;
+        cfg.latency[k] = v;
+      }
+    }
+  }
+  for (const k of ['errorRate', 'notificationDropRate', 'deltaReplayRate'] as const) {
+    if (k in p) {
+      const v = num(k, p[k]);
+      if (typeof v === 'string') return v;
+      if (v > 1) return `${k} must be between 0 and 1`;
+      cfg[k] = v;
+    }
+  }
+  return null;
+}

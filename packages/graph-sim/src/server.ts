@@ -1,0 +1,117 @@
+import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:https';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { adminRouter } from './admin/routes';
+import { seedMailbox } from './admin/seed';
+import type { SimContext } from './context';
+import { graphRouter } from './graph/express';
+import { identityRouter } from './identity/routes';
+import { createJwtKeys } from './identity/jwt';
+import { configFromOptions, type GraphSimOptions } from './options';
+import { Stats } from './stats';
+import { Store } from './state/store';
+import { notifyMailEvent } from './subscriptions/notifier';
+import { SubscriptionStore } from './subscriptions/store';
+import { NotificationQueue } from './subscriptions/queue';
+import { Limiter } from './throttle/limiter';
+import { createTls } from './tls/ca';
+import { createRng } from './util/random';
+
+export interface GraphSim {
+  graphBaseUrl: string;
+  authorityHost: string;
+  adminUrl: string;
+  caFile: string;
+  caPem: string;
+  port: number;
+  /** Live state, for in-process tests. */
+  context: SimContext;
+  stop(): Promise<void>;
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Starts graph-sim over HTTPS with a freshly generated CA. */
+export async function startGraphSim(opts: GraphSimOptions = {}): Promise<GraphSim> {
+  const host = opts.host ?? '127.0.0.1';
+  const tls = createTls(opts.caDir);
+  const config = configFromOptions(opts);
+  const ctx: SimContext = {
+    origin: '',
+    config,
+    credentials: opts.credentials,
+    keys: createJwtKeys(),
+    store: new Store(),
+    stats: new Stats(),
+    limiter: new Limiter(() => config),
+    rng: createRng(opts.randomSeed ?? 1),
+    subscriptions: new SubscriptionStore(),
+    notifications: new NotificationQueue(() => ctx.stats),
+  };
+  ctx.store.onMail((mb, ev) => notifyMailEvent(ctx, mb, ev));
+  const createMailboxes = (): void => {
+    for (const m of opts.mailboxes ?? []) ctx.store.getOrCreate(m);
+  };
+  createMailboxes();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use('/_sim', adminRouter(ctx, {
+    reset: () => {
+      ctx.store.reset();
+      ctx.subscriptions.clear();
+      ctx.notifications.clear();
+      ctx.stats.reset();
+      ctx.limiter.reset();
+      createMailboxes();
+    },
+  }));
+  app.use('/v1.0', graphRouter(ctx));
+  app.use(identityRouter(ctx));
+  app.use((_req: Request, res: Response) => {
+    res.status(404).json({ error: { code: 'NotFound', message: 'graph-sim: unknown path' } });
+  });
+  app.use((err: Error, _req: Request, res: Response, _next: NextFunction) => {
+    const status = (err as Error & { status?: number }).status ?? 500;
+    res.status(status).json({ error: { code: status === 400 ? 'BadRequest' : 'generalException', message: err.message } });
+  });
+
+  const server = createServer({ key: tls.keyPem, cert: tls.certPem }, app);
+  server.keepAliveTimeout = 5_000;
+  const port = await listen(server, opts.port ?? 0, host);
+  const origin = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  ctx.origin = origin;
+
+  const sweeper = setInterval(() => ctx.subscriptions.sweep(), 1_000);
+  sweeper.unref();
+
+  if (opts.seed && opts.seed > 0) {
+    for (const m of opts.mailboxes ?? []) await seedMailbox(ctx, m, opts.seed, opts.randomSeed ?? 1);
+  }
+
+  return {
+    graphBaseUrl: `${origin}/v1.0`,
+    authorityHost: origin,
+    adminUrl: `${origin}/_sim`,
+    caFile: tls.caFile,
+    caPem: tls.caPem,
+    port,
+    context: ctx,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(sweeper);
+        ctx.notifications.clear();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,72 @@
+/** Request statistics read by GET /_sim/stats. Admin requests are not counted. */
+export interface StatsSnapshot {
+  requests: { total: number; byKind: Record<string, number>; byMailbox: Record<string, number>; byStatus: Record<string, number> };
+  throttled: { total: number; concurrency: number; window: number; byMailbox: Record<string, number> };
+  peakConcurrency: Record<string, number>;
+  inFlight: Record<string, number>;
+  bytesServed: number;
+  tokenRequests: number;
+  tokenRequestsByGrant: Record<string, number>;
+  errorsInjected: number;
+  notifications: { sent: number; failed: number; dropped: number; lifecycleSent: number; lifecycleFailed: number };
+  subscriptions: { validationsSent: number; validationsFailed: number };
+}
+
+function inc(map: Record<string, number>, key: string, by = 1): void {
+  map[key] = (map[key] ?? 0) + by;
+}
+
+export class Stats {
+  s: StatsSnapshot = Stats.empty();
+
+  static empty(): StatsSnapshot {
+    return {
+      requests: { total: 0, byKind: {}, byMailbox: {}, byStatus: {} },
+      throttled: { total: 0, concurrency: 0, window: 0, byMailbox: {} },
+      peakConcurrency: {},
+      inFlight: {},
+      bytesServed: 0,
+      tokenRequests: 0,
+      tokenRequestsByGrant: {},
+      errorsInjected: 0,
+      notifications: { sent: 0, failed: 0, dropped: 0, lifecycleSent: 0, lifecycleFailed: 0 },
+      subscriptions: { validationsSent: 0, validationsFailed: 0 },
+    };
+  }
+
+  reset(): void {
+    this.s = Stats.empty();
+  }
+
+  request(kind: string, mailbox: string | undefined): void {
+    this.s.requests.total++;
+    inc(this.s.requests.byKind, kind);
+    if (mailbox) inc(this.s.requests.byMailbox, mailbox);
+  }
+
+  status(status: number, bytes: number): void {
+    inc(this.s.requests.byStatus, String(status));
+    this.s.bytesServed += bytes;
+  }
+
+  throttled(reason: 'concurrency' | 'window', mailbox: string | undefined): void {
+    this.s.throttled.total++;
+    this.s.throttled[reason]++;
+    if (mailbox) inc(this.s.throttled.byMailbox, mailbox);
+  }
+
+  enter(mailbox: string): void {
+    inc(this.s.inFlight, mailbox);
+    const now = this.s.inFlight[mailbox];
+    if (now > (this.s.peakConcurrency[mailbox] ?? 0)) this.s.peakConcurrency[mailbox] = now;
+  }
+
+  leave(mailbox: string): void {
+    inc(this.s.inFlight, mailbox, -1);
+  }
+
+  token(grant: string): void {
+    this.s.tokenRequests++;
+    inc(this.s.tokenRequestsByGrant, grant);
+  }
+}

@@ -1,0 +1,76 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { startGraphSim, type GraphSim, type StatsSnapshot } from '../src';
+import { admin, appToken, graphFetch } from './helpers/clients';
+import { trustCa } from './helpers/trust-ca';
+
+const PKG = join(__dirname, '..');
+const ROOT = join(PKG, '..', '..');
+
+describe('admin API', () => {
+  let sim: GraphSim;
+
+  beforeAll(async () => {
+    sim = await startGraphSim({ port: 0, mailboxes: ['seed@contoso.example'] });
+    trustCa(sim.caPem);
+  });
+  afterAll(() => sim.stop());
+
+  it('seeds generated e-mails, lists them, counts stats and resets', async () => {
+    const seeded = await admin<{ mailbox: string; count: number; emails: { id: string; expected: { case: string } }[] }>(sim, 'POST', '/seed', { mailbox: 'seed@contoso.example', count: 30, seed: 7 });
+    expect(seeded.status).toBe(201);
+    expect(seeded.body.count).toBe(30);
+    expect(seeded.body.emails[0].expected.case).toBeTruthy();
+    const again = await admin<{ emails: { expected: unknown }[] }>(sim, 'POST', '/seed', { mailbox: 'other@contoso.example', count: 30, seed: 7 });
+    expect(again.body.emails).toHaveLength(30);
+
+    const listed = await admin<{ count: number; messages: { id: string }[] }>(sim, 'GET', '/users/seed@contoso.example/messages');
+    expect(listed.body.count).toBe(30);
+    expect(listed.body.messages.map((m) => m.id).sort()).toEqual(seeded.body.emails.map((e) => e.id).sort());
+
+    const token = await appToken(sim);
+    const res = await graphFetch(sim, token, '/users/seed@contoso.example/mailFolders/inbox/messages?$top=5&$expand=attachments');
+    expect(res.status).toBe(200);
+    const stats = (await admin<StatsSnapshot>(sim, 'GET', '/stats')).body;
+    expect(stats.requests.total).toBe(1);
+    expect(stats.requests.byKind.list).toBe(1);
+    expect(stats.requests.byMailbox['seed@contoso.example']).toBe(1);
+    expect(stats.bytesServed).toBeGreaterThan(0);
+
+    expect((await admin(sim, 'PUT', '/config', { errorRate: 2 })).status).toBe(400);
+    expect((await admin<{ errorRate: number }>(sim, 'PUT', '/config', { errorRate: 0.1 })).body.errorRate).toBe(0.1);
+
+    await admin(sim, 'POST', '/reset');
+    const after = (await admin<StatsSnapshot>(sim, 'GET', '/stats')).body;
+    expect(after.requests.total).toBe(0);
+    expect((await admin<{ count: number }>(sim, 'GET', '/users/seed@contoso.example/messages')).body.count).toBe(0);
+  });
+});
+
+describe('command line', () => {
+  beforeAll(() => {
+    const tsc = require.resolve('typescript/bin/tsc', { paths: [ROOT] });
+    const r = spawnSync(process.execPath, [tsc, '--build', join(PKG, 'tsconfig.json')], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`build failed: ${r.stdout}${r.stderr}`);
+  });
+
+  it('prints one JSON line first, serves seeded mailboxes, and exits on SIGTERM', async () => {
+    const child = spawn(process.execPath, [join(PKG, 'dist', 'cli.js'), '--', '--port', '0', '--mailboxes', 'a@contoso.example,b@contoso.example', '--seed', '5', '--time-scale', '60'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const lines = createInterface({ input: child.stdout });
+    const first = await new Promise<string>((resolve, reject) => {
+      lines.once('line', resolve);
+      child.once('exit', (code) => reject(new Error(`exited ${code}`)));
+    });
+    const info = JSON.parse(first) as { graphBaseUrl: string; authorityHost: string; adminUrl: string; caFile: string };
+    expect(Object.keys(info)).toEqual(['graphBaseUrl', 'authorityHost', 'adminUrl', 'caFile']);
+    expect(info.graphBaseUrl).toBe(`${info.authorityHost}/v1.0`);
+    trustCa(readFileSync(info.caFile, 'utf8'));
+    const listed = (await (await fetch(`${info.adminUrl}/users/b@contoso.example/messages`)).json()) as { count: number };
+    expect(listed.count).toBe(5);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});

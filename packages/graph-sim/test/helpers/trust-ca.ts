@@ -1,0 +1,1 @@
+export { trustCa } from '../../src/testing/trust-ca';
