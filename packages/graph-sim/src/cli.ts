@@ -2,7 +2,7 @@ import { startGraphSim } from './index';
 import type { GraphSimOptions } from './options';
 
 function usage(): never {
-  process.stderr.write('usage: graph-sim [--port N] [--host H] [--mailboxes a,b] [--seed N] [--random-seed S] [--time-scale X] [--no-throttle] [--ca-dir DIR]\n');
+  process.stderr.write('usage: graph-sim [--port N] [--host H] [--hostname NAME] [--mailboxes a,b] [--seed N] [--random-seed S] [--time-scale X] [--no-throttle] [--ca-dir DIR]\n');
   process.exit(2);
 }
 
@@ -25,6 +25,7 @@ function parseArgs(argv: string[]): GraphSimOptions {
     switch (flag) {
       case '--port': opts.port = num(); break;
       case '--host': opts.host = value(); break;
+      case '--hostname': opts.hostnames = [...(opts.hostnames ?? []), ...value().split(',').filter(Boolean)]; break;
       case '--mailboxes': opts.mailboxes = value().split(',').map((s) => s.trim()).filter(Boolean); break;
       case '--seed': opts.seed = num(); break;
       case '--random-seed': opts.randomSeed = num(); break;

@@ -24,6 +24,8 @@ export interface Credentials {
 export interface GraphSimOptions {
   port?: number;
   host?: string;
+  /** Extra names the server certificate is valid for (e.g. a docker-compose service name); the first one is used in the printed URLs. */
+  hostnames?: string[];
   mailboxes?: string[];
   /** Generated e-mails per listed mailbox before serving (0: empty). */
   seed?: number;

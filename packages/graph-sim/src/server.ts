@@ -42,7 +42,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 /** Starts graph-sim over HTTPS with a freshly generated CA. */
 export async function startGraphSim(opts: GraphSimOptions = {}): Promise<GraphSim> {
   const host = opts.host ?? '127.0.0.1';
-  const tls = createTls(opts.caDir);
+  const tls = createTls(opts.caDir, opts.hostnames ?? []);
   const config = configFromOptions(opts);
   const ctx: SimContext = {
     origin: '',
@@ -88,7 +88,8 @@ export async function startGraphSim(opts: GraphSimOptions = {}): Promise<GraphSi
   const server = createServer({ key: tls.keyPem, cert: tls.certPem }, app);
   server.keepAliveTimeout = 5_000;
   const port = await listen(server, opts.port ?? 0, host);
-  const origin = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const publicHost = opts.hostnames?.[0] ?? (host === '0.0.0.0' ? '127.0.0.1' : host);
+  const origin = `https://${publicHost.includes(':') ? `[${publicHost}]` : publicHost}:${port}`;
   ctx.origin = origin;
 
   const sweeper = setInterval(() => ctx.subscriptions.sweep(), 1_000);

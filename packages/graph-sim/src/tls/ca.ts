@@ -26,7 +26,7 @@ function serial(): string {
 }
 
 /** A self-signed CA and a server certificate for 127.0.0.1 / localhost signed by it; the CA PEM is written to a file. */
-export function createTls(caDir?: string): SimTls {
+export function createTls(caDir?: string, hostnames: readonly string[] = []): SimTls {
   const now = new Date();
   const notBefore = new Date(now.getTime() - 60 * 60 * 1000);
   const notAfter = new Date(now.getTime() + 365 * 24 * 60 * 60 * 1000);
@@ -59,7 +59,7 @@ export function createTls(caDir?: string): SimTls {
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
     { name: 'extKeyUsage', serverAuth: true },
-    { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] },
+    { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }, ...hostnames.map((value) => ({ type: 2, value }))] },
     { name: 'authorityKeyIdentifier', keyIdentifier: ca.generateSubjectKeyIdentifier().getBytes() },
   ]);
   cert.sign(caKeys.privateKey, forge.md.sha256.create());
