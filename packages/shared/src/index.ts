@@ -20,6 +20,6 @@ export * from './shutdown';
 export * from './http/health-server';
 export * from './runtime';
 export * from './storage';
-export * from './graph/mailbox-limiter';
+export * from './graph';
 export * from './session';
 export * from './queues/enqueue-sync';

@@ -38,7 +38,7 @@ describe('MailboxLimiter (real Redis)', () => {
     for (let i = 0; i < 5; i++) {
       const r = await l.tryAcquire('window@x.example');
       expect(r.granted).toBe(true);
-      if (r.granted) await l.release('window@x.example', r.leaseId);
+      if (r.granted) await l.release('window@x.example', r.leaseId, r.slots);
     }
     const denied = await l.tryAcquire('window@x.example');
     expect(denied).toMatchObject({ granted: false, reason: 'window' });
@@ -66,6 +66,16 @@ describe('MailboxLimiter (real Redis)', () => {
     const err = await l.run('long@x.example', async () => 'never').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ThrottledError);
     expect((err as ThrottledError).retryAfterMs).toBeGreaterThan(2500);
+  });
+
+  it('charges a $batch its weight in the window and its slots in concurrency', async () => {
+    const l = new MailboxLimiter(redis, key, { maxConcurrent: 4, maxPerWindow: 25, windowMs: 5000 });
+    const batch = await l.tryAcquire('batch@x.example', { weight: 20, slots: 4 });
+    expect(batch).toMatchObject({ granted: true, slots: 4 });
+    expect(await l.tryAcquire('batch@x.example')).toMatchObject({ granted: false, reason: 'concurrency' });
+    if (batch.granted) await l.release('batch@x.example', batch.leaseId, batch.slots);
+    expect(await l.tryAcquire('batch@x.example', { weight: 10, slots: 4 })).toMatchObject({ granted: false, reason: 'window' });
+    expect((await l.tryAcquire('batch@x.example', { weight: 5, slots: 1 })).granted).toBe(true);
   });
 
   it('frees the slot of a crashed holder once its lease expires', async () => {

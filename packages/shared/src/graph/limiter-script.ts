@@ -2,7 +2,8 @@
 // KEYS[1] in-flight leases (ZSET member=lease id, score=lease expiry ms)
 // KEYS[2] request log of the sliding window (ZSET member=unique id, score=time ms)
 // KEYS[3] shared pause after a 429 (string with PX)
-// ARGV: leaseId, maxConcurrent, maxPerWindow, windowMs, leaseTtlMs
+// ARGV: leaseId, maxConcurrent, maxPerWindow, windowMs, leaseTtlMs, weight (requests counted in the window),
+//       slots (concurrent requests held: a $batch runs up to 4 of its requests at once)
 // Returns {1, 0} when granted, or {0, waitMs, reasonCode} (1 paused, 2 concurrency, 3 window).
 export const ACQUIRE_SCRIPT = `
 local t = redis.call('TIME')
@@ -13,20 +14,25 @@ local maxConcurrent = tonumber(ARGV[2])
 local maxPerWindow = tonumber(ARGV[3])
 local windowMs = tonumber(ARGV[4])
 local leaseTtl = tonumber(ARGV[5])
+local weight = tonumber(ARGV[6])
+local slots = tonumber(ARGV[7])
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('ZCARD', KEYS[1]) >= maxConcurrent then
+if redis.call('ZCARD', KEYS[1]) + slots > maxConcurrent then
   local first = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
   local wait = 20
   if first[2] then wait = math.max(5, math.min(200, tonumber(first[2]) - now)) end
   return {0, wait, 2}
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - windowMs)
-if redis.call('ZCARD', KEYS[2]) >= maxPerWindow then
-  local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
-  return {0, math.max(1, tonumber(oldest[2]) + windowMs - now), 3}
+local used = redis.call('ZCARD', KEYS[2])
+if used + weight > maxPerWindow then
+  local oldest = redis.call('ZRANGE', KEYS[2], math.max(0, used + weight - maxPerWindow - 1), math.max(0, used + weight - maxPerWindow - 1), 'WITHSCORES')
+  local at = now
+  if oldest[2] then at = tonumber(oldest[2]) end
+  return {0, math.max(1, at + windowMs - now), 3}
 end
-redis.call('ZADD', KEYS[1], now + leaseTtl, ARGV[1])
-redis.call('ZADD', KEYS[2], now, ARGV[1])
+for i = 1, slots do redis.call('ZADD', KEYS[1], now + leaseTtl, ARGV[1] .. ':' .. i) end
+for i = 1, weight do redis.call('ZADD', KEYS[2], now, ARGV[1] .. ':' .. i) end
 redis.call('PEXPIRE', KEYS[1], leaseTtl * 2)
 redis.call('PEXPIRE', KEYS[2], windowMs + 1000)
 return {1, 0, 0}

@@ -16,7 +16,14 @@ export interface LimiterSettings {
 export type DenyReason = 'paused' | 'concurrency' | 'window';
 const REASONS: Record<number, DenyReason> = { 1: 'paused', 2: 'concurrency', 3: 'window' };
 
-export type AcquireResult = { granted: true; leaseId: string } | { granted: false; waitMs: number; reason: DenyReason };
+export type AcquireResult = { granted: true; leaseId: string; slots: number } | { granted: false; waitMs: number; reason: DenyReason };
+
+/** What one call costs: window requests and concurrent slots (a `$batch` of 20 costs 20 and 4). */
+export interface RequestCost {
+  weight: number;
+  slots: number;
+}
+const SINGLE: RequestCost = { weight: 1, slots: 1 };
 
 export interface LimiterStats {
   waits: number;
@@ -46,16 +53,18 @@ export class MailboxLimiter {
     return [`${base}:inflight`, `${base}:window`, `${base}:pause`];
   }
 
-  async tryAcquire(mailbox: string): Promise<AcquireResult> {
+  async tryAcquire(mailbox: string, cost: RequestCost = SINGLE): Promise<AcquireResult> {
     const leaseId = `${Date.now()}-${randomBytes(6).toString('hex')}`;
     const { maxConcurrent, maxPerWindow, windowMs } = this.settings;
-    const reply = (await this.redis.eval(ACQUIRE_SCRIPT, 3, ...this.keys(mailbox), leaseId, maxConcurrent, maxPerWindow, windowMs, this.leaseTtlMs)) as [number, number, number];
-    if (reply[0] === 1) return { granted: true, leaseId };
+    const weight = Math.max(1, Math.min(cost.weight, maxPerWindow));
+    const slots = Math.max(1, Math.min(cost.slots, maxConcurrent));
+    const reply = (await this.redis.eval(ACQUIRE_SCRIPT, 3, ...this.keys(mailbox), leaseId, maxConcurrent, maxPerWindow, windowMs, this.leaseTtlMs, weight, slots)) as [number, number, number];
+    if (reply[0] === 1) return { granted: true, leaseId, slots };
     return { granted: false, waitMs: Number(reply[1]), reason: REASONS[Number(reply[2])] ?? 'concurrency' };
   }
 
-  async release(mailbox: string, leaseId: string): Promise<void> {
-    await this.redis.zrem(this.keys(mailbox)[0], leaseId);
+  async release(mailbox: string, leaseId: string, slots = 1): Promise<void> {
+    await this.redis.zrem(this.keys(mailbox)[0], ...Array.from({ length: slots }, (_, i) => `${leaseId}:${i + 1}`));
   }
 
   /** Pauses every process's requests to this mailbox for at least `ms` (never shortens a longer pause). */
@@ -71,15 +80,15 @@ export class MailboxLimiter {
    * Runs `fn` holding a slot. Short waits happen here; a wait longer than `maxInlineWaitMs` (a pause after a 429,
    * or a spent window) throws ThrottledError, which the worker factory turns into a delay that keeps attempts.
    */
-  async run<T>(mailbox: string, fn: () => Promise<T>): Promise<T> {
+  async run<T>(mailbox: string, fn: () => Promise<T>, cost: RequestCost = SINGLE): Promise<T> {
     const deadline = Date.now() + this.maxInlineWaitMs;
     for (;;) {
-      const r = await this.tryAcquire(mailbox);
+      const r = await this.tryAcquire(mailbox, cost);
       if (r.granted) {
         try {
           return await fn();
         } finally {
-          await this.release(mailbox, r.leaseId).catch(() => undefined);
+          await this.release(mailbox, r.leaseId, r.slots).catch(() => undefined);
         }
       }
       if (Date.now() + r.waitMs > deadline) {

@@ -1,0 +1,184 @@
+import { AuthenticationHandler, Client, GraphError, HTTPMessageHandler, RedirectHandler, ResponseType } from '@microsoft/microsoft-graph-client';
+import { RetryableError, ThrottledError } from '../errors';
+import type { TokenProvider } from './token-provider';
+import { DeltaExpiredError, GraphRequestError } from './errors';
+import type { MailboxLimiter, RequestCost } from './mailbox-limiter';
+import { MESSAGE_SELECT, type BatchRequest, type BatchResponse, type CallContext, type DeltaPage, type GraphAttachment, type GraphMessage, type GraphSubscription } from './types';
+
+export interface GraphCallEvent {
+  ctx: CallContext;
+  status: number;
+  throttled: boolean;
+}
+
+export interface MailGraphOptions {
+  baseUrl: string;
+  tokens: TokenProvider;
+  limiter: MailboxLimiter;
+  /** Called after every Graph request (for session counters and metrics). */
+  onCall?: (e: GraphCallEvent) => void;
+  /** How often an inner 429 of a `$batch` is retried before giving up on that request. */
+  batchRetries?: number;
+}
+
+const DEFAULT_BACKOFF_MS = 2000;
+
+/**
+ * The one door to Microsoft Graph's mail API for every app. Built on @microsoft/microsoft-graph-client without its
+ * retry handler: throttling is ours. Every request passes the per-mailbox limiter (shared by all processes); a 429
+ * pauses the mailbox for Retry-After for everyone and surfaces as ThrottledError, so the job is delayed, not failed.
+ */
+export class MailGraph {
+  private readonly client: Client;
+  private readonly versionRoot: string;
+
+  constructor(private readonly opts: MailGraphOptions) {
+    const url = new URL(opts.baseUrl);
+    const [version = 'v1.0', ...rest] = url.pathname.split('/').filter(Boolean).reverse();
+    const hostRoot = `${url.origin}${rest.length ? `/${rest.reverse().join('/')}` : ''}`;
+    this.versionRoot = `${hostRoot}/${version}`;
+    const auth = new AuthenticationHandler({ getAccessToken: () => opts.tokens.getToken() });
+    const redirect = new RedirectHandler();
+    auth.setNext(redirect);
+    redirect.setNext(new HTTPMessageHandler());
+    this.client = Client.initWithMiddleware({ middleware: auth, baseUrl: hostRoot, defaultVersion: version, customHosts: new Set([url.hostname]) });
+  }
+
+  private user(mailboxId: string): string {
+    return `/users/${encodeURIComponent(mailboxId)}`;
+  }
+
+  /** One page of a folder's message delta, with attachments expanded. `link` is a nextLink or deltaLink, or null to start. */
+  async deltaPage(ctx: CallContext, folder: string, link: string | null, pageSize: number): Promise<DeltaPage> {
+    const path = link ?? `${this.versionRoot}${this.user(ctx.mailboxId)}/mailFolders/${encodeURIComponent(folder)}/messages/delta?$select=${MESSAGE_SELECT.join(',')}&$expand=attachments`;
+    const raw = await this.call(ctx, () => this.client.api(path).header('Prefer', `odata.maxpagesize=${pageSize}`).responseType(ResponseType.TEXT).get() as Promise<string>, 'delta');
+    const body = JSON.parse(raw) as { value?: GraphMessage[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
+    const messages: GraphMessage[] = [];
+    const removed: string[] = [];
+    for (const m of body.value ?? []) {
+      if (m['@removed']) removed.push(m.id);
+      else messages.push(m);
+    }
+    return { messages, removed, nextLink: body['@odata.nextLink'] ?? null, deltaLink: body['@odata.deltaLink'] ?? null, bytes: Buffer.byteLength(raw) };
+  }
+
+  async listAttachments(ctx: CallContext, messageId: string): Promise<GraphAttachment[]> {
+    const res = (await this.call(ctx, () => this.client.api(`${this.user(ctx.mailboxId)}/messages/${encodeURIComponent(messageId)}/attachments`).select(['id', 'name', 'contentType', 'size', 'isInline']).get())) as { value?: GraphAttachment[] };
+    return res.value ?? [];
+  }
+
+  /** The raw bytes of one attachment (`/$value`), for what a delta page could not carry. */
+  async attachmentContent(ctx: CallContext, messageId: string, attachmentId: string): Promise<Buffer> {
+    const body = (await this.call(ctx, () =>
+      this.client.api(`${this.user(ctx.mailboxId)}/messages/${encodeURIComponent(messageId)}/attachments/${encodeURIComponent(attachmentId)}/$value`).responseType(ResponseType.ARRAYBUFFER).get(),
+    )) as ArrayBuffer;
+    return Buffer.from(body);
+  }
+
+  /**
+   * Up to 20 requests in one `$batch`. Inner 429s are retried by us (after their Retry-After, paused for everyone);
+   * other inner answers are returned as they are.
+   */
+  async batch(ctx: CallContext, requests: BatchRequest[]): Promise<BatchResponse[]> {
+    if (requests.length > 20) throw new Error('a $batch holds at most 20 requests');
+    const done = new Map<string, BatchResponse>();
+    let pending = requests;
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      const cost: RequestCost = { weight: pending.length, slots: Math.min(4, pending.length) };
+      const res = (await this.call(ctx, () => this.client.api('/$batch').post({ requests: pending }), 'batch', cost)) as { responses?: { id: string; status: number; body?: unknown; headers?: Record<string, string> }[] };
+      const throttled: BatchRequest[] = [];
+      let retryAfterMs = 0;
+      for (const r of res.responses ?? []) {
+        if (r.status === 429 && attempt < (this.opts.batchRetries ?? 5)) {
+          const req = pending.find((p) => p.id === r.id);
+          if (req) throttled.push(req);
+          retryAfterMs = Math.max(retryAfterMs, retryAfterToMs(headerValue(r.headers, 'retry-after')));
+        } else {
+          done.set(r.id, { id: r.id, status: r.status, body: r.body ?? null });
+        }
+      }
+      if (throttled.length > 0) {
+        this.opts.onCall?.({ ctx, status: 429, throttled: true });
+        await this.opts.limiter.pause(ctx.mailboxId, retryAfterMs);
+      }
+      pending = throttled;
+    }
+    return requests.map((r) => done.get(r.id) ?? { id: r.id, status: 0, body: null });
+  }
+
+  /** Marks messages read with `$batch` requests of 20. Returns how many Graph accepted. */
+  async markRead(ctx: CallContext, messageIds: string[]): Promise<number> {
+    let ok = 0;
+    for (let i = 0; i < messageIds.length; i += 20) {
+      const chunk = messageIds.slice(i, i + 20).map((id, n) => ({ id: String(n + 1), method: 'PATCH' as const, url: `${this.user(ctx.mailboxId)}/messages/${encodeURIComponent(id)}`, body: { isRead: true }, headers: { 'Content-Type': 'application/json' } }));
+      ok += (await this.batch(ctx, chunk)).filter((r) => r.status >= 200 && r.status < 300).length;
+    }
+    return ok;
+  }
+
+  async createSubscription(ctx: CallContext, sub: { resource: string; notificationUrl: string; lifecycleNotificationUrl: string; clientState: string; expirationDateTime: string }): Promise<GraphSubscription> {
+    return (await this.call(ctx, () => this.client.api('/subscriptions').post({ changeType: 'created', ...sub }), 'subscription')) as GraphSubscription;
+  }
+
+  async renewSubscription(ctx: CallContext, id: string, expirationDateTime: string): Promise<GraphSubscription> {
+    return (await this.call(ctx, () => this.client.api(`/subscriptions/${encodeURIComponent(id)}`).patch({ expirationDateTime }), 'subscription')) as GraphSubscription;
+  }
+
+  async deleteSubscription(ctx: CallContext, id: string): Promise<void> {
+    try {
+      await this.call(ctx, () => this.client.api(`/subscriptions/${encodeURIComponent(id)}`).delete(), 'subscription');
+    } catch (err) {
+      if (!(err instanceof GraphRequestError && err.status === 404)) throw err;
+    }
+  }
+
+  /** Runs one request under the mailbox's limiter and turns Graph's answers into the project's error classes. */
+  private async call<T>(ctx: CallContext, fn: () => Promise<T>, what = 'request', cost?: RequestCost): Promise<T> {
+    return this.opts.limiter.run(
+      ctx.mailboxId,
+      async () => {
+        try {
+          const result = await fn();
+          this.opts.onCall?.({ ctx, status: 200, throttled: false });
+          return result;
+        } catch (err) {
+          throw await this.translate(ctx, err, what);
+        }
+      },
+      cost,
+    );
+  }
+
+  private async translate(ctx: CallContext, err: unknown, what: string): Promise<Error> {
+    if (!(err instanceof GraphError)) {
+      this.opts.onCall?.({ ctx, status: 0, throttled: false });
+      return new RetryableError(`Graph ${what} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+    const status = err.statusCode;
+    this.opts.onCall?.({ ctx, status, throttled: status === 429 });
+    if (status === 429) {
+      const waitMs = retryAfterToMs(err.headers?.get('Retry-After') ?? null);
+      await this.opts.limiter.pause(ctx.mailboxId, waitMs);
+      return new ThrottledError(`Graph throttled ${ctx.mailboxId} (${err.code ?? 'TooManyRequests'}); retry in ${waitMs} ms`, waitMs);
+    }
+    if (status === 410 || err.code === 'syncStateNotFound' || err.code === 'SyncStateNotFound') return new DeltaExpiredError(`delta cursor expired for ${ctx.mailboxId}`);
+    if (status >= 500 || status === 0 || status === -1) return new RetryableError(`Graph ${what} answered ${status} ${err.code ?? ''}`.trim());
+    if (status === 401) return new RetryableError(`Graph ${what} answered 401 (token refused)`);
+    return new GraphRequestError(`Graph ${what} answered ${status} ${err.code ?? ''}: ${err.message}`.trim(), status, err.code ?? null);
+  }
+}
+
+function headerValue(headers: Record<string, string> | undefined, name: string): string | null {
+  if (!headers) return null;
+  for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name) return v;
+  return null;
+}
+
+/** Retry-After in seconds (or an HTTP date); without it, a default backoff. */
+export function retryAfterToMs(value: string | null): number {
+  if (!value) return DEFAULT_BACKOFF_MS;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : DEFAULT_BACKOFF_MS;
+}

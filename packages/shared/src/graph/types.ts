@@ -1,0 +1,70 @@
+// The parts of Graph's resources MS1 reads (it `$select`s exactly these). Deliberately not the simulator's types.
+
+export interface GraphEmailAddress {
+  emailAddress?: { name?: string | null; address?: string | null } | null;
+}
+
+export interface GraphAttachment {
+  '@odata.type'?: string;
+  id: string;
+  name?: string | null;
+  contentType?: string | null;
+  size?: number;
+  isInline?: boolean;
+  /** Base64 content of a fileAttachment, when the response carries it. */
+  contentBytes?: string | null;
+}
+
+export interface GraphMessage {
+  id: string;
+  subject?: string | null;
+  from?: GraphEmailAddress | null;
+  receivedDateTime?: string | null;
+  internetMessageId?: string | null;
+  hasAttachments?: boolean | null;
+  bodyPreview?: string | null;
+  isRead?: boolean | null;
+  attachments?: GraphAttachment[];
+  '@removed'?: { reason?: string };
+}
+
+export interface DeltaPage {
+  messages: GraphMessage[];
+  /** Ids of messages deleted (or moved out of the folder) since the cursor. */
+  removed: string[];
+  nextLink: string | null;
+  deltaLink: string | null;
+  /** Size of the response body, to keep pages within the byte budget. */
+  bytes: number;
+}
+
+export interface BatchRequest {
+  id: string;
+  method: 'GET' | 'PATCH' | 'POST' | 'DELETE';
+  /** Relative to the version root, e.g. `/users/{id}/messages/{id}`. */
+  url: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface BatchResponse {
+  id: string;
+  status: number;
+  body: unknown;
+}
+
+export interface GraphSubscription {
+  id: string;
+  resource: string;
+  expirationDateTime: string;
+  notificationUrl?: string;
+  clientState?: string | null;
+}
+
+/** Which mailbox a call is for (the limiter's key) and, when known, which session to count it against. */
+export interface CallContext {
+  mailboxId: string;
+  sessionId?: string;
+}
+
+export const MESSAGE_SELECT = ['id', 'subject', 'from', 'receivedDateTime', 'internetMessageId', 'hasAttachments', 'bodyPreview', 'isRead'] as const;

@@ -1,0 +1,123 @@
+import { Redis } from 'ioredis';
+import { startGraphSim, trustCa, type GraphSim } from '@ms1/graph-sim';
+import { cleanPrefix, testRedisUrl, uniquePrefix } from '@ms1/test-utils';
+import { DeltaExpiredError, loadConfig, MailboxLimiter, MailGraph, MsalTokenProvider, ThrottledError, type Config, type GraphCallEvent } from '../src';
+import { memoryLogger } from './helpers';
+
+// The production Graph adapter (MSAL + Graph SDK + limiter) against graph-sim: only configuration differs.
+const MAILBOX = 'ap@contoso.example';
+
+describe('MailGraph and MsalTokenProvider against graph-sim (real MSAL, real Graph SDK, real Redis)', () => {
+  let sim: GraphSim;
+  let redis: Redis;
+  let config: Config;
+  const prefix = uniquePrefix('graph');
+  const key = `{${prefix}}`;
+  const admin = async (method: string, path: string, body?: unknown) => {
+    const r = await fetch(`${sim.adminUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    return (await r.json()) as Record<string, unknown>;
+  };
+  const stats = async () => (await admin('GET', '/stats')) as { tokenRequests: number; requests: { byKind: Record<string, number> }; throttled: { total: number }; peakConcurrency: Record<string, number> };
+
+  beforeAll(async () => {
+    sim = await startGraphSim({ port: 0, mailboxes: [MAILBOX] });
+    trustCa(sim.caPem);
+    redis = new Redis(testRedisUrl());
+    config = loadConfig('ingest-api', {
+      TENANT_ID: 'contoso', CLIENT_ID: 'client-1', CLIENT_SECRET: 'secret-value-1', CONTROL_API_TOKEN: 'control-token',
+      AUTHORITY_HOST: sim.authorityHost, GRAPH_BASE_URL: sim.graphBaseUrl, QUEUE_PREFIX: prefix,
+    });
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    await sim.stop();
+    await cleanPrefix(testRedisUrl(), prefix);
+  });
+
+  const graphClient = (events: GraphCallEvent[] = [], limits = { maxConcurrent: 4, maxPerWindow: 10_000, windowMs: 600_000 }) => {
+    const tokens = new MsalTokenProvider(config.graph, redis, key, memoryLogger().logger);
+    const limiter = new MailboxLimiter(redis, key, { ...limits, maxInlineWaitMs: 2000 });
+    return { tokens, graph: new MailGraph({ baseUrl: config.graph.baseUrl, tokens, limiter, onCall: (e) => events.push(e) }) };
+  };
+
+  it('shares one token between replicas through the encrypted Redis cache', async () => {
+    const before = (await stats()).tokenRequests;
+    const a = graphClient().tokens;
+    const b = graphClient().tokens;
+    const tokens = await Promise.all([a.getToken(), b.getToken(), a.getToken(), b.getToken()]);
+    expect(new Set(tokens).size).toBe(1);
+    expect((await stats()).tokenRequests - before).toBe(1);
+    expect(a.acquired + b.acquired).toBe(1);
+    const stored = await redis.get(`${key}:msal-cache:app:client-1`);
+    expect(stored).toMatch(/^v1\./);
+    expect(stored).not.toContain(tokens[0]); // encrypted at rest
+  });
+
+  it('runs delta rounds: all messages with attachments, then only changes, then an expired cursor', async () => {
+    await admin('POST', '/seed', { mailbox: MAILBOX, count: 30, seed: 3 });
+    const { graph } = graphClient();
+    const ctx = { mailboxId: MAILBOX };
+    let link: string | null = null;
+    const seen: string[] = [];
+    let withContent = 0;
+    for (;;) {
+      const page = await graph.deltaPage(ctx, 'inbox', link, 7);
+      expect(page.messages.length).toBeLessThanOrEqual(7);
+      for (const m of page.messages) {
+        seen.push(m.id);
+        withContent += (m.attachments ?? []).filter((a) => a.contentBytes).length;
+      }
+      link = page.nextLink ?? page.deltaLink;
+      if (page.deltaLink) break;
+    }
+    expect(new Set(seen).size).toBe(30);
+    expect(withContent).toBeGreaterThan(10);
+
+    const injected = (await admin('POST', `/users/${MAILBOX}/messages`, { subject: 'Invoice 99', from: { emailAddress: { address: 's@x.example' } }, receivedDateTime: new Date().toISOString(), body: { contentType: 'text', content: 'hi' }, attachments: [] })) as { id: string };
+    const next = await graph.deltaPage(ctx, 'inbox', link, 7);
+    expect(next.messages.map((m) => m.id)).toEqual([injected.id]);
+    expect(next.deltaLink).toBeTruthy();
+
+    await admin('POST', `/users/${MAILBOX}/expire-delta`);
+    await expect(graph.deltaPage(ctx, 'inbox', next.deltaLink, 7)).rejects.toBeInstanceOf(DeltaExpiredError);
+  });
+
+  it('fetches attachment bytes and marks messages read with $batch', async () => {
+    const bytes = Buffer.from('%PDF-1.4 not really');
+    const { id } = (await admin('POST', `/users/${MAILBOX}/messages`, {
+      subject: 'Rechnung', from: { emailAddress: { address: 's@x.example' } }, receivedDateTime: new Date().toISOString(), body: { contentType: 'text', content: '' },
+      attachments: [{ '@odata.type': '#microsoft.graph.fileAttachment', name: 'r.pdf', contentType: 'application/pdf', isInline: false, contentBytes: bytes.toString('base64') }],
+    })) as { id: string };
+    const { graph } = graphClient();
+    const ctx = { mailboxId: MAILBOX };
+    const [att] = await graph.listAttachments(ctx, id);
+    expect(att).toMatchObject({ name: 'r.pdf', size: bytes.length });
+    expect(await graph.attachmentContent(ctx, id, att?.id ?? '')).toEqual(bytes);
+    expect(await graph.markRead(ctx, [id])).toBe(1);
+    const list = (await admin('GET', `/users/${MAILBOX}/messages`)) as { messages: { id: string; isRead: boolean }[] };
+    expect(list.messages.find((m) => m.id === id)?.isRead).toBe(true);
+  });
+
+  it('keeps a mailbox at 4 requests in flight, and turns a 429 into a shared pause and ThrottledError', async () => {
+    await admin('PUT', '/config', { latency: { fixedMs: 40, perKbMs: 0, jitterMs: 0 } });
+    const events: GraphCallEvent[] = [];
+    const { graph } = graphClient(events);
+    const ctx = { mailboxId: 'peak@contoso.example' };
+    await admin('POST', '/users/peak@contoso.example/messages', { subject: 'x', from: { emailAddress: { address: 's@x.example' } }, receivedDateTime: new Date().toISOString(), body: { contentType: 'text', content: '' }, attachments: [] });
+    await Promise.all(Array.from({ length: 24 }, () => graph.deltaPage(ctx, 'inbox', null, 10)));
+    const s = await stats();
+    expect(s.peakConcurrency['peak@contoso.example']).toBeLessThanOrEqual(4);
+    expect(s.throttled.total).toBe(0);
+
+    // The sim's window is now tiny: its 429 pauses the mailbox for everyone and the call says when to come back.
+    await admin('PUT', '/config', { throttle: { concurrency: 4, requestsPerWindow: 1, windowMs: 5000 }, latency: { fixedMs: 0, perKbMs: 0, jitterMs: 0 } });
+    await graph.deltaPage(ctx, 'inbox', null, 10);
+    const err = await graph.deltaPage(ctx, 'inbox', null, 10).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ThrottledError);
+    expect((err as ThrottledError).retryAfterMs).toBeGreaterThanOrEqual(1000);
+    const other = graphClient().graph; // another process sees the pause too
+    await expect(other.deltaPage(ctx, 'inbox', null, 10)).rejects.toBeInstanceOf(ThrottledError);
+    expect(events.some((e) => e.throttled)).toBe(true);
+    await admin('PUT', '/config', { throttle: { concurrency: 4, requestsPerWindow: 10000, windowMs: 600000 } });
+  });
+});
