@@ -1,28 +1,44 @@
 import type { Server } from 'node:http';
-import { bootstrap, closeRedis, createRedis, createRuntime, createWorker, keyPrefix, QueueName, SessionStore } from '@ms1/shared';
+import { FlowProducer } from 'bullmq';
+import { bootstrap, closeRedis, createAttachmentStore, createGraphStack, createRedis, createRuntime, createWorker, keyPrefix, QueueName, SessionStore } from '@ms1/shared';
 import { createHttpApp } from './http/app';
 import { SessionControl } from './session/session-control';
+import { SubscriptionManager } from './subscriptions/subscription-manager';
+import { SubscriptionStore } from './subscriptions/subscription-store';
+import { CursorStore } from './sync/cursor-store';
 import { syncHandlers } from './sync/handlers';
+import { syncPageHandler } from './sync/sync-page';
 
 async function main(): Promise<void> {
   const boot = bootstrap('ingest-api');
   if (!boot) return;
   const rt = await createRuntime(boot);
-  const { config, logger, shutdown } = rt;
+  const { config, logger, shutdown, connection } = rt;
   const roles = config.ingestRoles;
-  const store = new SessionStore(rt.connection, keyPrefix(config.redis.queuePrefix), config.sessionHistoryLimit);
-  const control = new SessionControl(store, rt.producer, logger);
+  const prefix = keyPrefix(config.redis.queuePrefix);
+  const store = new SessionStore(connection, prefix, config.sessionHistoryLimit);
+  const { graph, tokens } = createGraphStack(config, connection, prefix, logger, store, rt.metrics);
+  const subscriptionStore = new SubscriptionStore(connection, prefix);
+  const subscriptions = new SubscriptionManager(graph, subscriptionStore, config, logger);
+  const control = new SessionControl(store, rt.producer, logger, subscriptions);
 
   if (roles.includes('sync')) {
-    const worker = createWorker(QueueName.MailSync, syncHandlers({ store, control }), { ctx: rt.ctx, deadLetters: rt.deadLetters, concurrency: config.graph.syncConcurrency });
-    shutdown.add('mail-sync worker', () => worker.close(), { phase: 'workers', timeoutMs: config.shutdownTimeoutMs });
+    const flows = new FlowProducer({ connection, prefix });
+    shutdown.add('flow producer', () => flows.close(), { phase: 'queues' });
+    const sync = { config, graph, store: createAttachmentStore(config.storage), cursors: new CursorStore(connection, prefix), sessions: store, flows, ctx: rt.ctx, redis: connection, keyPrefix: prefix };
+    const syncWorker = createWorker(QueueName.MailSync, syncHandlers({ store, control, sync, subscriptions }), { ctx: rt.ctx, deadLetters: rt.deadLetters, concurrency: config.graph.syncConcurrency });
+    const pageWorker = createWorker(QueueName.MailSyncResults, { 'sync-page': syncPageHandler({ graph, markAsRead: config.processing.markAsRead }) }, { ctx: rt.ctx, deadLetters: rt.deadLetters, concurrency: 4 });
+    rt.metrics.observe(syncWorker, QueueName.MailSync);
+    rt.metrics.observe(pageWorker, QueueName.MailSyncResults);
+    shutdown.add('mail-sync worker', () => syncWorker.close(), { phase: 'workers', timeoutMs: config.shutdownTimeoutMs });
+    shutdown.add('mail-sync-results worker', () => pageWorker.close(), { phase: 'workers', timeoutMs: config.shutdownTimeoutMs });
   }
 
   if (roles.includes('http')) {
     const healthConnection = createRedis(config.redis, { role: 'client', name: 'ingest-api-health' });
     healthConnection.on('error', () => undefined);
     shutdown.add('health redis', () => closeRedis(healthConnection), { phase: 'connections' });
-    const app = createHttpApp({ config, logger, healthConnection, producer: rt.producer, store, control, deadLetters: rt.deadLetters });
+    const app = createHttpApp({ config, logger, healthConnection, producer: rt.producer, store, control, deadLetters: rt.deadLetters, subscriptions: subscriptionStore, metrics: rt.metrics, tokens, redis: connection });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(config.http.port, () => resolve(s));
       s.once('error', reject);

@@ -73,6 +73,16 @@ describe('control API (ingest-api as a process, real Redis)', () => {
     expect((await call('GET', '/session/status')).body).toMatchObject({ active: false, session: null });
   });
 
+  it('answers /metrics in Prometheus text when asked', async () => {
+    const res = await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${TOKEN}`, accept: 'text/plain' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/plain/);
+    const text = await res.text();
+    expect(text).toMatch(/^ms1_queue_jobs\{.*queue="email-inbound".*state="waiting".*\} \d+$/m);
+    expect(text).toMatch(/^ms1_process_cpu_user_seconds_total/m);
+    expect(text).toContain('app="ingest-api"');
+  });
+
   it('lists an empty dead-letter queue and 404s an unknown replay', async () => {
     expect(await call('GET', '/dlq')).toMatchObject({ status: 200, body: { total: 0, items: [] } });
     expect((await call('GET', '/dlq?limit=0')).status).toBe(400);

@@ -1,4 +1,5 @@
-import { bootstrap, createRuntime, createWorker, pingRedis, QueueName, startHealthServer } from '@ms1/shared';
+import { bootstrap, createAttachmentStore, createGraphStack, createRuntime, createWorker, keyPrefix, pingRedis, QueueName, SessionStore, startHealthServer } from '@ms1/shared';
+import { closePdfReader } from './extract';
 import { processEmailHandler } from './process-email';
 
 const DEFAULT_HEALTH_PORT = 8081;
@@ -7,10 +8,17 @@ async function main(): Promise<void> {
   const boot = bootstrap('processor-worker');
   if (!boot) return;
   const rt = await createRuntime(boot);
-  const { config, logger, shutdown } = rt;
+  const { config, logger, shutdown, connection } = rt;
+  const prefix = keyPrefix(config.redis.queuePrefix);
+  const sessions = new SessionStore(connection, prefix, config.sessionHistoryLimit);
+  const { graph } = createGraphStack(config, connection, prefix, logger, sessions, rt.metrics);
+  const store = createAttachmentStore(config.storage);
 
-  const worker = createWorker(QueueName.EmailInbound, { 'process-email': processEmailHandler(rt.producer) }, { ctx: rt.ctx, deadLetters: rt.deadLetters, concurrency: config.processing.concurrency });
+  const handler = processEmailHandler({ producer: rt.producer, store, graph, sessions, limits: { maxAttachmentBytes: config.storage.maxAttachmentBytes } });
+  const worker = createWorker(QueueName.EmailInbound, { 'process-email': handler }, { ctx: rt.ctx, deadLetters: rt.deadLetters, concurrency: config.processing.concurrency });
+  rt.metrics.observe(worker, QueueName.EmailInbound);
   shutdown.add('email-inbound worker', () => worker.close(), { phase: 'workers', timeoutMs: config.shutdownTimeoutMs });
+  shutdown.add('pdf reader', () => closePdfReader(), { phase: 'queues' });
 
   const health = await startHealthServer({
     port: config.http.healthPort ?? DEFAULT_HEALTH_PORT,
@@ -19,6 +27,7 @@ async function main(): Promise<void> {
       const redis = await pingRedis(rt.connection);
       return { ok: redis && worker.isRunning(), details: { redis, worker: worker.isRunning() } };
     },
+    metrics: () => rt.metrics.text(),
   });
   shutdown.add('health server', () => health.close(), { phase: 'intake' });
   shutdown.installSignalHandlers();

@@ -1,28 +1,72 @@
-import { createHash } from 'node:crypto';
-import { JobName, jobIds, type JobHandler, type Ms4Item, type Producer } from '@ms1/shared';
+import { JobName, jobIds, PermanentError, type AttachmentStore, type EmailOutcome, type JobHandler, type MailGraph, type Producer, type SessionStore } from '@ms1/shared';
+import { classifyMessage } from './classify';
+import { loadDocument } from './documents';
+import { extractDocument, type ExtractLimits } from './extract';
+import { toMs4Item } from './ms4-items';
+
+export interface ProcessDeps {
+  producer: Producer;
+  store: AttachmentStore;
+  graph: MailGraph;
+  sessions: SessionStore;
+  limits: Partial<ExtractLimits>;
+}
 
 /**
- * Foundation placeholder (issue 2): forwards each e-mail as one MS4 item without reading its attachments, so the
- * queue wiring can be exercised end to end. Classification and extraction replace it (issue 5).
+ * One e-mail: classify it, read its candidate documents, extract every invoice, emit one MS4 item per invoice.
+ * Bad documents never crash the worker: the good ones are forwarded with warnings naming the bad ones; when an
+ * invoice candidate yields nothing readable, the e-mail goes to the dead-letter queue with the reasons.
  */
-export function processEmailHandler(producer: Producer): JobHandler<'process-email'> {
-  return async (job) => {
-    const d = job.data;
-    const invoiceKey = createHash('sha256').update(`${d.mailboxId}\n${d.messageId}\nbody`).digest('hex');
-    const item: Ms4Item = {
-      invoiceKey,
-      sessionId: d.sessionId,
-      mailboxId: d.mailboxId,
-      messageId: d.messageId,
-      internetMessageId: d.listing.internetMessageId,
-      receivedDateTime: d.receivedDateTime,
-      from: d.listing.from ?? { name: null, address: '' },
-      subject: d.listing.subject,
-      attachment: null,
-      invoice: { format: 'none', kind: 'invoice', number: null, issueDate: null, dueDate: null, currency: null, totalAmount: null, taxExclusiveAmount: null, payableAmount: null, sellerName: null, sellerVatId: null, buyerName: null, iban: null, confidence: 0 },
-      warnings: ['placeholder processing: no extraction yet'],
-    };
-    await producer.add(JobName.InvoiceMetadata, item, { jobId: jobIds.invoiceMetadata(invoiceKey) });
-    return { outcome: 'invoice', invoices: 1, warnings: 1, reason: 'placeholder' };
+export function processEmailHandler(deps: ProcessDeps): JobHandler<'process-email'> {
+  return async (job, { logger }) => {
+    const email = job.data;
+    const { listing } = email;
+    const ctx = { mailboxId: email.mailboxId, sessionId: email.sessionId };
+    const verdict = classifyMessage({ subject: listing.subject, bodyPreview: listing.bodyPreview, attachments: listing.attachments });
+    const candidates = listing.attachments.filter((a) => verdict.candidateAttachments.includes(a.name));
+    if (!verdict.candidate || candidates.length === 0) {
+      await deps.sessions.incr(email.sessionId, { processed: 1, notInvoices: 1 });
+      return done('not-an-invoice', 0, 0, verdict.candidate ? `${verdict.reason}, but no document attached` : verdict.reason);
+    }
+
+    const mailWarnings = listing.from ? [] : ['the e-mail has no sender'];
+    const problems: string[] = [];
+    let items = 0;
+    let warnings = 0;
+    for (const a of candidates) {
+      const doc = await loadDocument(a, { store: deps.store, graph: deps.graph, ctx, messageId: email.messageId });
+      if ('problem' in doc) {
+        problems.push(doc.problem);
+        continue;
+      }
+      const result = await extractDocument({ name: a.name, contentType: a.contentType, bytes: doc.bytes }, deps.limits);
+      if (result.invoices.length === 0) {
+        problems.push(`${a.name}: ${result.outcome} (${result.reason})`);
+        continue;
+      }
+      for (const found of result.invoices) {
+        const member = found.archiveName !== undefined;
+        const stored = member ? await deps.store.put(found.bytes) : { sha256: doc.sha256, storageRef: doc.storageRef };
+        const attachment = { name: found.sourceName, contentType: found.contentType, size: found.size, sha256: stored.sha256, storageRef: stored.storageRef, ...(member ? { archiveName: found.archiveName } : {}) };
+        const itemWarnings = [...mailWarnings, ...result.warnings, ...found.warnings];
+        const item = toMs4Item(email, found, attachment, itemWarnings);
+        await deps.producer.add(JobName.InvoiceMetadata, item, { jobId: jobIds.invoiceMetadata(item.invoiceKey) });
+        items++;
+        warnings += itemWarnings.length;
+      }
+    }
+
+    if (items === 0) {
+      await deps.sessions.incr(email.sessionId, { processed: 1, unreadable: 1 });
+      // Retrying cannot repair the documents: straight to the dead-letter queue, with what was wrong.
+      throw new PermanentError(`invoice e-mail with no readable invoice: ${problems.join('; ')}`);
+    }
+    if (problems.length > 0) logger.warn('some documents of the e-mail could not be read', { problems });
+    await deps.sessions.incr(email.sessionId, { processed: 1, invoices: items, warnings: warnings + problems.length });
+    return done('invoice', items, warnings + problems.length, problems.length ? `forwarded ${items}; unreadable: ${problems.join('; ')}` : `forwarded ${items}`);
   };
+}
+
+function done(outcome: EmailOutcome['outcome'], invoices: number, warnings: number, reason: string): EmailOutcome {
+  return { outcome, invoices, warnings, reason };
 }

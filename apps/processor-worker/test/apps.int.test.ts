@@ -1,6 +1,12 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
+import { startMs4Sim } from '@ms1/ms4-sim';
+import { LocalDirectoryStore } from '@ms1/shared';
 import { appEnv, cleanPrefix, startApp, testRedisUrl, uniquePrefix, waitFor, type AppProcess } from '@ms1/test-utils';
+import { fixturePath } from './helpers/fixtures';
 
 // The three apps as separate processes (built dist), wired only through Redis.
 const APPS = ['ingest-api', 'processor-worker', 'ms4-sender'] as const;
@@ -31,26 +37,36 @@ describe('apps as processes', () => {
     await cleanPrefix(testRedisUrl(), prefix);
   });
 
-  it('carries a message from email-inbound through processor-worker to ms4-outbound and ms4-sender', async () => {
+  it('carries an invoice e-mail from email-inbound through processor-worker and ms4-sender to MS4', async () => {
     const prefix = uniquePrefix('wire');
-    const env = appEnv(testRedisUrl(), prefix);
+    const attachmentDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ms1-wire-'));
+    const ms4 = await startMs4Sim({ port: 0 });
+    const env = appEnv(testRedisUrl(), prefix, { ATTACHMENT_DIR: attachmentDir, MS4_BASE_URL: ms4.baseUrl, MS4_BATCH_MAX_WAIT_MS: '100' });
     running.push(await startApp('processor-worker', { env }), await startApp('ms4-sender', { env }));
+    const xml = fs.readFileSync(fixturePath('ubl/ubl-tc434-example1.xml'));
+    const stored = await new LocalDirectoryStore(attachmentDir, 1 << 20).put(xml);
     const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
     const inbound = new Queue('email-inbound', { connection, prefix: `{${prefix}}` });
-    const outbound = new Queue('ms4-outbound', { connection, prefix: `{${prefix}}` });
     try {
       await inbound.add('process-email', {
         sessionId: 's1', mailboxId: 'ap@contoso.example', messageId: 'wired-1', receivedDateTime: '2026-11-01T10:00:00Z',
-        listing: { subject: 'Invoice 1', from: { name: 'S', address: 's@x.example' }, internetMessageId: '<1@x>', hasAttachments: false, bodyPreview: null, attachments: [] },
+        listing: {
+          subject: 'Invoice 1', from: { name: 'S', address: 's@x.example' }, internetMessageId: '<1@x>', hasAttachments: true, bodyPreview: null,
+          attachments: [{ id: 'att-1', name: 'invoice.xml', contentType: 'application/xml', size: xml.length, isInline: false, sha256: stored.sha256, storageRef: stored.storageRef }],
+        },
       }, { jobId: 'ap@contoso.example~wired-1' });
-      await waitFor(async () => (await inbound.getCompletedCount()) === 1 && (await outbound.getCompletedCount()) === 1, { timeoutMs: 20_000, what: 'job through both workers' });
-      const [sent] = await outbound.getCompleted();
-      expect(sent?.data).toMatchObject({ messageId: 'wired-1', mailboxId: 'ap@contoso.example', sessionId: 's1' });
+      const items = await waitFor(async () => {
+        const list = (await (await fetch(`${ms4.adminUrl}/items`)).json()) as { messageId: string; invoice: { number: string; format: string } }[];
+        return list.length > 0 ? list : null;
+      }, { timeoutMs: 20_000, what: 'the item at MS4' });
+      expect(items).toHaveLength(1);
+      expect(items[0]).toMatchObject({ messageId: 'wired-1', invoice: { format: 'ubl', number: '12115118' } });
     } finally {
       await inbound.close();
-      await outbound.close();
       connection.disconnect();
+      await ms4.stop();
       await cleanPrefix(testRedisUrl(), prefix);
+      fs.rmSync(attachmentDir, { recursive: true, force: true });
     }
   });
 });

@@ -23,3 +23,4 @@ export * from './storage';
 export * from './graph';
 export * from './session';
 export * from './queues/enqueue-sync';
+export * from './metrics/metrics';

@@ -1,6 +1,7 @@
 import type { Bootstrapped } from './bootstrap';
 import type { Config } from './config/config';
 import type { Logger } from './logging/logger';
+import { Metrics } from './metrics/metrics';
 import { queueContext, type QueueContext } from './queues/context';
 import { DeadLetters } from './queues/dead-letters';
 import { Producer } from './queues/producer';
@@ -17,6 +18,7 @@ export interface Runtime {
   producer: Producer;
   deadLetters: DeadLetters;
   shutdown: Shutdown;
+  metrics: Metrics;
 }
 
 export async function createRuntime({ config, logger }: Bootstrapped): Promise<Runtime> {
@@ -36,5 +38,5 @@ export async function createRuntime({ config, logger }: Bootstrapped): Promise<R
   const shutdown = new Shutdown(logger, config.shutdownTimeoutMs);
   shutdown.add('queues', () => producer.close(), { phase: 'queues' });
   shutdown.add('redis', () => closeRedis(connection), { phase: 'connections' });
-  return { config, logger, connection, ctx, producer, deadLetters, shutdown };
+  return { config, logger, connection, ctx, producer, deadLetters, shutdown, metrics: new Metrics(config.app) };
 }

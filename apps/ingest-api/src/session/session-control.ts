@@ -1,7 +1,10 @@
+import type { SubscriptionManager } from '../subscriptions/subscription-manager';
 import { enqueueMailboxSync, JobName, QueueName, SessionActiveError, type Logger, type Producer, type Session, type SessionSettings, type SessionStore } from '@ms1/shared';
 
-/** Id of the one polling scheduler (stored in Redis). Upserted only from here. */
+/** Ids of the job schedulers (stored in Redis). Upserted only from here. */
 export const POLLING_SCHEDULER_ID = 'polling';
+export const RENEWAL_SCHEDULER_ID = 'subscription-renewal';
+const RENEWAL_EVERY_MS = 6 * 3600_000;
 
 /** Starting and stopping sessions: the store, the polling scheduler and the first sync, in one place (API and CLI). */
 export class SessionControl {
@@ -9,6 +12,7 @@ export class SessionControl {
     private readonly store: SessionStore,
     private readonly producer: Producer,
     private readonly logger: Logger,
+    private readonly subscriptions: SubscriptionManager,
   ) {}
 
   /** Throws SessionActiveError when a session is already active. */
@@ -19,15 +23,24 @@ export class SessionControl {
         .queue(QueueName.MailSync)
         .upsertJobScheduler(POLLING_SCHEDULER_ID, { every: settings.pollingIntervalSeconds * 1000 }, { name: JobName.SyncTick, data: { sessionId: session.sessionId } });
     }
+    if (settings.enableWebhook) {
+      const q = this.producer.queue(QueueName.MailSync);
+      // The scheduler's first run is immediate: it creates the subscriptions, later runs renew them.
+      await q.upsertJobScheduler(RENEWAL_SCHEDULER_ID, { every: RENEWAL_EVERY_MS }, { name: JobName.RenewSubscriptions, data: { sessionId: session.sessionId, reason: 'schedule' } });
+    }
     await this.triggerSync(session, 'manual');
     this.logger.info('session started', { sessionId: session.sessionId, mailboxes: settings.mailboxes.length, pollingMode: settings.pollingMode });
     return session;
   }
 
   async stop(reason: string): Promise<Session | null> {
-    await this.producer.queue(QueueName.MailSync).removeJobScheduler(POLLING_SCHEDULER_ID);
+    const q = this.producer.queue(QueueName.MailSync);
+    await q.removeJobScheduler(POLLING_SCHEDULER_ID);
+    await q.removeJobScheduler(RENEWAL_SCHEDULER_ID);
     const session = await this.store.stop(reason);
-    if (session) this.logger.info('session stopped', { sessionId: session.sessionId, reason });
+    if (!session) return null;
+    if (session.settings.enableWebhook) await this.subscriptions.removeAll(session.sessionId);
+    this.logger.info('session stopped', { sessionId: session.sessionId, reason });
     return session;
   }
 

@@ -1,11 +1,15 @@
 import type { HandlersFor, SessionStore } from '@ms1/shared';
 import type { SessionControl } from '../session/session-control';
+import { renewSubscriptionsHandler } from '../subscriptions/renew-subscriptions';
+import type { SubscriptionManager } from '../subscriptions/subscription-manager';
+import { syncMailboxHandler, type SyncDeps } from './sync-mailbox';
 
 /**
  * The mail-sync worker's handlers. `sync-tick` (from the polling scheduler) asks for a deduplicated sync of every
- * mailbox of the current session. Delta sync and subscription renewal land with the Graph client (issue 4).
+ * mailbox of the current session; `sync-mailbox` runs one delta round; `renew-subscriptions` keeps the
+ * session's Graph subscriptions alive.
  */
-export function syncHandlers(deps: { store: SessionStore; control: SessionControl }): HandlersFor<'mail-sync'> {
+export function syncHandlers(deps: { store: SessionStore; control: SessionControl; sync: SyncDeps; subscriptions: SubscriptionManager }): HandlersFor<'mail-sync'> {
   return {
     'sync-tick': async (job, { logger }) => {
       const session = await deps.store.current();
@@ -15,7 +19,7 @@ export function syncHandlers(deps: { store: SessionStore; control: SessionContro
       }
       return { enqueued: await deps.control.triggerSync(session, 'schedule') };
     },
-    'sync-mailbox': async () => ({ pages: 0, messages: 0, removed: 0 }),
-    'renew-subscriptions': async () => ({ renewed: 0 }),
+    'sync-mailbox': syncMailboxHandler(deps.sync),
+    'renew-subscriptions': renewSubscriptionsHandler({ sessions: deps.store, subscriptions: deps.subscriptions, redis: deps.sync.redis, keyPrefix: deps.sync.keyPrefix }),
   };
 }

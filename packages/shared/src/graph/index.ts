@@ -5,3 +5,4 @@ export * from './redis-lock';
 export * from './token-cache-crypto';
 export * from './token-provider';
 export * from './types';
+export * from './graph-stack';

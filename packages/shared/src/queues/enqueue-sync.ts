@@ -3,17 +3,17 @@ import { JobName } from './names';
 import type { SyncTrigger } from './payloads';
 import type { Producer } from './producer';
 
-/** A stray deduplication key must not block a mailbox's sync forever. */
-const DEDUP_TTL_MS = 10 * 60_000;
-
 /**
  * Asks for a delta sync of one mailbox folder. Every trigger (schedule, webhook, manual, lifecycle) goes through
- * here: while one sync of the mailbox is waiting or running, further requests collapse into it.
+ * here: while a sync of the mailbox waits, further requests collapse into it; while one runs, they collapse into
+ * one follow-up sync (`keepLastIfActive`), so a change notified mid-round is picked up by the next round.
+ * Not `ttl`: with a ttl BullMQ keeps the key after the job finishes (throttle mode) and would swallow syncs for
+ * that long. A key whose job vanished (an outage) is recovered by BullMQ on the next add.
  */
 export async function enqueueMailboxSync(producer: Producer, sessionId: string, mailboxId: string, folder: string, trigger: SyncTrigger): Promise<void> {
   await producer.add(
     JobName.SyncMailbox,
     { sessionId, mailboxId, folder, trigger },
-    { deduplication: { id: dedupIds.syncMailbox(mailboxId, folder), ttl: DEDUP_TTL_MS } },
+    { deduplication: { id: dedupIds.syncMailbox(mailboxId, folder), keepLastIfActive: true } },
   );
 }

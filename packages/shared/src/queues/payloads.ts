@@ -16,6 +16,10 @@ export interface SyncMailboxData {
 
 export interface RenewSubscriptionsData {
   sessionId: string;
+  /** One mailbox (after a lifecycle notification), or every mailbox of the session when absent. */
+  mailboxId?: string;
+  /** Why: the schedule (whose first run, at session start, creates them), or a lifecycle event from Graph. */
+  reason: 'schedule' | 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed';
 }
 
 export interface SyncPageData {

@@ -1,0 +1,94 @@
+import { randomUUID } from 'node:crypto';
+import type { FlowProducer } from 'bullmq';
+import { DeltaExpiredError, ThrottledError, tryLock, type AttachmentStore, type Config, type JobHandler, type MailGraph, type ProcessEmailData, type QueueContext, type RedisConnection, type SessionStore } from '@ms1/shared';
+import type { CursorStore } from './cursor-store';
+import { toListing } from './message-listing';
+import { addPageFlow } from './page-flow';
+
+export interface SyncDeps {
+  config: Config;
+  graph: MailGraph;
+  store: AttachmentStore;
+  cursors: CursorStore;
+  sessions: SessionStore;
+  flows: FlowProducer;
+  ctx: QueueContext;
+  redis: RedisConnection;
+  keyPrefix: string;
+}
+
+const LOCK_TTL_MS = 60_000;
+
+/**
+ * One delta round of one mailbox folder: page after page until the deltaLink, each page enqueued as one flow
+ * before the cursor moves past it. One round at a time per mailbox (deduplicated jobs, plus this lock).
+ */
+export function syncMailboxHandler(deps: SyncDeps): JobHandler<'sync-mailbox'> {
+  return async (job, { logger }) => {
+    const { sessionId, mailboxId, folder } = job.data;
+    const lock = await tryLock(deps.redis, `${deps.keyPrefix}:sync-lock:${mailboxId.toLowerCase()}:${folder}`, LOCK_TTL_MS);
+    if (!lock) throw new ThrottledError(`a sync of ${mailboxId}/${folder} is already running`, 2000);
+    const ctx = { mailboxId, sessionId };
+    const roundId = randomUUID();
+    const budget = deps.config.graph.deltaPageMaxBytes;
+    let pageSize = deps.config.graph.deltaPageSize;
+    let pages = 0;
+    let messages = 0;
+    let removed = 0;
+    try {
+      let link = await deps.cursors.cursor(mailboxId, folder);
+      for (;;) {
+        const session = await deps.sessions.current();
+        if (!session || session.sessionId !== sessionId) {
+          logger.info('session ended during sync; stopping the round');
+          break;
+        }
+        let page;
+        try {
+          page = await deps.graph.deltaPage(ctx, folder, link, pageSize);
+        } catch (err) {
+          if (!(err instanceof DeltaExpiredError) || link === null) throw err;
+          // Start over; the seen-set keeps what was already enqueued from being enqueued again.
+          logger.warn('delta cursor expired; resyncing the folder from scratch');
+          await deps.cursors.clearCursor(mailboxId, folder);
+          link = null;
+          continue;
+        }
+        pages++;
+        const fresh = new Set(await deps.cursors.unseen(mailboxId, folder, page.messages.map((m) => m.id)));
+        const emails: ProcessEmailData[] = [];
+        for (const m of page.messages) {
+          if (!fresh.has(m.id)) continue;
+          fresh.delete(m.id); // a page may repeat a message
+          emails.push({ sessionId, mailboxId, messageId: m.id, receivedDateTime: m.receivedDateTime ?? new Date().toISOString(), listing: await toListing(m, deps.store) });
+        }
+        const nextLink = page.nextLink ?? page.deltaLink;
+        if (!nextLink) throw new Error('delta page carried neither nextLink nor deltaLink');
+        await addPageFlow(deps.flows, deps.ctx, { sessionId, mailboxId, folder, roundId, page: pages, link: link ?? `start:${roundId}` }, emails);
+        await deps.cursors.markSeen(mailboxId, folder, emails.map((e) => e.messageId));
+        await deps.cursors.saveCursor(mailboxId, folder, nextLink);
+        await deps.sessions.incr(sessionId, { discovered: page.messages.length, enqueued: emails.length, removed: page.removed.length });
+        messages += emails.length;
+        removed += page.removed.length;
+        pageSize = nextPageSize(pageSize, page.bytes, page.messages.length + page.removed.length, budget, deps.config.graph.deltaPageSize);
+        await lock.extend(LOCK_TTL_MS);
+        await job.updateProgress({ pages, messages });
+        link = nextLink;
+        if (page.deltaLink) break;
+      }
+      await deps.sessions.incr(sessionId, { syncRounds: 1 });
+      logger.info('delta round done', { pages, messages, removed });
+      return { pages, messages, removed };
+    } finally {
+      await lock.release().catch(() => undefined);
+    }
+  };
+}
+
+/** Keeps a page (attachments included) within the byte budget: shrink after a heavy page, grow back after light ones. */
+export function nextPageSize(current: number, bytes: number, items: number, budget: number, max: number): number {
+  if (items === 0 || bytes === 0) return Math.min(max, Math.max(current, 1));
+  const perItem = bytes / items;
+  const fits = Math.max(1, Math.floor(budget / perItem));
+  return Math.max(1, Math.min(max, fits));
+}

@@ -1,0 +1,26 @@
+import type { EmailOutcome, JobHandler, MailGraph } from '@ms1/shared';
+
+/**
+ * The flow parent of one delta page: runs when all its `process-email` children are done (or failed), records the
+ * page's outcome and, when MARK_AS_READ is on, marks the page's processed messages read with `$batch` requests.
+ */
+export function syncPageHandler(deps: { graph: MailGraph; markAsRead: boolean }): JobHandler<'sync-page'> {
+  return async (job, { logger }) => {
+    const values = (await job.getChildrenValues()) as Record<string, EmailOutcome>;
+    const failures = await job.getIgnoredChildrenFailures();
+    const outcomes = Object.values(values);
+    const outcome = {
+      messages: job.data.messageCount,
+      invoices: outcomes.reduce((n, o) => n + (o.invoices ?? 0), 0),
+      notInvoices: outcomes.filter((o) => o.outcome === 'not-an-invoice').length,
+      failed: Object.keys(failures).length,
+      markedRead: 0,
+    };
+    if (deps.markAsRead) {
+      const done = Object.keys(values).map((key) => key.split('~').pop() ?? '').filter(Boolean);
+      outcome.markedRead = await deps.graph.markRead({ mailboxId: job.data.mailboxId, sessionId: job.data.sessionId }, done);
+    }
+    logger.info('page done', outcome);
+    return outcome;
+  };
+}
