@@ -35,9 +35,12 @@ const TOTAL_LABELS: { re: string; strong: boolean; payable?: boolean }[] = [
   { re: String.raw`zu\s*zahlen(?:der\s*betrag)?|zahlbetrag`, strong: true, payable: true },
   { re: String.raw`total\s*ttc|montant\s*ttc|montant\s*total`, strong: true },
   { re: String.raw`net\s*[àa]\s*payer|montant\s*[àa]\s*payer`, strong: true, payable: true },
-  { re: String.raw`importe\s*total|total\s*(?:a\s*pagar|factura)`, strong: true },
-  { re: String.raw`totale\s*(?:fattura|documento|da\s*pagare)|importo\s*totale`, strong: true },
-  { re: String.raw`totaal\s*(?:bedrag|incl\.?\s*btw|te\s*betalen)|totaalbedrag|te\s*betalen`, strong: true },
+  { re: String.raw`importe\s*total|total\s*factura`, strong: true },
+  { re: String.raw`importe\s*a\s*pagar|total\s*a\s*pagar`, strong: true, payable: true },
+  { re: String.raw`totale\s*(?:fattura|documento)|importo\s*totale`, strong: true },
+  { re: String.raw`totale\s*da\s*pagare|importo\s*da\s*pagare|netto\s*a\s*pagare`, strong: true, payable: true },
+  { re: String.raw`totaal\s*(?:bedrag|incl\.?\s*btw)|totaalbedrag`, strong: true },
+  { re: String.raw`(?:totaal\s*)?te\s*betalen`, strong: true, payable: true },
   { re: String.raw`total|summe|totale|totaal|gesamt`, strong: false },
 ];
 /** Labels of the total without VAT. */
@@ -122,6 +125,9 @@ function findNumber(text: string): string | null {
   for (let m = NUMBER_RE.exec(text); m !== null; m = NUMBER_RE.exec(text)) {
     const value = (m[1] ?? '').replace(/[.\-/]+$/, '');
     if (/\d/.test(value)) return value;
+    // A heading can swallow the real label ("FACTURE\nNuméro de facture: X" reads as "facture numéro" + "de"):
+    // look again from just after this match's start, so overlapping labels get their turn.
+    NUMBER_RE.lastIndex = m.index + 1;
   }
   return null;
 }
