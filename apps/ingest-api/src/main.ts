@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { FlowProducer } from 'bullmq';
-import { bootstrap, closeRedis, createAttachmentStore, createGraphStack, createRedis, createRuntime, createWorker, keyPrefix, QueueName, SessionStore } from '@ms1/shared';
+import { bootstrap, closeRedis, createAttachmentStore, createGraphStack, createRedis, createRuntime, createWorker, keyPrefix, QueueName } from '@ms1/shared';
 import { createHttpApp } from './http/app';
 import { SessionControl } from './session/session-control';
 import { SubscriptionManager } from './subscriptions/subscription-manager';
@@ -16,7 +16,7 @@ async function main(): Promise<void> {
   const { config, logger, shutdown, connection } = rt;
   const roles = config.ingestRoles;
   const prefix = keyPrefix(config.redis.queuePrefix);
-  const store = new SessionStore(connection, prefix, config.sessionHistoryLimit);
+  const store = rt.sessions;
   const { graph, tokens } = createGraphStack(config, connection, prefix, logger, store, rt.metrics);
   const subscriptionStore = new SubscriptionStore(connection, prefix);
   const subscriptions = new SubscriptionManager(graph, subscriptionStore, config, logger);
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     const flows = new FlowProducer({ connection, prefix });
     shutdown.add('flow producer', () => flows.close(), { phase: 'queues' });
     const sync = { config, graph, store: createAttachmentStore(config.storage), cursors: new CursorStore(connection, prefix), sessions: store, flows, ctx: rt.ctx, redis: connection, keyPrefix: prefix };
-    const syncWorker = createWorker(QueueName.MailSync, syncHandlers({ store, control, sync, subscriptions }), { ctx: rt.ctx, deadLetters: rt.deadLetters, concurrency: config.graph.syncConcurrency });
+    const syncWorker = createWorker(QueueName.MailSync, syncHandlers({ store, control, sync, subscriptions }), { ctx: rt.ctx, deadLetters: rt.deadLetters, concurrency: config.graph.syncConcurrency, onFailure: rt.countFailure });
     const pageWorker = createWorker(QueueName.MailSyncResults, { 'sync-page': syncPageHandler({ graph, markAsRead: config.processing.markAsRead }) }, { ctx: rt.ctx, deadLetters: rt.deadLetters, concurrency: 4 });
     rt.metrics.observe(syncWorker, QueueName.MailSync);
     rt.metrics.observe(pageWorker, QueueName.MailSyncResults);

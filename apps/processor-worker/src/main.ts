@@ -1,4 +1,4 @@
-import { bootstrap, createAttachmentStore, createGraphStack, createRuntime, createWorker, keyPrefix, pingRedis, QueueName, SessionStore, startHealthServer } from '@ms1/shared';
+import { bootstrap, createAttachmentStore, createGraphStack, createRuntime, createWorker, keyPrefix, pingRedis, QueueName, startHealthServer } from '@ms1/shared';
 import { closePdfReader } from './extract';
 import { processEmailHandler } from './process-email';
 
@@ -10,12 +10,12 @@ async function main(): Promise<void> {
   const rt = await createRuntime(boot);
   const { config, logger, shutdown, connection } = rt;
   const prefix = keyPrefix(config.redis.queuePrefix);
-  const sessions = new SessionStore(connection, prefix, config.sessionHistoryLimit);
+  const { sessions } = rt;
   const { graph } = createGraphStack(config, connection, prefix, logger, sessions, rt.metrics);
   const store = createAttachmentStore(config.storage);
 
   const handler = processEmailHandler({ producer: rt.producer, store, graph, sessions, limits: { maxAttachmentBytes: config.storage.maxAttachmentBytes } });
-  const worker = createWorker(QueueName.EmailInbound, { 'process-email': handler }, { ctx: rt.ctx, deadLetters: rt.deadLetters, concurrency: config.processing.concurrency });
+  const worker = createWorker(QueueName.EmailInbound, { 'process-email': handler }, { ctx: rt.ctx, deadLetters: rt.deadLetters, concurrency: config.processing.concurrency, onFailure: rt.countFailure });
   rt.metrics.observe(worker, QueueName.EmailInbound);
   shutdown.add('email-inbound worker', () => worker.close(), { phase: 'workers', timeoutMs: config.shutdownTimeoutMs });
   shutdown.add('pdf reader', () => closePdfReader(), { phase: 'queues' });

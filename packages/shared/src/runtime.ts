@@ -1,3 +1,4 @@
+import type { Job } from 'bullmq';
 import type { Bootstrapped } from './bootstrap';
 import type { Config } from './config/config';
 import type { Logger } from './logging/logger';
@@ -6,7 +7,8 @@ import { queueContext, type QueueContext } from './queues/context';
 import { DeadLetters } from './queues/dead-letters';
 import { Producer } from './queues/producer';
 import { checkEvictionPolicy } from './redis/checks';
-import { closeRedis, createRedis, type RedisConnection } from './redis/connection';
+import { closeRedis, createRedis, keyPrefix, type RedisConnection } from './redis/connection';
+import { SessionStore } from './session/session-store';
 import { Shutdown } from './shutdown';
 
 /** The connections and helpers every app composes from: one Redis connection, a producer, dead letters, shutdown. */
@@ -19,6 +21,9 @@ export interface Runtime {
   deadLetters: DeadLetters;
   shutdown: Shutdown;
   metrics: Metrics;
+  sessions: SessionStore;
+  /** Counts failed attempts and dead letters against the job's session (pass as a worker's `onFailure`). */
+  countFailure: (job: Job, final: boolean) => Promise<void>;
 }
 
 export async function createRuntime({ config, logger }: Bootstrapped): Promise<Runtime> {
@@ -38,5 +43,10 @@ export async function createRuntime({ config, logger }: Bootstrapped): Promise<R
   const shutdown = new Shutdown(logger, config.shutdownTimeoutMs);
   shutdown.add('queues', () => producer.close(), { phase: 'queues' });
   shutdown.add('redis', () => closeRedis(connection), { phase: 'connections' });
-  return { config, logger, connection, ctx, producer, deadLetters, shutdown, metrics: new Metrics(config.app) };
+  const sessions = new SessionStore(connection, keyPrefix(config.redis.queuePrefix), config.sessionHistoryLimit);
+  const countFailure = async (job: Job, final: boolean) => {
+    const sessionId = (job.data as { sessionId?: unknown } | undefined)?.sessionId;
+    if (typeof sessionId === 'string') await sessions.incr(sessionId, { failed: 1, deadLettered: final ? 1 : 0 });
+  };
+  return { config, logger, connection, ctx, producer, deadLetters, shutdown, metrics: new Metrics(config.app), sessions, countFailure };
 }

@@ -22,6 +22,8 @@ export type HandlersFor<Q extends QueueName> = { [J in JobsOf<Q>]: JobHandler<J>
 export interface WorkerDeps {
   ctx: QueueContext;
   deadLetters: DeadLetters;
+  /** Told of every failed attempt (final or not), e.g. to count it against the job's session. */
+  onFailure?: (job: Job, final: boolean) => Promise<void>;
   concurrency?: number;
   options?: Partial<Omit<WorkerOptions, 'connection' | 'prefix' | 'concurrency'>>;
 }
@@ -65,6 +67,7 @@ export function createWorker<Q extends QueueName>(queue: Q, handlers: HandlersFo
         await deadLetters.record(queue, job as TypedJob<Exclude<JobName, 'dead-letter'>>, err);
         recorded.add(job);
       }
+      await deps.onFailure?.(job, final).catch((e: unknown) => logger.debug('failure hook failed', { err: e }));
       logger.warn(final ? 'job failed for good' : 'job failed, will retry', { err, attemptsMade: job.attemptsMade + 1 });
       throw err;
     }
