@@ -16,7 +16,7 @@ module.exports = tseslint.config(
   },
   {
     // Command lines print their one-line JSON and progress on stdout by contract; tests may print diagnostics.
-    files: ['**/cli.ts', '**/scripts/**', '**/test/**', '**/*.test.ts', 'packages/test-utils/**'],
+    files: ['**/cli.ts', '**/scripts/**', '**/test/**', '**/*.test.ts', 'packages/test-utils/**', 'packages/bench/**'],
     rules: { 'no-console': 'off' },
   },
   {

@@ -1,0 +1,55 @@
+import { parseArgs } from 'node:util';
+
+export interface CommonOptions {
+  emails: number;
+  mailboxes: number;
+  processors: number;
+  processorConcurrency: number;
+  randomSeed: number;
+  timeoutSeconds: number | undefined;
+  logLevel: string;
+}
+
+const common = {
+  mailboxes: { type: 'string' },
+  processors: { type: 'string' },
+  'processor-concurrency': { type: 'string' },
+  'random-seed': { type: 'string' },
+  'timeout-seconds': { type: 'string' },
+  'log-level': { type: 'string' },
+  help: { type: 'boolean' },
+} as const;
+
+function int(name: string, raw: string | undefined, dflt: number, min: number): number {
+  if (raw === undefined) return dflt;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name}: an integer >= ${min} expected (got ${raw})`);
+  return n;
+}
+
+/** The apps announce readiness with an info line, so only info and debug can be used. */
+function logLevel(raw: string | undefined): string {
+  if (raw === undefined) return 'info';
+  if (raw !== 'info' && raw !== 'debug') throw new UsageError(`--log-level: info or debug (the apps' "started" line is logged at info; got ${raw})`);
+  return raw;
+}
+
+export class UsageError extends Error {}
+
+/** Parses `argv` (a bare `--` from `pnpm bench -- ...` is ignored); `countFlag` is `invoices` (bench) or `emails` (demo). */
+export function parseCommon<E extends Record<string, { type: 'string' | 'boolean' }>>(argv: string[], countFlag: 'invoices' | 'emails', dfltCount: number, extra: E) {
+  const { values } = parseArgs({ args: argv.filter((a) => a !== '--'), options: { ...common, [countFlag]: { type: 'string' }, ...extra }, strict: true, allowPositionals: false });
+  const v = values as Record<string, string | boolean | undefined>;
+  const str = (k: string): string | undefined => (typeof v[k] === 'string' ? v[k] : undefined);
+  const timeout = str('timeout-seconds');
+  const opts: CommonOptions = {
+    emails: int(countFlag, str(countFlag), dfltCount, 1),
+    mailboxes: int('mailboxes', str('mailboxes'), 2, 1),
+    processors: int('processors', str('processors'), 2, 1),
+    processorConcurrency: int('processor-concurrency', str('processor-concurrency'), 8, 1),
+    randomSeed: int('random-seed', str('random-seed'), 2026, 0),
+    timeoutSeconds: timeout === undefined ? undefined : int('timeout-seconds', timeout, 0, 1),
+    logLevel: logLevel(str('log-level')),
+  };
+  return { opts, help: v.help === true, values: v, str };
+}

@@ -1,0 +1,30 @@
+import type { Ms4BatchRecord } from './stats';
+
+export interface Latency {
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+/**
+ * Latency of each item from `startMs` to the MS4 batch that first carried it: every batch counts once per item it
+ * stored for the first time (accepted minus duplicates), at its receivedAt.
+ */
+export function itemLatency(batches: Ms4BatchRecord[], startMs: number): Latency {
+  const points = batches
+    .map((b) => ({ ms: Date.parse(b.receivedAt) - startMs, n: Math.max(0, b.accepted - b.duplicates) }))
+    .filter((p) => p.n > 0)
+    .sort((a, b) => a.ms - b.ms);
+  const total = points.reduce((s, p) => s + p.n, 0);
+  const at = (q: number): number => {
+    if (total === 0) return 0;
+    const rank = Math.ceil(q * total);
+    let seen = 0;
+    for (const p of points) {
+      seen += p.n;
+      if (seen >= rank) return p.ms;
+    }
+    return points[points.length - 1]?.ms ?? 0;
+  };
+  return { p50: at(0.5), p95: at(0.95), max: points[points.length - 1]?.ms ?? 0 };
+}

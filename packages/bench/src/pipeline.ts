@@ -1,0 +1,129 @@
+// Brings the whole pipeline up (redis-server, graph-sim seeded, ms4-sim, the three apps as processes) and down.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startGraphSim, trustCa, type GraphSim } from '@ms1/graph-sim';
+import { startMs4Sim, type Ms4Sim } from '@ms1/ms4-sim';
+import { appEnv, freePort, startApp, startRedisServer, type AppProcess, type PrivateRedis } from '@ms1/test-utils';
+import { cleanupAll, onCleanup, trackPid, untrackPid } from './cleanup';
+import { postJson } from './http';
+import { seedMailboxes, type SeedSummary } from './seed';
+import { peakRssMb } from './stats';
+
+export interface PipelineOptions {
+  emails: number;
+  mailboxes: number;
+  processors: number;
+  processorConcurrency: number;
+  randomSeed: number;
+  logLevel: string;
+  /** Called while seeding with the number of e-mails seeded so far. */
+  onSeedProgress?: (done: number) => void;
+  /** One line per step, for stderr. */
+  log: (line: string) => void;
+}
+
+export interface Pipeline {
+  redis: PrivateRedis;
+  graph: GraphSim;
+  ms4: Ms4Sim;
+  apps: AppProcess[];
+  ingestUrl: string;
+  controlToken: string;
+  queuePrefix: string;
+  mailboxes: string[];
+  seed: SeedSummary;
+  /** Starts a manual polling session over every mailbox; resolves with the instant (ms) it was asked for. */
+  startSession(): Promise<number>;
+  /** Reads each app's peak RSS (VmHWM), then stops the apps; resolves with the peaks by app name. */
+  stopApps(): Promise<Record<string, number>>;
+  /** Stops everything still running (idempotent). */
+  stop(): Promise<void>;
+}
+
+const CONTROL_TOKEN = 'bench-control-token';
+
+export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ms1-bench-'));
+  onCleanup('work dir', async () => fs.rmSync(workDir, { recursive: true, force: true }));
+
+  const redis = await startRedisServer({ dir: workDir });
+  trackPid(redis.pid);
+  onCleanup('redis-server', async () => {
+    await redis.stop();
+    untrackPid(redis.pid);
+  });
+  opts.log(`redis-server        ${redis.url} (pid ${redis.pid})`);
+
+  const mailboxes = Array.from({ length: opts.mailboxes }, (_, i) => `ap${i + 1}@contoso.example`);
+  const graph = await startGraphSim({ port: 0, mailboxes, caDir: path.join(workDir, 'ca'), randomSeed: opts.randomSeed });
+  onCleanup('graph-sim', () => graph.stop());
+  trustCa(graph.caPem);
+  opts.log(`graph-sim           ${graph.graphBaseUrl}`);
+
+  const ms4 = await startMs4Sim({ port: 0 });
+  onCleanup('ms4-sim', () => ms4.stop());
+  opts.log(`ms4-sim             ${ms4.baseUrl}`);
+
+  opts.log(`seeding             ${opts.emails} e-mails over ${mailboxes.length} mailbox(es)...`);
+  const seed = await seedMailboxes(graph.adminUrl, mailboxes, opts.emails, opts.randomSeed, opts.onSeedProgress ?? (() => undefined));
+  opts.log(`seeded              ${seed.emails} e-mails: ${seed.invoiceEmails} with invoices (${seed.expectedInvoices} invoices), ${seed.nonInvoiceEmails} not invoices, ${seed.malformedEmails} malformed`);
+
+  const queuePrefix = 'ms1bench';
+  const port = await freePort();
+  const env = appEnv(redis.url, queuePrefix, {
+    CONTROL_API_TOKEN: CONTROL_TOKEN,
+    PORT: String(port),
+    AUTHORITY_HOST: graph.authorityHost,
+    GRAPH_BASE_URL: graph.graphBaseUrl,
+    NODE_EXTRA_CA_CERTS: graph.caFile,
+    MAILBOXES: mailboxes.join(','),
+    MS4_BASE_URL: ms4.baseUrl,
+    ATTACHMENT_DIR: path.join(workDir, 'attachments'),
+    MAX_ATTACHMENT_BYTES: String(1024 * 1024),
+    PROCESSOR_CONCURRENCY: String(opts.processorConcurrency),
+    LOG_LEVEL: opts.logLevel,
+    NODE_ENV: 'production',
+  });
+
+  const apps: AppProcess[] = [];
+  const launch = async (app: string, name: string): Promise<AppProcess> => {
+    const p = await startApp(app, { env, readyTimeoutMs: 60_000 });
+    p.name = name;
+    trackPid(p.child.pid);
+    apps.push(p);
+    opts.log(`${name.padEnd(20)}pid ${p.child.pid}`);
+    return p;
+  };
+  const stopApps = async (): Promise<Record<string, number>> => {
+    const peaks: Record<string, number> = {};
+    for (const a of apps) peaks[a.name] = peakRssMb(a.child.pid);
+    await Promise.all(apps.map(async (a) => {
+      await a.stop(20_000);
+      untrackPid(a.child.pid);
+    }));
+    return peaks;
+  };
+  onCleanup('apps', async () => void (await stopApps()));
+
+  await launch('ingest-api', 'ingest-api');
+  for (let i = 1; i <= opts.processors; i++) await launch('processor-worker', `processor-worker-${i}`);
+  await launch('ms4-sender', 'ms4-sender');
+
+  const ingestUrl = `http://127.0.0.1:${port}`;
+  let stopped = false;
+  return {
+    redis, graph, ms4, apps, ingestUrl, controlToken: CONTROL_TOKEN, queuePrefix, mailboxes, seed,
+    async startSession() {
+      const at = Date.now();
+      await postJson(`${ingestUrl}/session/start`, { polling_mode: 'manual', polling_interval: 300, enable_webhook: false, mailboxes }, { authorization: `Bearer ${CONTROL_TOKEN}` });
+      return at;
+    },
+    stopApps,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await cleanupAll();
+    },
+  };
+}
