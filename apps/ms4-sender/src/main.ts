@@ -1,5 +1,6 @@
-import { bootstrap, createRuntime, createWorker, pingRedis, QueueName, startHealthServer } from '@ms1/shared';
-import { deliverHandler } from './deliver';
+// ms4-sender: consumes ms4-outbound and delivers the items to MS4 in batches. Composition root only.
+import { bootstrap, createRuntime, pingRedis, QueueName, startHealthServer } from '@ms1/shared';
+import { createSender } from './sender';
 
 const DEFAULT_HEALTH_PORT = 8082;
 
@@ -9,20 +10,24 @@ async function main(): Promise<void> {
   const rt = await createRuntime(boot);
   const { config, logger, shutdown } = rt;
 
-  const worker = createWorker(QueueName.Ms4Outbound, { 'invoice-metadata': deliverHandler() }, { ctx: rt.ctx, deadLetters: rt.deadLetters, concurrency: config.ms4.batchMaxItems });
-  shutdown.add('ms4-outbound worker', () => worker.close(), { phase: 'workers', timeoutMs: config.shutdownTimeoutMs });
+  const sender = createSender({ config, ctx: rt.ctx, deadLetters: rt.deadLetters, redis: rt.connection, logger });
+  // Flush the open batch and wait for batches in flight for most of the shutdown budget; what is left is handed back.
+  const graceMs = Math.floor(config.shutdownTimeoutMs * 0.6);
+  shutdown.add('ms4-outbound sender', () => sender.close(graceMs), { phase: 'workers', timeoutMs: config.shutdownTimeoutMs });
 
   const health = await startHealthServer({
     port: config.http.healthPort ?? DEFAULT_HEALTH_PORT,
     logger,
     check: async () => {
       const redis = await pingRedis(rt.connection);
-      return { ok: redis && worker.isRunning(), details: { redis, worker: worker.isRunning() } };
+      const running = sender.worker.isRunning();
+      return { ok: redis && running, details: { redis, worker: running, circuit: sender.breaker.state, batchesInFlight: sender.dispatcher.pending } };
     },
   });
   shutdown.add('health server', () => health.close(), { phase: 'intake' });
   shutdown.installSignalHandlers();
-  logger.info('started', { queue: QueueName.Ms4Outbound, ms4: config.ms4.baseUrl, healthPort: health.port });
+  const { batchMaxItems, batchMaxBytes, batchMaxWaitMs, maxRequestsPerSecond } = config.ms4;
+  logger.info('started', { queue: QueueName.Ms4Outbound, ms4: config.ms4.baseUrl, healthPort: health.port, batchMaxItems, batchMaxBytes, batchMaxWaitMs, maxRequestsPerSecond });
 }
 
 main().catch((err: unknown) => {

@@ -15,6 +15,8 @@ export interface BenchReport {
   graphRequestsPerInvoice: number;
   graphRequestsByKind: Record<string, number>;
   throttled: number;
+  /** Highest number of Graph requests in flight per mailbox, as graph-sim saw it (the limit is 4). */
+  graphPeakConcurrency: Record<string, number>;
   tokenRequests: number;
   ms4Batches: number;
   meanBatchSize: number;
@@ -60,6 +62,7 @@ export function buildReport(m: Measured): BenchReport {
     graphRequestsPerInvoice: round2(m.graph.requests.total / Math.max(1, invoices)),
     graphRequestsByKind: m.graph.requests.byKind,
     throttled: m.graph.throttled.total,
+    graphPeakConcurrency: m.graph.peakConcurrency,
     tokenRequests: m.graph.tokenRequests,
     ms4Batches: m.ms4.batches,
     meanBatchSize: round1(m.ms4.meanBatch),
