@@ -53,3 +53,25 @@ export function parseCommon<E extends Record<string, { type: 'string' | 'boolean
   };
   return { opts, help: v.help === true, values: v, str };
 }
+
+/**
+ * Parses a command's arguments, or prints the usage and exits 2 on a bad one; null means `--help` was asked
+ * (usage printed).
+ */
+export function parseOrExit<E extends Record<string, { type: 'string' | 'boolean' }>>(argv: string[], countFlag: 'invoices' | 'emails', dfltCount: number, extra: E, usage: string) {
+  let parsed;
+  try {
+    parsed = parseCommon(argv, countFlag, dfltCount, extra);
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof TypeError) {
+      process.stderr.write(`${err.message}\n${usage}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  if (parsed.help) {
+    process.stderr.write(`${usage}\n`);
+    return null;
+  }
+  return parsed;
+}

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '@ms1/test-utils';
-import { parseCommon, UsageError } from './args';
+import { parseOrExit } from './args';
 import { runBaseline } from './baseline';
 import { itemLatency } from './latency';
 import { say } from './log';
@@ -17,20 +17,8 @@ const USAGE = `pnpm bench [-- --invoices N (10000, e-mails seeded) --mailboxes M
   --processor-concurrency C (8) --out FILE (bench-results/latest.json) --random-seed S --timeout-seconds T --log-level L]`;
 
 runCommand(async (setPipeline) => {
-  let parsed;
-  try {
-    parsed = parseCommon(process.argv.slice(2), 'invoices', 10_000, { out: { type: 'string' } });
-  } catch (err) {
-    if (err instanceof UsageError || err instanceof TypeError) {
-      say(`${err.message}\n${USAGE}`);
-      process.exit(2);
-    }
-    throw err;
-  }
-  if (parsed.help) {
-    say(USAGE);
-    return;
-  }
+  const parsed = parseOrExit(process.argv.slice(2), 'invoices', 10_000, { out: { type: 'string' } }, USAGE);
+  if (!parsed) return;
   const { opts } = parsed;
   const out = path.resolve(repoRoot, parsed.str('out') ?? 'bench-results/latest.json');
 

@@ -1,6 +1,6 @@
 // pnpm demo [-- --emails N --keep]: the whole pipeline on a seeded mailbox set, a progress bar, a summary table.
 // Without --keep everything is stopped at the end; with --keep it stays up (URLs printed) until Ctrl-C.
-import { parseCommon, UsageError } from './args';
+import { parseOrExit } from './args';
 import { say } from './log';
 import type { Pipeline } from './pipeline';
 import { runCommand, runSession, upPipeline, type SessionRun } from './run';
@@ -11,20 +11,8 @@ const USAGE = `pnpm demo [-- --emails N (500) --mailboxes M (2) --processors P (
   --random-seed S --timeout-seconds T --log-level L --keep]`;
 
 runCommand(async (setPipeline) => {
-  let parsed;
-  try {
-    parsed = parseCommon(process.argv.slice(2), 'emails', 500, { keep: { type: 'boolean' } });
-  } catch (err) {
-    if (err instanceof UsageError || err instanceof TypeError) {
-      say(`${err.message}\n${USAGE}`);
-      process.exit(2);
-    }
-    throw err;
-  }
-  if (parsed.help) {
-    say(USAGE);
-    return;
-  }
+  const parsed = parseOrExit(process.argv.slice(2), 'emails', 500, { keep: { type: 'boolean' } }, USAGE);
+  if (!parsed) return;
   const { opts } = parsed;
   const p = await upPipeline(opts);
   setPipeline(p);

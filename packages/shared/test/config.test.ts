@@ -80,4 +80,14 @@ describe('.env.example', () => {
     const keys = [...envSchema.describe().keys ? Object.keys(envSchema.describe().keys as object) : []].sort();
     expect(listed).toEqual(keys);
   });
+
+  it('has every variable documented in the README', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fs = require('node:fs') as typeof import('node:fs');
+    const readme = fs.readFileSync(`${__dirname}/../../../README.md`, 'utf8');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { envSchema } = require('../src') as typeof import('../src');
+    const missing = Object.keys(envSchema.describe().keys as object).filter((k) => !readme.includes(`| \`${k}\` |`));
+    expect(missing).toEqual([]);
+  });
 });
