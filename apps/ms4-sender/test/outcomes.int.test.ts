@@ -1,0 +1,87 @@
+import type { Ms4Item } from '@ms1/shared';
+import { testRedisUrl, waitFor } from '@ms1/test-utils';
+import { harness, logLines, makeItem, type Harness } from './fixtures';
+
+// MS4's answers item by item: rejected items go to dead-letter with MS4's reason without holding back the rest;
+// a 413 splits the batch; a run of 5xx opens the circuit breaker, which probes and closes by itself.
+describe('ms4-sender and MS4 answers', () => {
+  let h: Harness | null = null;
+  afterEach(async () => {
+    await h?.close();
+    h = null;
+  });
+
+  it('a 207 rejected item is dead-lettered with MS4 reason; the rest of the batch completes (bearer token sent, never logged)', async () => {
+    const token = 'ms4-secret-token-123';
+    h = await harness(testRedisUrl(), { apiToken: token });
+    const items: Ms4Item[] = Array.from({ length: 10 }, (_, i) => makeItem(h?.run ?? '', i));
+    const bad = items[3] as Ms4Item;
+    bad.invoice.currency = 'eur';
+    await h.addItems(items);
+    const sender = await h.startSender({ MS4_API_TOKEN: token, MS4_BATCH_MAX_ITEMS: '10', MS4_BATCH_MAX_WAIT_MS: '5000', LOG_LEVEL: 'debug' });
+    await waitFor(async () => (await h?.deadLetter.count()) === 1 && (await h?.outbound.getCompletedCount()) === 9, { what: '9 completed and 1 dead letter' });
+
+    const stats = await h.stats();
+    expect(stats.uniqueKeys).toBe(9);
+    expect(stats.batches).toBe(1); // the good items were not held back
+    expect(stats.responses).toEqual({ 207: 1 });
+    const [dead] = await h.deadLetter.getJobs(['waiting']);
+    expect(dead?.data).toMatchObject({ sourceQueue: 'ms4-outbound', jobName: 'invoice-metadata', jobId: bad.invoiceKey, attemptsMade: 1 });
+    expect(String(dead?.data.failedReason)).toMatch(/MS4 rejected the item \(400\).*items\[3\]\.invoice\.currency/);
+    expect(await h.outbound.getFailedCount()).toBe(1);
+    expect(sender.output()).not.toContain(token);
+  });
+
+  it('a 413 splits the batch until MS4 takes it', async () => {
+    h = await harness(testRedisUrl(), { maxItems: 10 });
+    await h.addItems(Array.from({ length: 40 }, (_, i) => makeItem(h?.run ?? '', i)));
+    const sender = await h.startSender({ MS4_BATCH_MAX_ITEMS: '40', MS4_BATCH_MAX_WAIT_MS: '2000' });
+    await waitFor(async () => (await h?.outbound.getCompletedCount()) === 40, { what: '40 completed' });
+    const stats = await h.stats();
+    expect(stats.uniqueKeys).toBe(40);
+    expect(stats.responses).toEqual({ 200: 4, 413: 3 }); // 40 -> 2 x 20 -> 4 x 10
+    expect(logLines(sender, /too large/)).toHaveLength(3);
+  });
+
+  it('consecutive failures open the circuit breaker: nothing is sent while open, then a probe closes it', async () => {
+    h = await harness(testRedisUrl(), { failNext: { count: 3, status: 500 } });
+    await h.addItems(Array.from({ length: 100 }, (_, i) => makeItem(h?.run ?? '', i)));
+    const sender = await h.startSender({ MS4_BATCH_MAX_ITEMS: '10', MS4_BATCH_MAX_WAIT_MS: '50', MS4_CIRCUIT_FAILURES: '3', MS4_CIRCUIT_OPEN_MS: '2000', LOG_LEVEL: 'debug' });
+    const opened = JSON.parse(await sender.waitForOutput(/MS4 circuit breaker open/)) as { timestamp: string };
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await h.stats()).requests).toBe(3); // open: nothing more went out
+    const probe = JSON.parse(await sender.waitForOutput(/MS4 circuit breaker half-open/)) as { timestamp: string };
+    await sender.waitForOutput(/MS4 circuit breaker closed/);
+    const waited = Date.parse(probe.timestamp) - Date.parse(opened.timestamp);
+    expect(waited).toBeGreaterThanOrEqual(1950);
+    expect(waited).toBeLessThan(3000);
+    await waitFor(async () => (await h?.outbound.getCompletedCount()) === 100, { what: '100 completed' });
+    const stats = await h.stats();
+    expect(stats.uniqueKeys).toBe(100);
+    expect(stats.responses['500']).toBe(3);
+    expect(await h.deadLetter.count()).toBe(0);
+    // The batch whose failure opened the breaker was held for the probe instead of spending its attempts.
+    const held = logLines(sender, /held until the circuit breaker/);
+    expect(held.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a timed-out batch held by the open breaker goes out again under the same batchId, spending no attempt', async () => {
+    h = await harness(testRedisUrl(), { latency: { fixedMs: 1500 } });
+    await h.addItems(Array.from({ length: 20 }, (_, i) => makeItem(h?.run ?? '', i)));
+    const sender = await h.startSender({ MS4_BATCH_MAX_ITEMS: '20', MS4_BATCH_MAX_WAIT_MS: '1000', MS4_TIMEOUT_MS: '500', MS4_CIRCUIT_FAILURES: '1', MS4_CIRCUIT_OPEN_MS: '1500' });
+    await sender.waitForOutput(/MS4 circuit breaker open/);
+    await h.simConfig({ latency: null });
+    await waitFor(async () => (await h?.outbound.getCompletedCount()) === 20, { what: '20 completed' });
+    const stats = await h.stats();
+    expect(stats.uniqueKeys).toBe(20);
+    expect(stats.duplicates).toBe(0);
+    const [held] = logLines(sender, /held until the circuit breaker/);
+    expect(held?.reason).toMatch(/no answer within 500 ms/);
+    const batches = await h.batches();
+    expect(batches.map((b) => b.batchId)).toEqual([held?.batchId]);
+    for (const job of await h.outbound.getCompleted(0, 19)) {
+      expect(job.returnvalue).toEqual({ batchId: held?.batchId });
+      expect(job.attemptsMade).toBe(1); // completed on its first attempt: holding spent none
+    }
+  });
+});
