@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     shutdown.add('flow producer', () => flows.close(), { phase: 'queues' });
     const sync = { config, graph, store: createAttachmentStore(config.storage), cursors: new CursorStore(connection, prefix), sessions: store, flows, ctx: rt.ctx, redis: connection, keyPrefix: prefix };
     const syncWorker = createWorker(QueueName.MailSync, syncHandlers({ store, control, sync, subscriptions }), { ctx: rt.ctx, deadLetters: rt.deadLetters, concurrency: config.graph.syncConcurrency, onFailure: rt.countFailure });
-    const pageWorker = createWorker(QueueName.MailSyncResults, { 'sync-page': syncPageHandler({ graph, markAsRead: config.processing.markAsRead }) }, { ctx: rt.ctx, deadLetters: rt.deadLetters, concurrency: 4 });
+    const pageWorker = createWorker(QueueName.MailSyncResults, { 'sync-page': syncPageHandler({ graph, markAsRead: config.processing.markAsRead, sessions: store }) }, { ctx: rt.ctx, deadLetters: rt.deadLetters, concurrency: 4 });
     rt.metrics.observe(syncWorker, QueueName.MailSync);
     rt.metrics.observe(pageWorker, QueueName.MailSyncResults);
     shutdown.add('mail-sync worker', () => syncWorker.close(), { phase: 'workers', timeoutMs: config.shutdownTimeoutMs });

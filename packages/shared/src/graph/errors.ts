@@ -3,8 +3,13 @@ export class DeltaExpiredError extends Error {
   override name = 'DeltaExpiredError';
 }
 
-/** A Graph answer that is neither success nor throttling nor a server error (kept with its status and code). */
-export class GraphRequestError extends Error {
+import { PermanentError } from '../errors';
+
+/**
+ * A Graph answer that is neither success nor throttling nor a server error (404 for a deleted message, 400, 403):
+ * asking again will not change it, so it is permanent (straight to dead-letter when it escapes a job).
+ */
+export class GraphRequestError extends PermanentError {
   override name = 'GraphRequestError';
   constructor(
     message: string,

@@ -22,6 +22,7 @@ export interface MailGraphOptions {
 }
 
 const DEFAULT_BACKOFF_MS = 2000;
+const MAX_BACKOFF_MS = 60_000;
 
 /**
  * The one door to Microsoft Graph's mail API for every app. Built on @microsoft/microsoft-graph-client without its
@@ -31,6 +32,8 @@ const DEFAULT_BACKOFF_MS = 2000;
 export class MailGraph {
   private readonly client: Client;
   private readonly versionRoot: string;
+  /** Consecutive 429s per mailbox in this process: without Retry-After, the pause doubles each time. */
+  private readonly throttleStreak = new Map<string, number>();
 
   constructor(private readonly opts: MailGraphOptions) {
     const url = new URL(opts.baseUrl);
@@ -139,6 +142,7 @@ export class MailGraph {
       async () => {
         try {
           const result = await fn();
+          this.throttleStreak.delete(ctx.mailboxId);
           this.opts.onCall?.({ ctx, status: 200, throttled: false });
           return result;
         } catch (err) {
@@ -157,13 +161,19 @@ export class MailGraph {
     const status = err.statusCode;
     this.opts.onCall?.({ ctx, status, throttled: status === 429 });
     if (status === 429) {
-      const waitMs = retryAfterToMs(err.headers?.get('Retry-After') ?? null);
+      const streak = (this.throttleStreak.get(ctx.mailboxId) ?? 0) + 1;
+      this.throttleStreak.set(ctx.mailboxId, streak);
+      const retryAfter = err.headers?.get('Retry-After') ?? null;
+      const waitMs = retryAfter ? retryAfterToMs(retryAfter) : Math.min(MAX_BACKOFF_MS, DEFAULT_BACKOFF_MS * 2 ** (streak - 1));
       await this.opts.limiter.pause(ctx.mailboxId, waitMs);
       return new ThrottledError(`Graph throttled ${ctx.mailboxId} (${err.code ?? 'TooManyRequests'}); retry in ${waitMs} ms`, waitMs);
     }
     if (status === 410 || err.code === 'syncStateNotFound' || err.code === 'SyncStateNotFound') return new DeltaExpiredError(`delta cursor expired for ${ctx.mailboxId}`);
     if (status >= 500 || status === 0 || status === -1) return new RetryableError(`Graph ${what} answered ${status} ${err.code ?? ''}`.trim());
-    if (status === 401) return new RetryableError(`Graph ${what} answered 401 (token refused)`);
+    if (status === 401) {
+      this.opts.tokens.invalidate(); // the next request gets a fresh token
+      return new RetryableError(`Graph ${what} answered 401 (token refused)`);
+    }
     return new GraphRequestError(`Graph ${what} answered ${status} ${err.code ?? ''}: ${err.message}`.trim(), status, err.code ?? null);
   }
 }

@@ -21,6 +21,8 @@ export class NotSignedInError extends Error {
 
 export interface TokenProvider {
   getToken(): Promise<string>;
+  /** Forgets the token this process holds (Graph refused it); the next call asks MSAL again. */
+  invalidate(): void;
   /** Tokens fetched from the token endpoint by this process (not served from a cache). */
   readonly acquired: number;
 }
@@ -63,6 +65,10 @@ export class MsalTokenProvider implements TokenProvider {
       this.inFlight = null;
     });
     return this.inFlight;
+  }
+
+  invalidate(): void {
+    this.current = null;
   }
 
   private async refresh(): Promise<string> {

@@ -26,6 +26,10 @@ export class DeadLetterNotFoundError extends Error {
   override name = 'DeadLetterNotFoundError';
 }
 
+export class DeadLetterBusyError extends Error {
+  override name = 'DeadLetterBusyError';
+}
+
 const STACK_LINES = 15;
 
 /** Writes final failures to the `dead-letter` queue and replays them onto their source queue with fresh attempts. */
@@ -75,6 +79,8 @@ export class DeadLetters {
       const state = await existing.getState();
       // The original still holds its id while it sits in the failed (or completed) set: remove it so the id is free.
       if (state === 'failed' || state === 'completed') await existing.remove();
+      // Still running (the dead letter is written just before BullMQ fails the job): keep the entry, ask again later.
+      else if (state === 'active') throw new DeadLetterBusyError(`job ${d.jobId} is still active on ${d.sourceQueue}; replay it once it has failed`);
       else status = 'already-queued';
     }
     if (status === 'replayed') await source.add(d.jobName, d.data, { jobId: d.jobId });

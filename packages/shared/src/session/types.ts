@@ -24,6 +24,8 @@ export const COUNTERS = [
   'graphRequests',
   'graphThrottled', // 429s from Graph
   'syncRounds',
+  'pages', // delta pages whose e-mails are all done (flow parents completed)
+  'markedRead', // messages marked read (MARK_AS_READ)
 ] as const;
 export type CounterName = (typeof COUNTERS)[number];
 export type SessionCounters = Record<CounterName, number>;

@@ -23,7 +23,14 @@ export class LocalDirectoryStore implements AttachmentStore {
     await fs.mkdir(path.dirname(target), { recursive: true });
     const tmp = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     try {
-      await fs.writeFile(tmp, bytes, { flag: 'wx' });
+      // fsync before the rename: a job may reference the file as soon as put() returns, even across a host crash.
+      const fh = await fs.open(tmp, 'wx');
+      try {
+        await fh.writeFile(bytes);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
       await fs.rename(tmp, target);
     } catch (err) {
       await fs.rm(tmp, { force: true });

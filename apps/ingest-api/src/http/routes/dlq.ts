@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { DeadLetterNotFoundError, type DeadLetters } from '@ms1/shared';
+import { DeadLetterBusyError, DeadLetterNotFoundError, type DeadLetters } from '@ms1/shared';
 import { HttpError, type HttpHandler } from '../types';
 
 const listQuery = Joi.object<{ offset: number; limit: number }>({
@@ -15,7 +15,7 @@ export function dlqRoutes(deadLetters: DeadLetters) {
     // The e-mail's ids come first so an operator can find the message in the mailbox.
     const items = entries.map((e) => {
       const d = (e.data ?? {}) as Record<string, unknown>;
-      return { id: e.id, source_queue: e.sourceQueue, job_name: e.jobName, job_id: e.jobId, messageId: d.messageId ?? null, mailboxId: d.mailboxId ?? null, failed_reason: e.failedReason, attempts_made: e.attemptsMade, failed_at: e.failedAt, data: e.data };
+      return { id: e.id, source_queue: e.sourceQueue, job_name: e.jobName, job_id: e.jobId, messageId: d.messageId ?? null, mailboxId: d.mailboxId ?? null, failed_reason: e.failedReason, attempts_made: e.attemptsMade, failed_at: e.failedAt, stacktrace: e.stacktrace, data: e.data };
     });
     return { status: 200, body: { total, offset: value.offset, items } };
   };
@@ -25,6 +25,7 @@ export function dlqRoutes(deadLetters: DeadLetters) {
       return { status: 202, body: await deadLetters.replay(params.id ?? '') };
     } catch (err) {
       if (err instanceof DeadLetterNotFoundError) throw new HttpError(404, err.message);
+      if (err instanceof DeadLetterBusyError) throw new HttpError(409, err.message);
       throw err;
     }
   };
