@@ -1,3 +1,4 @@
+import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
@@ -124,6 +125,24 @@ describe('subscriptions and change notifications', () => {
     await expect(client.api('/subscriptions').post({ ...base, notificationUrl: `${rec.url}/notify`, expirationDateTime: new Date(Date.now() + 10_081 * 60_000 + 120_000).toISOString() }))
       .rejects.toMatchObject({ statusCode: 400 });
   });
+
+  it('refuses a subscription whose handshake takes more than 10 s', async () => {
+    const slow = http.createServer((req, res) => {
+      const token = new URL(req.url ?? '/', 'http://x').searchParams.get('validationToken') ?? '';
+      setTimeout(() => res.writeHead(200, { 'content-type': 'text/plain' }).end(token), 10_500).unref();
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', () => r()));
+    const port = (slow.address() as { port: number }).port;
+    const t0 = Date.now();
+    try {
+      await expect(client.api('/subscriptions').post({ changeType: 'created', resource: `users/${MB}/messages`, notificationUrl: `http://127.0.0.1:${port}/notify`, expirationDateTime: new Date(Date.now() + 3600_000).toISOString() }))
+        .rejects.toMatchObject({ statusCode: 400, code: 'ValidationError' });
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(9_500);
+    } finally {
+      slow.closeAllConnections();
+      slow.close();
+    }
+  }, 30_000);
 
   it('gathers a burst of new messages into few notification POSTs', async () => {
     const s = (await client.api('/subscriptions').post({
