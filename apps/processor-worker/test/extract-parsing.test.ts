@@ -3,6 +3,9 @@ import { ciiDate, findPrintedDates, isoDate } from '../src/extract/dates';
 import { normalizePrintedAmount, xmlAmount } from '../src/extract/decimals';
 import { ibanChecksumOk } from '../src/extract/pdf-text';
 import { decodeXmlText, sniffKind } from '../src/extract/sniff';
+import { extractDocument } from '../src/extract';
+import { fixturePath } from './helpers/fixtures';
+import fs from 'node:fs';
 
 describe('decimals', () => {
   it('keeps XML amounts exactly as written, trimmed', () => {
@@ -70,8 +73,18 @@ describe('sniffing and IBAN', () => {
 describe('XML text decoding', () => {
   it('honours an ISO-8859-1 declaration', () => {
     const latin1 = Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><a>M\u00fcller</a>', 'latin1');
-    expect(decodeXmlText(latin1)).toContain('M\u00fcller');
+    expect(decodeXmlText(latin1)).toEqual({ text: expect.stringContaining('M\u00fcller'), warnings: [] });
     const utf8 = Buffer.from('\ufeff<?xml version="1.0" encoding="UTF-8"?><a>M\u00fcller</a>', 'utf8');
-    expect(decodeXmlText(utf8)).toContain('M\u00fcller');
+    expect(decodeXmlText(utf8).text).toContain('M\u00fcller');
+  });
+
+  it('reads an unknown declared charset as UTF-8 and says so', async () => {
+    const xml = fs.readFileSync(fixturePath('ubl/ubl-tc434-example1.xml'), 'utf8').replace(/^<\?xml[^>]*\?>/, '<?xml version="1.0" encoding="x-klingon-7"?>');
+    const decoded = decodeXmlText(Buffer.from(xml, 'utf8'));
+    expect(decoded.warnings).toEqual(['unknown character encoding "x-klingon-7" declared; read as UTF-8']);
+    const result = await extractDocument({ name: 'invoice.xml', contentType: 'application/xml', bytes: Buffer.from(xml, 'utf8') });
+    expect(result.outcome).toBe('extracted');
+    expect(result.invoices[0]?.invoice.number).toBe('12115118');
+    expect([...result.warnings, ...(result.invoices[0]?.warnings ?? [])].join('\n')).toContain('unknown character encoding "x-klingon-7"');
   });
 });

@@ -37,21 +37,23 @@ function looksLikeXml(bytes: Buffer): boolean {
 
 /**
  * Decodes XML bytes to text: a UTF-8 or UTF-16 byte order mark wins, else the declaration's encoding
- * (ISO-8859-1, windows-1252, ... as the runtime's TextDecoder knows them), else UTF-8.
+ * (ISO-8859-1, windows-1252, ... as the runtime's TextDecoder knows them), else UTF-8. An encoding the runtime
+ * does not know is read as UTF-8, with a warning saying so.
  */
-export function decodeXmlText(bytes: Buffer): string {
-  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
-  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+export function decodeXmlText(bytes: Buffer): { text: string; warnings: string[] } {
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), warnings: [] };
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), warnings: [] };
   const start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   const declared = start === 0 ? declaredEncoding(bytes) : null;
+  const warnings: string[] = [];
   if (declared !== null) {
     try {
-      return new TextDecoder(declared).decode(bytes);
+      return { text: new TextDecoder(declared).decode(bytes), warnings };
     } catch {
-      // unknown label: fall back to UTF-8
+      warnings.push(`unknown character encoding "${declared}" declared; read as UTF-8`);
     }
   }
-  return new TextDecoder('utf-8').decode(bytes.subarray(start));
+  return { text: new TextDecoder('utf-8').decode(bytes.subarray(start)), warnings };
 }
 
 function declaredEncoding(bytes: Buffer): string | null {

@@ -12,7 +12,7 @@ const CII_NS = /CrossIndustry(Invoice|Document)/;
 
 /** `ciiFormat` is the format recorded for CII ('facturx' when the XML came out of a PDF). */
 export function readXmlInvoice(bytes: Buffer, ciiFormat: InvoiceFormat = 'cii'): XmlInvoiceRead {
-  const text = decodeXmlText(bytes);
+  const { text, warnings: decoding } = decodeXmlText(bytes);
   const parsed = parseXml(text);
   if (!parsed.ok) return { ok: false, outcome: parsed.refused ? 'refused' : 'unreadable', reason: parsed.reason };
   const { root } = parsed;
@@ -25,12 +25,12 @@ export function readXmlInvoice(bytes: Buffer, ciiFormat: InvoiceFormat = 'cii'):
   if (isUblRoot(root)) {
     if (root.ns !== '' && !root.ns.startsWith(UBL_NS_PREFIX)) return foreign('UBL 2.1');
     const read = readUbl(root);
-    return { ok: true, invoice: read.invoice, warnings: [...lax('UBL 2.1'), ...read.warnings] };
+    return { ok: true, invoice: read.invoice, warnings: [...decoding, ...lax('UBL 2.1'), ...read.warnings] };
   }
   if (isCiiRoot(root)) {
     if (root.ns !== '' && !CII_NS.test(root.ns)) return foreign('UN/CEFACT CII');
     const read = readCii(root, ciiFormat);
-    return { ok: true, invoice: read.invoice, warnings: [...lax('UN/CEFACT CII'), ...read.warnings] };
+    return { ok: true, invoice: read.invoice, warnings: [...decoding, ...lax('UN/CEFACT CII'), ...read.warnings] };
   }
   return { ok: false, outcome: 'not-an-invoice', reason: `XML root element <${root.name}> is neither a UBL Invoice/CreditNote nor a CII CrossIndustryInvoice/CrossIndustryDocument` };
 }
