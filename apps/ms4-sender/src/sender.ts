@@ -75,7 +75,7 @@ export function createSender(deps: SenderDeps): Sender {
     });
     // Counting is best effort: MS4 has the item, so a Redis hiccup here must not fail (and resend) the job.
     return accepted.then(async (result) => {
-      await deps.sessions?.incr(job.data.sessionId, { forwarded: 1 }).catch(() => undefined);
+      await deps.sessions?.incrOnce(job.data.sessionId, `forwarded:${key}`, { forwarded: 1 }).catch(() => undefined);
       return result;
     });
   };

@@ -22,10 +22,12 @@ export function processEmailHandler(deps: ProcessDeps): JobHandler<'process-emai
     const email = job.data;
     const { listing } = email;
     const ctx = { mailboxId: email.mailboxId, sessionId: email.sessionId };
+    // A re-run of this job (stalled, crashed) counts nothing more; a replay from dead-letter is a new job and counts.
+    const countOnce = `email:${String(job.id)}:${job.timestamp}`;
     const verdict = classifyMessage({ subject: listing.subject, bodyPreview: listing.bodyPreview, attachments: listing.attachments });
     const candidates = listing.attachments.filter((a) => verdict.candidateAttachments.includes(a.name));
     if (!verdict.candidate || candidates.length === 0) {
-      await deps.sessions.incr(email.sessionId, { processed: 1, notInvoices: 1 });
+      await deps.sessions.incrOnce(email.sessionId, countOnce, { processed: 1, notInvoices: 1 });
       return done('not-an-invoice', 0, 0, verdict.candidate ? `${verdict.reason}, but no document attached` : verdict.reason);
     }
 
@@ -57,12 +59,12 @@ export function processEmailHandler(deps: ProcessDeps): JobHandler<'process-emai
     }
 
     if (items === 0) {
-      await deps.sessions.incr(email.sessionId, { processed: 1, unreadable: 1 });
+      await deps.sessions.incrOnce(email.sessionId, countOnce, { processed: 1, unreadable: 1 });
       // Retrying cannot repair the documents: straight to the dead-letter queue, with what was wrong.
       throw new PermanentError(`invoice e-mail with no readable invoice: ${problems.join('; ')}`);
     }
     if (problems.length > 0) logger.warn('some documents of the e-mail could not be read', { problems });
-    await deps.sessions.incr(email.sessionId, { processed: 1, invoices: items, warnings: warnings + problems.length });
+    await deps.sessions.incrOnce(email.sessionId, countOnce, { processed: 1, invoices: items, warnings: warnings + problems.length });
     return done('invoice', items, warnings + problems.length, problems.length ? `forwarded ${items}; unreadable: ${problems.join('; ')}` : `forwarded ${items}`);
   };
 }

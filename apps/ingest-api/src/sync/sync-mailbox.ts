@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { FlowProducer } from 'bullmq';
 import { DeltaExpiredError, ThrottledError, tryLock, type AttachmentStore, type Config, type JobHandler, type MailGraph, type ProcessEmailData, type QueueContext, type RedisConnection, type SessionStore } from '@ms1/shared';
 import type { CursorStore } from './cursor-store';
@@ -67,7 +67,7 @@ export function syncMailboxHandler(deps: SyncDeps): JobHandler<'sync-mailbox'> {
         await addPageFlow(deps.flows, deps.ctx, { sessionId, mailboxId, folder, roundId, page: pages, link: link ?? `start:${roundId}` }, emails);
         await deps.cursors.markSeen(mailboxId, folder, emails.map((e) => e.messageId));
         await deps.cursors.saveCursor(mailboxId, folder, nextLink);
-        await deps.sessions.incr(sessionId, { discovered: page.messages.length, enqueued: emails.length, removed: page.removed.length });
+        await deps.sessions.incrOnce(sessionId, pageEventId(mailboxId, folder, link ?? roundId), { discovered: page.messages.length, enqueued: emails.length, removed: page.removed.length });
         messages += emails.length;
         removed += page.removed.length;
         pageSize = nextPageSize(pageSize, page.bytes, page.messages.length + page.removed.length, budget, deps.config.graph.deltaPageSize);
@@ -83,6 +83,11 @@ export function syncMailboxHandler(deps: SyncDeps): JobHandler<'sync-mailbox'> {
       await lock.release().catch(() => undefined);
     }
   };
+}
+
+/** Names one delta page for counting: re-running the page after a crash counts it once. */
+function pageEventId(mailboxId: string, folder: string, cursor: string): string {
+  return `delta:${createHash('sha256').update(`${mailboxId}\n${folder}\n${cursor}`).digest('base64')}`;
 }
 
 /** Keeps a page (attachments included) within the byte budget: shrink after a heavy page, grow back after light ones. */

@@ -20,7 +20,7 @@ export function syncPageHandler(deps: { graph: MailGraph; markAsRead: boolean; s
       const done = Object.keys(values).map((key) => key.split('~').pop() ?? '').filter(Boolean);
       outcome.markedRead = await deps.graph.markRead({ mailboxId: job.data.mailboxId, sessionId: job.data.sessionId }, done);
     }
-    await deps.sessions.incr(job.data.sessionId, { pages: 1, markedRead: outcome.markedRead });
+    await deps.sessions.incrOnce(job.data.sessionId, `page:${String(job.id)}`, { pages: 1, markedRead: outcome.markedRead });
     logger.info('page done', outcome);
     return outcome;
   };

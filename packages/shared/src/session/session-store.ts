@@ -17,6 +17,14 @@ return 1
 
 const COUNTER_TTL_AFTER_STOP_S = 30 * 24 * 3600;
 
+// KEYS: counters hash, set of counted event ids. ARGV: event id, then name/amount pairs.
+// Adds the amounts only the first time an event id is seen, so a job re-run after a crash is not counted twice.
+const INCR_ONCE_SCRIPT = `
+if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return 0 end
+for i = 2, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
+return 1
+`;
+
 type StoredSession = Omit<Session, 'counters'>;
 
 export class SessionActiveError extends Error {
@@ -46,6 +54,9 @@ export class SessionStore {
   private countersKey(sessionId: string): string {
     return `${this.keyPrefix}:session:${sessionId}:counters`;
   }
+  private countedKey(sessionId: string): string {
+    return `${this.keyPrefix}:session:${sessionId}:counted`;
+  }
 
   /** Starts a session; throws SessionActiveError when one is active (SET NX makes it atomic). */
   async start(settings: SessionSettings, now = new Date()): Promise<Session> {
@@ -73,7 +84,7 @@ export class SessionStore {
     const final: Session = { ...current, status: 'stopped', stoppedAt: now.toISOString(), stopReason: reason };
     const archived = (await this.redis.eval(STOP_SCRIPT, 2, this.currentKey, this.historyKey, current.sessionId, JSON.stringify(final), this.historyLimit)) as number;
     if (archived !== 1) return null;
-    await this.redis.expire(this.countersKey(current.sessionId), COUNTER_TTL_AFTER_STOP_S);
+    await this.redis.multi().expire(this.countersKey(current.sessionId), COUNTER_TTL_AFTER_STOP_S).expire(this.countedKey(current.sessionId), COUNTER_TTL_AFTER_STOP_S).exec();
     return final;
   }
 
@@ -89,6 +100,17 @@ export class SessionStore {
     const multi = this.redis.multi();
     for (const [name, by] of entries) multi.hincrby(key, name, by as number);
     await multi.exec();
+  }
+
+  /**
+   * Like `incr`, but once per `eventId` (a job id, an invoiceKey): re-running the work that counted, after a crash
+   * or a stall, counts nothing more. Returns false when the event was already counted.
+   */
+  async incrOnce(sessionId: string, eventId: string, deltas: Partial<Record<CounterName, number>>): Promise<boolean> {
+    const args = Object.entries(deltas).filter(([, v]) => v).flatMap(([name, by]) => [name, String(by)]);
+    if (args.length === 0) return false;
+    const done = (await this.redis.eval(INCR_ONCE_SCRIPT, 2, this.countersKey(sessionId), this.countedKey(sessionId), eventId, ...args)) as number;
+    return done === 1;
   }
 
   async counters(sessionId: string): Promise<SessionCounters> {
