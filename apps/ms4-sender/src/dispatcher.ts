@@ -116,7 +116,11 @@ export class Dispatcher {
           return;
         case 'too-large':
           permit.success();
-          await this.split(items, result.message, log);
+          await this.split(items, result.message, log, 'as too large (413)');
+          return;
+        case 'refused':
+          permit.neutral();
+          await this.split(items, result.message, log, 'as invalid (400)');
           return;
         case 'failed':
           if (result.healthy) permit.neutral();
@@ -169,14 +173,17 @@ export class Dispatcher {
     this.deps.logger[level]('batch delivered item by item', { ...log, accepted, failed, rejected });
   }
 
-  /** 413: halves go out as new batches; a single item MS4 finds too large is dead-lettered. */
-  private async split(items: PendingItem[], message: string, log: Record<string, unknown>): Promise<void> {
+  /**
+   * 413, or a 400 without per-item results: halves go out as new batches, so the good items get through and the
+   * item MS4 refuses ends alone, dead-lettered with MS4's message (a resend could never pass).
+   */
+  private async split(items: PendingItem[], message: string, log: Record<string, unknown>, why: string): Promise<void> {
     if (items.length === 1) {
       this.stats.itemsRejected++;
-      items[0]?.reject(new PermanentError(`MS4 refused the item as too large (413): ${message}`));
+      items[0]?.reject(new PermanentError(`MS4 refused the item ${why}: ${message}`));
       return;
     }
-    this.deps.logger.warn('MS4 found the batch too large (413): splitting it', { ...log, reason: message });
+    this.deps.logger.warn(`MS4 refused the batch ${why}: splitting it`, { ...log, reason: message });
     const half = Math.ceil(items.length / 2);
     await Promise.all([this.deliver(items.slice(0, half)), this.deliver(items.slice(half))]);
   }

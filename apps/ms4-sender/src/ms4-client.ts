@@ -24,6 +24,8 @@ export type SendResult =
   | { kind: 'throttled'; status: number; retryAfterMs: number }
   /** 413: the batch is too big for MS4 (bytes or items); split it. */
   | { kind: 'too-large'; status: number; message: string }
+  /** 400 without per-item results: something in the batch will never pass; split it to find the item. */
+  | { kind: 'refused'; status: number; message: string }
   /**
    * Anything else: 5xx, network error, timeout, 401, an unexpected answer. `health` false when the failure says
    * something about MS4's health (counts toward the circuit breaker), true when it does not (e.g. 422).
@@ -131,7 +133,7 @@ export class Ms4Client {
     if (status === 400) {
       const results = readResults(answer);
       if (results) return { kind: 'per-item', status, results };
-      return { kind: 'failed', status, message: `MS4 refused the batch envelope: ${summary(answer, text)}`, healthy: true };
+      return { kind: 'refused', status, message: `MS4 refused the batch (400): ${summary(answer, text)}` };
     }
     if (status === 422) return { kind: 'failed', status, message: `MS4 refused the Idempotency-Key: ${summary(answer, text)}`, healthy: true };
     if (status === 401 || status === 403) return { kind: 'failed', status, message: `MS4 refused our credentials (${status}): check MS4_API_TOKEN`, healthy: false };

@@ -1,3 +1,4 @@
+import http from 'node:http';
 import type { Ms4Item } from '@ms1/shared';
 import { testRedisUrl, waitFor } from '@ms1/test-utils';
 import { harness, logLines, makeItem, type Harness } from './fixtures';
@@ -41,6 +42,43 @@ describe('ms4-sender and MS4 answers', () => {
     expect(stats.uniqueKeys).toBe(40);
     expect(stats.responses).toEqual({ 200: 4, 413: 3 }); // 40 -> 2 x 20 -> 4 x 10
     expect(logLines(sender, /too large/)).toHaveLength(3);
+  });
+
+  it('a 400 without per-item results splits the batch until the refused item is alone, then dead-letters only it', async () => {
+    h = await harness(testRedisUrl());
+    const items = Array.from({ length: 16 }, (_, i) => makeItem(h?.run ?? '', i));
+    const poison = (items[11] as Ms4Item).invoiceKey;
+    // An MS4 in front of ms4-sim that refuses, as a whole and without results, any batch holding the poison item.
+    const bodies: string[] = [];
+    const front = http.createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        bodies.push(body);
+        if (body.includes(poison)) {
+          res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'unprocessable batch' }));
+          return;
+        }
+        fetch(`${h?.ms4.baseUrl}/batch-metadata`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': String(req.headers['idempotency-key']) }, body })
+          .then(async (r) => res.writeHead(r.status, { 'content-type': 'application/json' }).end(await r.text()))
+          .catch(() => res.writeHead(502).end());
+      });
+    });
+    await new Promise<void>((r) => front.listen(0, '127.0.0.1', () => r()));
+    try {
+      await h.addItems(items);
+      await h.startSender({ MS4_BASE_URL: `http://127.0.0.1:${(front.address() as { port: number }).port}`, MS4_BATCH_MAX_ITEMS: '16', MS4_BATCH_MAX_WAIT_MS: '2000' });
+      await waitFor(async () => (await h?.deadLetter.count()) === 1 && (await h?.outbound.getCompletedCount()) === 15, { what: '15 completed and 1 dead letter' });
+      const [dead] = await h.deadLetter.getJobs(['waiting']);
+      expect(dead?.data).toMatchObject({ jobId: poison, attemptsMade: 1 });
+      expect(String(dead?.data.failedReason)).toMatch(/MS4 refused the item as invalid \(400\).*unprocessable batch/);
+      expect((await h.stats()).uniqueKeys).toBe(15);
+      // 16 -> 8 + 8 -> 4 + 4 -> 2 + 2 -> 1 + 1: five refusals on the poison's side, no item retried.
+      expect(bodies.filter((b) => b.includes(poison))).toHaveLength(5);
+    } finally {
+      front.closeAllConnections();
+      front.close();
+    }
   });
 
   it('consecutive failures open the circuit breaker: nothing is sent while open, then a probe closes it', async () => {
