@@ -1,4 +1,4 @@
-import { bootstrap, closeRedis, createRedis, DeadLetters, enqueueMailboxSync, keyPrefix, Producer, queueContext, SessionStore } from '@ms1/shared';
+import { bootstrap, closeRedis, createRedis, DeadLetters, enqueueSessionSync, keyPrefix, Producer, queueContext, SessionStore } from '@ms1/shared';
 
 // The operator's command line, on the same stores as the API:
 //   ms1 session info | clear | reset      ms1 dlq list [limit] | replay <id> | replay --all      ms1 poll-once
@@ -34,8 +34,7 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write('no active session: start one with POST /session/start\n');
         return 1;
       }
-      for (const m of session.settings.mailboxes) await enqueueMailboxSync(producer, session.sessionId, m, session.settings.folder, 'manual');
-      out({ session_id: session.sessionId, mailboxes: session.settings.mailboxes.length });
+      out({ session_id: session.sessionId, mailboxes: await enqueueSessionSync(producer, session, 'manual') });
     } else {
       process.stderr.write(`${USAGE}\n`);
       return 2;

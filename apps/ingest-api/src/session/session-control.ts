@@ -1,5 +1,5 @@
 import type { SubscriptionManager } from '../subscriptions/subscription-manager';
-import { enqueueMailboxSync, JobName, QueueName, SessionActiveError, type Logger, type Producer, type Session, type SessionSettings, type SessionStore } from '@ms1/shared';
+import { enqueueSessionSync, JobName, QueueName, SessionActiveError, type Logger, type Producer, type Session, type SessionSettings, type SessionStore } from '@ms1/shared';
 
 /** Ids of the job schedulers (stored in Redis). Upserted only from here. */
 export const POLLING_SCHEDULER_ID = 'polling';
@@ -45,9 +45,8 @@ export class SessionControl {
   }
 
   /** Enqueues a (deduplicated) sync of every mailbox of the session. */
-  async triggerSync(session: Session, trigger: 'manual' | 'schedule'): Promise<number> {
-    for (const mailbox of session.settings.mailboxes) await enqueueMailboxSync(this.producer, session.sessionId, mailbox, session.settings.folder, trigger);
-    return session.settings.mailboxes.length;
+  triggerSync(session: Session, trigger: 'manual' | 'schedule'): Promise<number> {
+    return enqueueSessionSync(this.producer, session, trigger);
   }
 }
 

@@ -4,7 +4,7 @@ import { withContext, type Logger } from '../logging/logger';
 import type { QueueContext } from './context';
 import type { DeadLetters } from './dead-letters';
 import type { JobName, JobsOf, QueueName } from './names';
-import type { JobPayloads, JobResults } from './payloads';
+import type { JobResults } from './payloads';
 import type { TypedJob } from './producer';
 
 export interface HandlerContext {
@@ -93,4 +93,3 @@ export function createWorker<Q extends QueueName>(queue: Q, handlers: HandlersFo
   return worker;
 }
 
-export type { JobPayloads };

@@ -1,6 +1,7 @@
 import Joi from 'joi';
 import { DeadLetterBusyError, DeadLetterNotFoundError, type DeadLetters } from '@ms1/shared';
 import { HttpError, type HttpHandler } from '../types';
+import { validateBody } from '../validate';
 
 const listQuery = Joi.object<{ offset: number; limit: number }>({
   offset: Joi.number().integer().min(0).default(0),
@@ -9,8 +10,7 @@ const listQuery = Joi.object<{ offset: number; limit: number }>({
 
 export function dlqRoutes(deadLetters: DeadLetters) {
   const list: HttpHandler = async ({ query }) => {
-    const { value, error } = listQuery.validate(query);
-    if (error) throw new HttpError(400, `${error.details[0]?.path.join('.')}: ${error.details[0]?.message.replace(/"/g, '')}`);
+    const value = validateBody(listQuery, query);
     const { total, entries } = await deadLetters.list(value.offset, value.offset + value.limit - 1);
     // The e-mail's ids come first so an operator can find the message in the mailbox.
     const items = entries.map((e) => {
