@@ -1,6 +1,13 @@
 // One root config: every package's tests run as a jest project against its TypeScript sources.
-const packages = ['packages/shared', 'packages/test-utils', 'packages/graph-sim', 'packages/ms4-sim',
-  'apps/ingest-api', 'apps/processor-worker', 'apps/ms4-sender'];
+const packages = [
+  'packages/shared',
+  'packages/test-utils',
+  'packages/graph-sim',
+  'packages/ms4-sim',
+  'apps/ingest-api',
+  'apps/processor-worker',
+  'apps/ms4-sender',
+];
 
 const moduleNameMapper = {
   '^@ms1/(shared|test-utils|graph-sim|ms4-sim)$': '<rootDir>/../../packages/$1/src',

@@ -1,4 +1,14 @@
-import { bootstrap, closeRedis, createRedis, DeadLetters, enqueueSessionSync, keyPrefix, Producer, queueContext, SessionStore } from '@ms1/shared';
+import {
+  bootstrap,
+  closeRedis,
+  createRedis,
+  DeadLetters,
+  enqueueSessionSync,
+  keyPrefix,
+  Producer,
+  queueContext,
+  SessionStore,
+} from '@ms1/shared';
 
 // The operator's command line, on the same stores as the API:
 //   ms1 session info | clear | reset      ms1 dlq list [limit] | replay <id> | replay --all      ms1 poll-once

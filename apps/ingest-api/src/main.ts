@@ -1,6 +1,16 @@
 import type { Server } from 'node:http';
 import { FlowProducer } from 'bullmq';
-import { bootstrap, closeRedis, createAttachmentStore, createGraphStack, createRedis, createRuntime, createWorker, keyPrefix, QueueName } from '@ms1/shared';
+import {
+  bootstrap,
+  closeRedis,
+  createAttachmentStore,
+  createGraphStack,
+  createRedis,
+  createRuntime,
+  createWorker,
+  keyPrefix,
+  QueueName,
+} from '@ms1/shared';
 import { createHttpApp } from './http/app';
 import { SessionControl } from './session/session-control';
 import { SubscriptionManager } from './subscriptions/subscription-manager';
@@ -25,28 +35,70 @@ async function main(): Promise<void> {
   if (roles.includes('sync')) {
     const flows = new FlowProducer({ connection, prefix });
     shutdown.add('flow producer', () => flows.close(), { phase: 'queues' });
-    const sync = { config, graph, store: createAttachmentStore(config.storage), cursors: new CursorStore(connection, prefix), sessions: store, flows, ctx: rt.ctx, redis: connection, keyPrefix: prefix };
-    const syncWorker = createWorker(QueueName.MailSync, syncHandlers({ store, control, sync, subscriptions }), { ctx: rt.ctx, deadLetters: rt.deadLetters, concurrency: config.graph.syncConcurrency, onFailure: rt.countFailure });
-    const pageWorker = createWorker(QueueName.MailSyncResults, { 'sync-page': syncPageHandler({ graph, markAsRead: config.processing.markAsRead, sessions: store }) }, { ctx: rt.ctx, deadLetters: rt.deadLetters, concurrency: 4 });
+    const sync = {
+      config,
+      graph,
+      store: createAttachmentStore(config.storage),
+      cursors: new CursorStore(connection, prefix),
+      sessions: store,
+      flows,
+      ctx: rt.ctx,
+      redis: connection,
+      keyPrefix: prefix,
+    };
+    const syncWorker = createWorker(QueueName.MailSync, syncHandlers({ store, control, sync, subscriptions }), {
+      ctx: rt.ctx,
+      deadLetters: rt.deadLetters,
+      concurrency: config.graph.syncConcurrency,
+      onFailure: rt.countFailure,
+    });
+    const pageWorker = createWorker(
+      QueueName.MailSyncResults,
+      { 'sync-page': syncPageHandler({ graph, markAsRead: config.processing.markAsRead, sessions: store }) },
+      { ctx: rt.ctx, deadLetters: rt.deadLetters, concurrency: 4 },
+    );
     rt.metrics.observe(syncWorker, QueueName.MailSync);
     rt.metrics.observe(pageWorker, QueueName.MailSyncResults);
-    shutdown.add('mail-sync worker', () => syncWorker.close(), { phase: 'workers', timeoutMs: config.shutdownTimeoutMs });
-    shutdown.add('mail-sync-results worker', () => pageWorker.close(), { phase: 'workers', timeoutMs: config.shutdownTimeoutMs });
+    shutdown.add('mail-sync worker', () => syncWorker.close(), {
+      phase: 'workers',
+      timeoutMs: config.shutdownTimeoutMs,
+    });
+    shutdown.add('mail-sync-results worker', () => pageWorker.close(), {
+      phase: 'workers',
+      timeoutMs: config.shutdownTimeoutMs,
+    });
   }
 
   if (roles.includes('http')) {
     const healthConnection = createRedis(config.redis, { role: 'client', name: 'ingest-api-health' });
     healthConnection.on('error', () => undefined);
     shutdown.add('health redis', () => closeRedis(healthConnection), { phase: 'connections' });
-    const app = createHttpApp({ config, logger, healthConnection, producer: rt.producer, store, control, deadLetters: rt.deadLetters, subscriptions: subscriptionStore, metrics: rt.metrics, tokens, redis: connection });
+    const app = createHttpApp({
+      config,
+      logger,
+      healthConnection,
+      producer: rt.producer,
+      store,
+      control,
+      deadLetters: rt.deadLetters,
+      subscriptions: subscriptionStore,
+      metrics: rt.metrics,
+      tokens,
+      redis: connection,
+    });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(config.http.port, () => resolve(s));
       s.once('error', reject);
     });
-    shutdown.add('http server', () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    }), { phase: 'intake', timeoutMs: 5000 });
+    shutdown.add(
+      'http server',
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        }),
+      { phase: 'intake', timeoutMs: 5000 },
+    );
     const address = server.address();
     logger.info('listening', { port: typeof address === 'object' && address ? address.port : config.http.port });
   }

@@ -18,8 +18,13 @@ describe('Bull Board in a browser', () => {
   beforeAll(async () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    api = await startApp('ingest-api', { env: appEnv(testRedisUrl(), prefix, { PORT: String(port), INGEST_ROLES: 'http' }) });
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    api = await startApp('ingest-api', {
+      env: appEnv(testRedisUrl(), prefix, { PORT: String(port), INGEST_ROLES: 'http' }),
+    });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
   });
   afterAll(async () => {
     await browser?.close();
@@ -30,15 +35,36 @@ describe('Bull Board in a browser', () => {
   it('shows every queue, the dead-letter queue with its entry included', async () => {
     const redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
     const logger = createLogger({ service: 'test', level: 'error', format: 'json', secrets: [] });
-    const producer = new Producer(queueContext(loadConfig('tool', { REDIS_URL: testRedisUrl(), QUEUE_PREFIX: prefix }), redis, logger));
-    const job = await producer.add(JobName.ProcessEmail, { sessionId: 's', mailboxId: 'a@x.example', messageId: 'm-board', receivedDateTime: '2026-11-01T00:00:00Z', listing: { subject: 'Invoice', from: null, internetMessageId: null, hasAttachments: false, bodyPreview: null, attachments: [] } }, { jobId: jobIds.processEmail('a@x.example', 'm-board') });
+    const producer = new Producer(
+      queueContext(loadConfig('tool', { REDIS_URL: testRedisUrl(), QUEUE_PREFIX: prefix }), redis, logger),
+    );
+    const job = await producer.add(
+      JobName.ProcessEmail,
+      {
+        sessionId: 's',
+        mailboxId: 'a@x.example',
+        messageId: 'm-board',
+        receivedDateTime: '2026-11-01T00:00:00Z',
+        listing: {
+          subject: 'Invoice',
+          from: null,
+          internetMessageId: null,
+          hasAttachments: false,
+          bodyPreview: null,
+          attachments: [],
+        },
+      },
+      { jobId: jobIds.processEmail('a@x.example', 'm-board') },
+    );
     await new DeadLetters(producer, logger).record('email-inbound', job, new Error('corrupt PDF'));
     await producer.close();
     redis.disconnect();
 
     // Without credentials the browser is challenged for basic auth (and headless Chromium gives up).
     const anonymous = await browser.newContext();
-    await expect((await anonymous.newPage()).goto(`${base}/admin/queues`)).rejects.toThrow(/ERR_INVALID_AUTH_CREDENTIALS/);
+    await expect((await anonymous.newPage()).goto(`${base}/admin/queues`)).rejects.toThrow(
+      /ERR_INVALID_AUTH_CREDENTIALS/,
+    );
     await anonymous.close();
 
     const context = await browser.newContext({ httpCredentials: { username: 'operator', password: TOKEN } });

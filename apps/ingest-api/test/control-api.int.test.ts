@@ -6,8 +6,17 @@ describe('control API (ingest-api as a process, real Redis)', () => {
   let api: AppProcess;
   let base: string;
   const prefix = uniquePrefix('api');
-  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }) => {
-    const res = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+  const call = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` },
+  ) => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
     const text = await res.text();
     let json: unknown = text;
     try {
@@ -21,7 +30,13 @@ describe('control API (ingest-api as a process, real Redis)', () => {
   beforeAll(async () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    api = await startApp('ingest-api', { env: appEnv(testRedisUrl(), prefix, { PORT: String(port), MAILBOXES: 'a@contoso.example,b@contoso.example', INGEST_ROLES: 'http' }) });
+    api = await startApp('ingest-api', {
+      env: appEnv(testRedisUrl(), prefix, {
+        PORT: String(port),
+        MAILBOXES: 'a@contoso.example,b@contoso.example',
+        INGEST_ROLES: 'http',
+      }),
+    });
   });
   afterAll(async () => {
     await api.stop();
@@ -36,23 +51,66 @@ describe('control API (ingest-api as a process, real Redis)', () => {
   });
 
   it('validates bodies: 400 naming the field, 400 for bad JSON, 413 when too large, JSON 404', async () => {
-    expect(await call('POST', '/session/start', { polling_interval: 2 })).toMatchObject({ status: 400, body: { field: 'polling_interval', message: expect.stringMatching(/^polling_interval: .*greater than or equal to 5/) } });
-    expect(await call('POST', '/session/start', { polling_mode: 'sometimes' })).toMatchObject({ status: 400, body: { field: 'polling_mode' } });
-    expect(await call('POST', '/session/start', { mailboxes: [] })).toMatchObject({ status: 400, body: { field: 'mailboxes' } });
-    expect(await call('POST', '/session/start', { surprise: 1 })).toMatchObject({ status: 400, body: { field: 'surprise' } });
-    expect(await call('POST', '/session/start', '{"polling_mode":')).toMatchObject({ status: 400, body: { error: 'invalid_json' } });
-    expect(await call('POST', '/session/start', { mailboxes: ['x'.repeat(2 * 1024 * 1024)] })).toMatchObject({ status: 413, body: { error: 'payload_too_large' } });
+    expect(await call('POST', '/session/start', { polling_interval: 2 })).toMatchObject({
+      status: 400,
+      body: {
+        field: 'polling_interval',
+        message: expect.stringMatching(/^polling_interval: .*greater than or equal to 5/),
+      },
+    });
+    expect(await call('POST', '/session/start', { polling_mode: 'sometimes' })).toMatchObject({
+      status: 400,
+      body: { field: 'polling_mode' },
+    });
+    expect(await call('POST', '/session/start', { mailboxes: [] })).toMatchObject({
+      status: 400,
+      body: { field: 'mailboxes' },
+    });
+    expect(await call('POST', '/session/start', { surprise: 1 })).toMatchObject({
+      status: 400,
+      body: { field: 'surprise' },
+    });
+    expect(await call('POST', '/session/start', '{"polling_mode":')).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_json' },
+    });
+    expect(await call('POST', '/session/start', { mailboxes: ['x'.repeat(2 * 1024 * 1024)] })).toMatchObject({
+      status: 413,
+      body: { error: 'payload_too_large' },
+    });
     expect(await call('GET', '/no/such/route')).toMatchObject({ status: 404, body: { error: 'not_found' } });
-    expect(await call('POST', '/session/start', { enable_webhook: true })).toMatchObject({ status: 400, body: { field: 'enable_webhook' } });
+    expect(await call('POST', '/session/start', { enable_webhook: true })).toMatchObject({
+      status: 400,
+      body: { field: 'enable_webhook' },
+    });
   });
 
   it('runs a session: start 201, second start 409, trigger 202, status, stop 200, history', async () => {
     expect((await call('POST', '/polling/trigger')).status).toBe(409);
-    const started = await call('POST', '/session/start', { polling_mode: 'scheduled', polling_interval: 60, enable_webhook: false });
-    expect(started).toMatchObject({ status: 201, body: { status: 'active', polling_mode: 'scheduled', polling_interval: 60, enable_webhook: false, mailboxes: ['a@contoso.example', 'b@contoso.example'] } });
+    const started = await call('POST', '/session/start', {
+      polling_mode: 'scheduled',
+      polling_interval: 60,
+      enable_webhook: false,
+    });
+    expect(started).toMatchObject({
+      status: 201,
+      body: {
+        status: 'active',
+        polling_mode: 'scheduled',
+        polling_interval: 60,
+        enable_webhook: false,
+        mailboxes: ['a@contoso.example', 'b@contoso.example'],
+      },
+    });
     const id = started.body.session_id as string;
-    expect(await call('POST', '/session/start', {})).toMatchObject({ status: 409, body: { session: { session_id: id } } });
-    expect(await call('POST', '/polling/trigger')).toMatchObject({ status: 202, body: { session_id: id, mailboxes: 2 } });
+    expect(await call('POST', '/session/start', {})).toMatchObject({
+      status: 409,
+      body: { session: { session_id: id } },
+    });
+    expect(await call('POST', '/polling/trigger')).toMatchObject({
+      status: 202,
+      body: { session_id: id, mailboxes: 2 },
+    });
 
     const status = await call('GET', '/session/status');
     expect(status.body).toMatchObject({ active: true, session: { session_id: id, counters: { discovered: 0 } } });
@@ -66,7 +124,10 @@ describe('control API (ingest-api as a process, real Redis)', () => {
     expect(metrics.body).toMatchObject({ session_id: id, counters: { invoices: 0 } });
 
     const stopped = await call('POST', '/session/stop', { reason: 'test_done' });
-    expect(stopped).toMatchObject({ status: 200, body: { session_id: id, status: 'stopped', stop_reason: 'test_done' } });
+    expect(stopped).toMatchObject({
+      status: 200,
+      body: { session_id: id, status: 'stopped', stop_reason: 'test_done' },
+    });
     expect((await call('POST', '/session/stop', {})).status).toBe(409);
     const history = await call('GET', '/session/history');
     expect((history.body.sessions as { session_id: string }[])[0]).toMatchObject({ session_id: id, status: 'stopped' });

@@ -2,7 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { startGraphSim, trustCa, type GraphSim } from '@ms1/graph-sim';
-import { appEnv, cleanPrefix, freePort, startApp, testRedisUrl, uniquePrefix, waitFor, type AppProcess } from '@ms1/test-utils';
+import {
+  appEnv,
+  cleanPrefix,
+  freePort,
+  startApp,
+  testRedisUrl,
+  uniquePrefix,
+  waitFor,
+  type AppProcess,
+} from '@ms1/test-utils';
 
 // Delegated mode (the old get_access_token flow): sign in once through /auth/login, then sync with the person's
 // token; the encrypted MSAL cache in Redis survives a restart, so no second login.
@@ -17,7 +26,13 @@ describe('delegated sign-in (graph-sim identity, ingest-api process)', () => {
   const prefix = uniquePrefix('deleg');
   const auth = { authorization: `Bearer ${TOKEN}` };
   const admin = async (method: string, path: string, body?: unknown) =>
-    (await (await fetch(`${sim.adminUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) })).json()) as Record<string, unknown>;
+    (await (
+      await fetch(`${sim.adminUrl}${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      })
+    ).json()) as Record<string, unknown>;
 
   beforeAll(async () => {
     sim = await startGraphSim({ port: 0, mailboxes: [MAILBOX] });
@@ -25,8 +40,15 @@ describe('delegated sign-in (graph-sim identity, ingest-api process)', () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     env = appEnv(testRedisUrl(), prefix, {
-      PORT: String(port), AUTH_MODE: 'delegated', TOKEN_CACHE_KEY: randomBytes(32).toString('hex'), AUTHORITY_HOST: sim.authorityHost, GRAPH_BASE_URL: sim.graphBaseUrl,
-      NODE_EXTRA_CA_CERTS: sim.caFile, PUBLIC_BASE_URL: base, MAILBOXES: MAILBOX, ATTACHMENT_DIR: `/tmp/${prefix}`,
+      PORT: String(port),
+      AUTH_MODE: 'delegated',
+      TOKEN_CACHE_KEY: randomBytes(32).toString('hex'),
+      AUTHORITY_HOST: sim.authorityHost,
+      GRAPH_BASE_URL: sim.graphBaseUrl,
+      NODE_EXTRA_CA_CERTS: sim.caFile,
+      PUBLIC_BASE_URL: base,
+      MAILBOXES: MAILBOX,
+      ATTACHMENT_DIR: `/tmp/${prefix}`,
     });
     api = await startApp('ingest-api', { env });
   });
@@ -55,7 +77,11 @@ describe('delegated sign-in (graph-sim identity, ingest-api process)', () => {
     expect(await done.json()).toMatchObject({ status: 'signed_in' });
 
     await admin('POST', '/seed', { mailbox: MAILBOX, count: 5, seed: 5 });
-    const start = await fetch(`${base}/session/start`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ polling_mode: 'manual', enable_webhook: false }) });
+    const start = await fetch(`${base}/session/start`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ polling_mode: 'manual', enable_webhook: false }),
+    });
     expect(start.status).toBe(201);
     const redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
     const inbound = new Queue('email-inbound', { connection: redis, prefix: `{${prefix}}` });
@@ -66,7 +92,13 @@ describe('delegated sign-in (graph-sim identity, ingest-api process)', () => {
       const tokensBefore = (await admin('GET', '/stats')).tokenRequests as number;
       await api.stop();
       api = await startApp('ingest-api', { env });
-      await admin('POST', `/users/${MAILBOX}/messages`, { subject: 'Invoice 6', from: { emailAddress: { address: 's@x.example' } }, receivedDateTime: new Date().toISOString(), body: { contentType: 'text', content: '' }, attachments: [] });
+      await admin('POST', `/users/${MAILBOX}/messages`, {
+        subject: 'Invoice 6',
+        from: { emailAddress: { address: 's@x.example' } },
+        receivedDateTime: new Date().toISOString(),
+        body: { contentType: 'text', content: '' },
+        attachments: [],
+      });
       await fetch(`${base}/polling/trigger`, { method: 'POST', headers: auth });
       await waitFor(async () => (await count()) === 6, { what: 'the 6th e-mail after the restart' });
       expect((await admin('GET', '/stats')).tokenRequests).toBe(tokensBefore);

@@ -1,7 +1,16 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { startGraphSim, trustCa, type GraphSim } from '@ms1/graph-sim';
-import { appEnv, cleanPrefix, freePort, startApp, testRedisUrl, uniquePrefix, waitFor, type AppProcess } from '@ms1/test-utils';
+import {
+  appEnv,
+  cleanPrefix,
+  freePort,
+  startApp,
+  testRedisUrl,
+  uniquePrefix,
+  waitFor,
+  type AppProcess,
+} from '@ms1/test-utils';
 
 // Ingestion end to end: graph-sim (real HTTPS, real throttling), ingest-api as a process (real MSAL, Graph SDK,
 // BullMQ), real Redis. No processor runs, so every enqueued e-mail stays visible in email-inbound.
@@ -27,35 +36,74 @@ describe('ingestion (graph-sim + ingest-api process + Redis)', () => {
   const prefix = uniquePrefix('ingest');
 
   const call = async (method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${base}${path}`, { method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const r = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return { status: r.status, body: (await r.json()) as Record<string, unknown> };
   };
   const admin = async (method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${sim.adminUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const r = await fetch(`${sim.adminUrl}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return (await r.json()) as Record<string, unknown>;
   };
   const stats = async () => (await admin('GET', '/stats')) as unknown as SimStats;
   const inject = async (mailbox: string, subject: string) =>
-    (await admin('POST', `/users/${mailbox}/messages`, { subject, from: { emailAddress: { name: 'S', address: 's@supplier.example' } }, receivedDateTime: new Date().toISOString(), body: { contentType: 'text', content: 'invoice attached' }, attachments: [] })) as { id: string };
-  const jobsFor = async (mailbox: string) => (await inbound.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized', 'waiting-children'])).filter((j) => j?.data?.mailboxId === mailbox);
+    (await admin('POST', `/users/${mailbox}/messages`, {
+      subject,
+      from: { emailAddress: { name: 'S', address: 's@supplier.example' } },
+      receivedDateTime: new Date().toISOString(),
+      body: { contentType: 'text', content: 'invoice attached' },
+      attachments: [],
+    })) as { id: string };
+  const jobsFor = async (mailbox: string) =>
+    (
+      await inbound.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized', 'waiting-children'])
+    ).filter((j) => j?.data?.mailboxId === mailbox);
   const startSession = async (mailboxes: string[], extra: Record<string, unknown> = {}) => {
     await call('POST', '/session/stop', {});
-    const r = await call('POST', '/session/start', { polling_mode: 'manual', enable_webhook: false, mailboxes, ...extra });
+    const r = await call('POST', '/session/start', {
+      polling_mode: 'manual',
+      enable_webhook: false,
+      mailboxes,
+      ...extra,
+    });
     expect(r.status).toBe(201);
     return r.body.session_id as string;
   };
   const roundsIdle = async () =>
-    waitFor(async () => (await sync.getJobs(['waiting', 'active', 'delayed', 'prioritized'])).filter((j) => j?.name === 'sync-mailbox').length === 0, { timeoutMs: 30_000, what: 'sync rounds to finish' });
+    waitFor(
+      async () =>
+        (await sync.getJobs(['waiting', 'active', 'delayed', 'prioritized'])).filter((j) => j?.name === 'sync-mailbox')
+          .length === 0,
+      { timeoutMs: 30_000, what: 'sync rounds to finish' },
+    );
 
   beforeAll(async () => {
-    sim = await startGraphSim({ port: 0, mailboxes: ['a@contoso.example', 'b@contoso.example'], latency: { fixedMs: 5, perKbMs: 0, jitterMs: 5 } });
+    sim = await startGraphSim({
+      port: 0,
+      mailboxes: ['a@contoso.example', 'b@contoso.example'],
+      latency: { fixedMs: 5, perKbMs: 0, jitterMs: 5 },
+    });
     trustCa(sim.caPem);
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     api = await startApp('ingest-api', {
       env: appEnv(testRedisUrl(), prefix, {
-        PORT: String(port), INGEST_ROLES: 'http,sync', AUTHORITY_HOST: sim.authorityHost, GRAPH_BASE_URL: sim.graphBaseUrl, NODE_EXTRA_CA_CERTS: sim.caFile,
-        PUBLIC_BASE_URL: base, WEBHOOK_CLIENT_STATE: CLIENT_STATE, MAILBOXES: 'a@contoso.example,b@contoso.example', DELTA_PAGE_SIZE: '25', ATTACHMENT_DIR: `/tmp/${prefix}`,
+        PORT: String(port),
+        INGEST_ROLES: 'http,sync',
+        AUTHORITY_HOST: sim.authorityHost,
+        GRAPH_BASE_URL: sim.graphBaseUrl,
+        NODE_EXTRA_CA_CERTS: sim.caFile,
+        PUBLIC_BASE_URL: base,
+        WEBHOOK_CLIENT_STATE: CLIENT_STATE,
+        MAILBOXES: 'a@contoso.example,b@contoso.example',
+        DELTA_PAGE_SIZE: '25',
+        ATTACHMENT_DIR: `/tmp/${prefix}`,
       }),
     });
     redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
@@ -63,7 +111,15 @@ describe('ingestion (graph-sim + ingest-api process + Redis)', () => {
     sync = new Queue('mail-sync', { connection: redis, prefix: `{${prefix}}` });
   }, 60_000);
   afterAll(async () => {
-    if (process.env.DEBUG_INGEST) console.log(api?.output().split('\n').filter((l) => /lifecycle|subscription|error|warn/i.test(l)).slice(-40).join('\n'));
+    if (process.env.DEBUG_INGEST)
+      console.log(
+        api
+          ?.output()
+          .split('\n')
+          .filter((l) => /lifecycle|subscription|error|warn/i.test(l))
+          .slice(-40)
+          .join('\n'),
+      );
     await api?.stop();
     await inbound?.close();
     await sync?.close();
@@ -76,20 +132,33 @@ describe('ingestion (graph-sim + ingest-api process + Redis)', () => {
     await admin('POST', '/seed', { mailbox: 'a@contoso.example', count: 80, seed: 11 });
     await admin('POST', '/seed', { mailbox: 'b@contoso.example', count: 70, seed: 12 });
     const sessionId = await startSession(['a@contoso.example', 'b@contoso.example']);
-    await waitFor(async () => (await jobsFor('a@contoso.example')).length === 80 && (await jobsFor('b@contoso.example')).length === 70, { timeoutMs: 60_000, what: '150 process-email jobs' });
+    await waitFor(
+      async () =>
+        (await jobsFor('a@contoso.example')).length === 80 && (await jobsFor('b@contoso.example')).length === 70,
+      { timeoutMs: 60_000, what: '150 process-email jobs' },
+    );
     await roundsIdle();
     const a = await jobsFor('a@contoso.example');
     expect(new Set(a.map((j) => j.data.messageId)).size).toBe(80);
     // Claim check: attachment content is in the store, the job holds a reference and stays small.
     const sizes = a.map((j) => JSON.stringify(j.data).length);
     expect(Math.max(...sizes)).toBeLessThan(8000);
-    expect(a.some((j) => (j.data.listing.attachments as { storageRef: string | null }[]).some((x) => x.storageRef?.startsWith('sha256/')))).toBe(true);
+    expect(
+      a.some((j) =>
+        (j.data.listing.attachments as { storageRef: string | null }[]).some((x) =>
+          x.storageRef?.startsWith('sha256/'),
+        ),
+      ),
+    ).toBe(true);
 
     const s = await stats();
     for (const peak of Object.values(s.peakConcurrency)) expect(peak).toBeLessThanOrEqual(4);
     expect(s.tokenRequests).toBe(1);
     const status = await call('GET', '/session/status');
-    expect(status.body.session).toMatchObject({ session_id: sessionId, counters: { discovered: 150, enqueued: 150, syncRounds: 2 } });
+    expect(status.body.session).toMatchObject({
+      session_id: sessionId,
+      counters: { discovered: 150, enqueued: 150, syncRounds: 2 },
+    });
     // Delta carried the attachments: a few requests for 150 e-mails, not one per e-mail.
     const delta = s.requests.byKind.delta ?? 0;
     expect(delta).toBeLessThan(20);
@@ -102,15 +171,24 @@ describe('ingestion (graph-sim + ingest-api process + Redis)', () => {
     await admin('PUT', '/config', { deltaReplayRate: 1 });
     const fresh = await inject('a@contoso.example', 'Invoice after replay');
     await call('POST', '/polling/trigger');
-    await waitFor(async () => (await jobsFor('a@contoso.example')).some((j) => j.data.messageId === fresh.id), { what: 'the new e-mail' });
+    await waitFor(async () => (await jobsFor('a@contoso.example')).some((j) => j.data.messageId === fresh.id), {
+      what: 'the new e-mail',
+    });
     await roundsIdle();
     await admin('PUT', '/config', { deltaReplayRate: 0 });
     expect((await jobsFor('a@contoso.example')).length).toBe(before + 1);
 
     await admin('POST', '/users/a@contoso.example/expire-delta');
-    const discovered = ((await call('GET', '/session/status')).body.session as { counters: { discovered: number } }).counters.discovered;
+    const discovered = ((await call('GET', '/session/status')).body.session as { counters: { discovered: number } })
+      .counters.discovered;
     await call('POST', '/polling/trigger');
-    await waitFor(async () => ((await call('GET', '/session/status')).body.session as { counters: { discovered: number } }).counters.discovered >= discovered + before + 1, { timeoutMs: 30_000, what: 'a full resync' });
+    await waitFor(
+      async () =>
+        ((await call('GET', '/session/status')).body.session as { counters: { discovered: number } }).counters
+          .discovered >=
+        discovered + before + 1,
+      { timeoutMs: 30_000, what: 'a full resync' },
+    );
     await roundsIdle();
     expect((await jobsFor('a@contoso.example')).length).toBe(before + 1);
   });
@@ -118,25 +196,41 @@ describe('ingestion (graph-sim + ingest-api process + Redis)', () => {
   it('ingests an e-mail injected while the session runs through the webhook within seconds', async () => {
     const sent = (await stats()).subscriptions.validationsSent;
     await startSession(['b@contoso.example'], { enable_webhook: true });
-    await waitFor(async () => (await stats()).subscriptions.validationsSent >= sent + 2, { what: 'subscription handshakes' });
+    await waitFor(async () => (await stats()).subscriptions.validationsSent >= sent + 2, {
+      what: 'subscription handshakes',
+    });
     await roundsIdle();
     const t0 = Date.now();
     const msg = await inject('b@contoso.example', 'Rechnung 4711');
-    await waitFor(async () => (await jobsFor('b@contoso.example')).some((j) => j.data.messageId === msg.id), { timeoutMs: 10_000, what: 'the e-mail via webhook' });
+    await waitFor(async () => (await jobsFor('b@contoso.example')).some((j) => j.data.messageId === msg.id), {
+      timeoutMs: 10_000,
+      what: 'the e-mail via webhook',
+    });
     expect(Date.now() - t0).toBeLessThan(10_000);
     expect((await stats()).notifications.sent).toBeGreaterThan(0);
   });
 
   it('collapses a burst of 100 notifications into one sync, and drops a wrong clientState', async () => {
     await roundsIdle();
-    const subs = (await admin('GET', '/subscriptions')) as unknown as { value?: { id: string; resource: string }[] } | { id: string; resource: string }[];
-    const list = Array.isArray(subs) ? subs : subs.value ?? [];
+    const subs = (await admin('GET', '/subscriptions')) as unknown as
+      { value?: { id: string; resource: string }[] } | { id: string; resource: string }[];
+    const list = Array.isArray(subs) ? subs : (subs.value ?? []);
     const sub = list.find((s) => s.resource.includes('b@contoso.example'));
     expect(sub).toBeDefined();
-    const note = (clientState: string) => ({ subscriptionId: sub?.id, clientState, changeType: 'created', resource: 'Users/x/Messages/y', tenantId: 't' });
+    const note = (clientState: string) => ({
+      subscriptionId: sub?.id,
+      clientState,
+      changeType: 'created',
+      resource: 'Users/x/Messages/y',
+      tenantId: 't',
+    });
 
     const deltaBefore = (await stats()).requests.byKind.delta ?? 0;
-    const bad = await fetch(`${base}/webhooks/graph`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value: Array.from({ length: 5 }, () => note('wrong-state')) }) });
+    const bad = await fetch(`${base}/webhooks/graph`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ value: Array.from({ length: 5 }, () => note('wrong-state')) }),
+    });
     expect(bad.status).toBe(202);
     expect(await bad.json()).toMatchObject({ rejected: 5, syncs: 0 });
     await new Promise((r) => setTimeout(r, 1000));
@@ -144,7 +238,15 @@ describe('ingestion (graph-sim + ingest-api process + Redis)', () => {
     expect(api.output()).not.toContain('wrong-state');
 
     const t0 = Date.now();
-    const answers = await Promise.all(Array.from({ length: 10 }, () => fetch(`${base}/webhooks/graph`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ value: Array.from({ length: 10 }, () => note(CLIENT_STATE)) }) })));
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        fetch(`${base}/webhooks/graph`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ value: Array.from({ length: 10 }, () => note(CLIENT_STATE)) }),
+        }),
+      ),
+    );
     expect(Date.now() - t0).toBeLessThan(3000);
     expect(answers.map((a) => a.status)).toEqual(Array(10).fill(202));
     await new Promise((r) => setTimeout(r, 500));
@@ -155,31 +257,44 @@ describe('ingestion (graph-sim + ingest-api process + Redis)', () => {
 
   it('handles lifecycle notifications: recreates a removed subscription, renews on reauthorization, resyncs after missed', async () => {
     const subsFor = async () => {
-      const all = (await admin('GET', '/subscriptions')) as unknown as { value?: { id: string; resource: string; expirationDateTime: string }[] } | { id: string; resource: string; expirationDateTime: string }[];
-      return (Array.isArray(all) ? all : all.value ?? []).filter((x) => x.resource.includes('b@contoso.example'));
+      const all = (await admin('GET', '/subscriptions')) as unknown as
+        | { value?: { id: string; resource: string; expirationDateTime: string }[] }
+        | { id: string; resource: string; expirationDateTime: string }[];
+      return (Array.isArray(all) ? all : (all.value ?? [])).filter((x) => x.resource.includes('b@contoso.example'));
     };
     const [before] = await subsFor();
     expect(before).toBeDefined();
     await admin('POST', '/users/b@contoso.example/lifecycle', { event: 'subscriptionRemoved' });
-    const [recreated] = await waitFor(async () => {
-      const now = await subsFor();
-      return now.length === 1 && now[0]?.id !== before?.id ? now : null;
-    }, { what: 'a new subscription' });
+    const [recreated] = await waitFor(
+      async () => {
+        const now = await subsFor();
+        return now.length === 1 && now[0]?.id !== before?.id ? now : null;
+      },
+      { what: 'a new subscription' },
+    );
     const missedMsg = await inject('b@contoso.example', 'Invoice during a gap');
     await admin('POST', '/users/b@contoso.example/lifecycle', { event: 'missed' });
-    await waitFor(async () => (await jobsFor('b@contoso.example')).some((j) => j.data.messageId === missedMsg.id), { what: 'the resync after missed' });
+    await waitFor(async () => (await jobsFor('b@contoso.example')).some((j) => j.data.messageId === missedMsg.id), {
+      what: 'the resync after missed',
+    });
     await new Promise((r) => setTimeout(r, 1100)); // expiration timestamps have second precision
     await admin('POST', '/users/b@contoso.example/lifecycle', { event: 'reauthorizationRequired' });
-    await waitFor(async () => {
-      const [now] = await subsFor();
-      return now?.id === recreated?.id && Date.parse(now.expirationDateTime) > Date.parse(recreated?.expirationDateTime ?? '');
-    }, { what: 'a renewed subscription' });
+    await waitFor(
+      async () => {
+        const [now] = await subsFor();
+        return (
+          now?.id === recreated?.id &&
+          Date.parse(now.expirationDateTime) > Date.parse(recreated?.expirationDateTime ?? '')
+        );
+      },
+      { what: 'a renewed subscription' },
+    );
   });
 
-  it('deletes the session\'s subscriptions when it stops', async () => {
+  it("deletes the session's subscriptions when it stops", async () => {
     const live = async () => {
       const all = (await admin('GET', '/subscriptions')) as unknown as { value?: unknown[] } | unknown[];
-      return (Array.isArray(all) ? all : all.value ?? []).length;
+      return (Array.isArray(all) ? all : (all.value ?? [])).length;
     };
     expect(await live()).toBeGreaterThan(0);
     expect((await call('POST', '/session/stop', { reason: 'test' })).status).toBe(200);
@@ -190,7 +305,10 @@ describe('ingestion (graph-sim + ingest-api process + Redis)', () => {
     await admin('POST', '/seed', { mailbox: 'storm@contoso.example', count: 40, seed: 21 });
     await admin('PUT', '/config', { throttle: { concurrency: 4, requestsPerWindow: 1, windowMs: 1500 } });
     await startSession(['storm@contoso.example']);
-    await waitFor(async () => (await jobsFor('storm@contoso.example')).length === 40, { timeoutMs: 60_000, what: '40 e-mails through the storm' });
+    await waitFor(async () => (await jobsFor('storm@contoso.example')).length === 40, {
+      timeoutMs: 60_000,
+      what: '40 e-mails through the storm',
+    });
     expect((await stats()).throttled.total).toBeGreaterThan(0);
     expect((await sync.getJobCounts('failed')).failed).toBe(0);
     expect((await call('GET', '/dlq')).body).toMatchObject({ total: 0 });

@@ -1,4 +1,13 @@
-import { appEnv, freePort, startApp, startRedisServer, uniquePrefix, waitFor, type AppProcess, type PrivateRedis } from '@ms1/test-utils';
+import {
+  appEnv,
+  freePort,
+  startApp,
+  startRedisServer,
+  uniquePrefix,
+  waitFor,
+  type AppProcess,
+  type PrivateRedis,
+} from '@ms1/test-utils';
 
 // A Redis outage is survived: /health says 503 while Redis is away and 200 again once it is back, and the
 // process keeps running (its workers reconnect).

@@ -7,8 +7,11 @@ import { harness, makeItem } from '../test/fixtures';
 
 function list(name: string, def: string): number[] {
   const i = process.argv.indexOf(`--${name}`);
-  const raw = i >= 0 ? process.argv[i + 1] ?? def : def;
-  return raw.split(',').map(Number).filter((n) => Number.isFinite(n));
+  const raw = i >= 0 ? (process.argv[i + 1] ?? def) : def;
+  return raw
+    .split(',')
+    .map(Number)
+    .filter((n) => Number.isFinite(n));
 }
 
 interface Row {
@@ -26,14 +29,26 @@ interface Row {
   duplicates: number;
 }
 
-async function runOnce(redisUrl: string, o: { items: number; batch: number; waitMs: number; rate: number; replicas: number; latencyMs: number }): Promise<Row> {
+async function runOnce(
+  redisUrl: string,
+  o: { items: number; batch: number; waitMs: number; rate: number; replicas: number; latencyMs: number },
+): Promise<Row> {
   const h = await harness(redisUrl, { latency: { fixedMs: o.latencyMs } });
   try {
     await h.addItems(Array.from({ length: o.items }, (_, i) => makeItem(h.run, i)));
-    const env = { MS4_BATCH_MAX_ITEMS: String(o.batch), MS4_BATCH_MAX_WAIT_MS: String(o.waitMs), MS4_MAX_REQUESTS_PER_SECOND: String(o.rate), LOG_LEVEL: 'info' };
+    const env = {
+      MS4_BATCH_MAX_ITEMS: String(o.batch),
+      MS4_BATCH_MAX_WAIT_MS: String(o.waitMs),
+      MS4_MAX_REQUESTS_PER_SECOND: String(o.rate),
+      LOG_LEVEL: 'info',
+    };
     const senders = await Promise.all(Array.from({ length: o.replicas }, () => h.startSender(env)));
     try {
-      await waitFor(async () => (await h.stats()).uniqueKeys >= o.items, { timeoutMs: Number(process.env.THROUGHPUT_TIMEOUT_MS ?? 600_000), intervalMs: 100, what: 'all items' });
+      await waitFor(async () => (await h.stats()).uniqueKeys >= o.items, {
+        timeoutMs: Number(process.env.THROUGHPUT_TIMEOUT_MS ?? 600_000),
+        intervalMs: 100,
+        what: 'all items',
+      });
     } catch (err) {
       for (const p of senders) console.error(p.output().slice(-3000));
       throw err;
@@ -41,7 +56,15 @@ async function runOnce(redisUrl: string, o: { items: number; batch: number; wait
     const s = await h.stats();
     // From MS4's first to last accepted item: start-up of the processes is not the sender's throughput.
     const seconds = (Date.parse(s.lastItemAt ?? '') - Date.parse(s.firstItemAt ?? '')) / 1000;
-    return { ...o, seconds, batches: s.batches, batchesPerS: s.batches / seconds, itemsPerS: s.itemsReceived / seconds, meanBatch: s.meanBatch, duplicates: s.duplicates };
+    return {
+      ...o,
+      seconds,
+      batches: s.batches,
+      batchesPerS: s.batches / seconds,
+      itemsPerS: s.itemsReceived / seconds,
+      meanBatch: s.meanBatch,
+      duplicates: s.duplicates,
+    };
   } finally {
     await h.close();
   }
@@ -66,7 +89,9 @@ async function main(): Promise<void> {
   }
   console.log('\nlatency ms | replicas | rate limit/s | batch | batches/s | items/s | mean batch | seconds');
   for (const r of rows) {
-    console.log(`${r.latencyMs} | ${r.replicas} | ${r.rate} | ${r.batch} | ${r.batchesPerS.toFixed(1)} | ${r.itemsPerS.toFixed(0)} | ${r.meanBatch.toFixed(1)} | ${r.seconds.toFixed(2)}`);
+    console.log(
+      `${r.latencyMs} | ${r.replicas} | ${r.rate} | ${r.batch} | ${r.batchesPerS.toFixed(1)} | ${r.itemsPerS.toFixed(0)} | ${r.meanBatch.toFixed(1)} | ${r.seconds.toFixed(2)}`,
+    );
   }
 }
 

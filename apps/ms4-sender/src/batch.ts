@@ -3,7 +3,9 @@
 import { randomUUID } from 'node:crypto';
 
 /** Bytes of the envelope around the items (a UUID and an ISO-8601 instant have fixed lengths). */
-export const ENVELOPE_BYTES = Buffer.byteLength(envelope('00000000-0000-4000-8000-000000000000', '2026-01-01T00:00:00.000Z', ''));
+export const ENVELOPE_BYTES = Buffer.byteLength(
+  envelope('00000000-0000-4000-8000-000000000000', '2026-01-01T00:00:00.000Z', ''),
+);
 
 function envelope(batchId: string, sentAt: string, items: string): string {
   return `{"batchId":${JSON.stringify(batchId)},"source":"ms1","sentAt":${JSON.stringify(sentAt)},"items":[${items}]}`;

@@ -37,7 +37,14 @@ export interface DispatchStats {
 export class Dispatcher {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly abort = new AbortController();
-  readonly stats: DispatchStats = { requests: 0, itemsAccepted: 0, itemsRetried: 0, itemsRejected: 0, throttled: 0, failures: 0 };
+  readonly stats: DispatchStats = {
+    requests: 0,
+    itemsAccepted: 0,
+    itemsRetried: 0,
+    itemsRejected: 0,
+    throttled: 0,
+    failures: 0,
+  };
 
   constructor(private readonly deps: DispatcherDeps) {}
 
@@ -101,7 +108,11 @@ export class Dispatcher {
           permit.neutral();
           this.stats.throttled++;
           const pausedMs = await pause.pauseFor(result.retryAfterMs, 'ms4-429');
-          logger.warn('MS4 throttled (429): every replica pauses', { ...log, retryAfterMs: result.retryAfterMs, pausedMs });
+          logger.warn('MS4 throttled (429): every replica pauses', {
+            ...log,
+            retryAfterMs: result.retryAfterMs,
+            pausedMs,
+          });
           continue; // the same batch, same batchId: a 429 stores nothing
         }
         case 'accepted':
@@ -133,18 +144,34 @@ export class Dispatcher {
             // so a batch MS4 keeps choking on (a poison item) cannot hold the breaker open while others would
             // pass: once another probe closes it, that batch fails again with the breaker closed and its jobs
             // spend their attempts (JOB_ATTEMPTS, then dead-letter) as usual.
-            logger.warn('batch failed while MS4 is unavailable: held until the circuit breaker lets it through', { ...log, status: result.status, reason: result.message, ms });
+            logger.warn('batch failed while MS4 is unavailable: held until the circuit breaker lets it through', {
+              ...log,
+              status: result.status,
+              reason: result.message,
+              ms,
+            });
             continue;
           }
           this.stats.itemsRetried += items.length;
-          logger.warn('batch failed, its jobs will be retried', { ...log, status: result.status, reason: result.message, ms, breaker: breaker.state });
+          logger.warn('batch failed, its jobs will be retried', {
+            ...log,
+            status: result.status,
+            reason: result.message,
+            ms,
+            breaker: breaker.state,
+          });
           settleAll(items, () => new RetryableError(result.message));
           return;
       }
     }
   }
 
-  private settlePerItem(items: PendingItem[], results: ItemResult[], batchId: string, log: Record<string, unknown>): void {
+  private settlePerItem(
+    items: PendingItem[],
+    results: ItemResult[],
+    batchId: string,
+    log: Record<string, unknown>,
+  ): void {
     const byIndex = new Map(results.map((r) => [r.index, r]));
     let accepted = 0;
     let failed = 0;
@@ -160,10 +187,14 @@ export class Dispatcher {
       } else if (r.status === 'rejected') {
         rejected++;
         const reasons = r.reasons?.length ? `: ${r.reasons.join('; ')}` : '';
-        item.reject(new PermanentError(`MS4 rejected the item (${r.code ?? 400}) ${r.error ?? 'invalid item'}${reasons}`));
+        item.reject(
+          new PermanentError(`MS4 rejected the item (${r.code ?? 400}) ${r.error ?? 'invalid item'}${reasons}`),
+        );
       } else {
         failed++;
-        item.reject(new RetryableError(`MS4 failed the item (${r.code ?? 'no code'}): ${r.error ?? 'temporary failure'}`));
+        item.reject(
+          new RetryableError(`MS4 failed the item (${r.code ?? 'no code'}): ${r.error ?? 'temporary failure'}`),
+        );
       }
     });
     this.stats.itemsAccepted += accepted;
@@ -192,4 +223,3 @@ export class Dispatcher {
 function settleAll(items: PendingItem[], err: () => Error): void {
   for (const i of items) i.reject(err());
 }
-

@@ -10,11 +10,22 @@ async function main(): Promise<void> {
   const rt = await createRuntime(boot);
   const { config, logger, shutdown } = rt;
 
-  const sender = createSender({ config, ctx: rt.ctx, deadLetters: rt.deadLetters, redis: rt.connection, logger, sessions: rt.sessions, onFailure: rt.countFailure });
+  const sender = createSender({
+    config,
+    ctx: rt.ctx,
+    deadLetters: rt.deadLetters,
+    redis: rt.connection,
+    logger,
+    sessions: rt.sessions,
+    onFailure: rt.countFailure,
+  });
   // Flush the open batch and wait for batches in flight for most of the shutdown budget; what is left is handed back.
   const graceMs = Math.floor(config.shutdownTimeoutMs * 0.6);
   rt.metrics.observe(sender.worker, QueueName.Ms4Outbound);
-  shutdown.add('ms4-outbound sender', () => sender.close(graceMs), { phase: 'workers', timeoutMs: config.shutdownTimeoutMs });
+  shutdown.add('ms4-outbound sender', () => sender.close(graceMs), {
+    phase: 'workers',
+    timeoutMs: config.shutdownTimeoutMs,
+  });
 
   const health = await startHealthServer({
     port: config.http.healthPort ?? DEFAULT_HEALTH_PORT,
@@ -22,14 +33,25 @@ async function main(): Promise<void> {
     check: async () => {
       const redis = await pingRedis(rt.connection);
       const running = sender.worker.isRunning();
-      return { ok: redis && running, details: { redis, worker: running, circuit: sender.breaker.state, batchesInFlight: sender.dispatcher.pending } };
+      return {
+        ok: redis && running,
+        details: { redis, worker: running, circuit: sender.breaker.state, batchesInFlight: sender.dispatcher.pending },
+      };
     },
     metrics: () => rt.metrics.text(),
   });
   shutdown.add('health server', () => health.close(), { phase: 'intake' });
   shutdown.installSignalHandlers();
   const { batchMaxItems, batchMaxBytes, batchMaxWaitMs, maxRequestsPerSecond } = config.ms4;
-  logger.info('started', { queue: QueueName.Ms4Outbound, ms4: config.ms4.baseUrl, healthPort: health.port, batchMaxItems, batchMaxBytes, batchMaxWaitMs, maxRequestsPerSecond });
+  logger.info('started', {
+    queue: QueueName.Ms4Outbound,
+    ms4: config.ms4.baseUrl,
+    healthPort: health.port,
+    batchMaxItems,
+    batchMaxBytes,
+    batchMaxWaitMs,
+    maxRequestsPerSecond,
+  });
 }
 
 main().catch((err: unknown) => {

@@ -79,7 +79,10 @@ export function readResults(body: unknown): ItemResult[] | null {
 
 function summary(body: unknown, text: string): string {
   if (isRecord(body)) {
-    const parts = [typeof body.error === 'string' ? body.error : null, Array.isArray(body.reasons) ? body.reasons.slice(0, 5).join('; ') : null].filter(Boolean);
+    const parts = [
+      typeof body.error === 'string' ? body.error : null,
+      Array.isArray(body.reasons) ? body.reasons.slice(0, 5).join('; ') : null,
+    ].filter(Boolean);
     if (parts.length) return parts.join(': ');
   }
   return text.slice(0, 300);
@@ -107,11 +110,18 @@ export class Ms4Client {
     let res: Response;
     let text: string;
     try {
-      res = await fetch(this.url, { method: 'POST', headers, body, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+      res = await fetch(this.url, {
+        method: 'POST',
+        headers,
+        body,
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
       text = await res.text();
     } catch (err) {
       if (signal?.aborted) throw new AbortedError('request aborted by shutdown');
-      const message = timeout.aborted ? `no answer within ${this.opts.timeoutMs} ms` : `network error: ${errorMessage(err)}${causeOf(err)}`;
+      const message = timeout.aborted
+        ? `no answer within ${this.opts.timeoutMs} ms`
+        : `network error: ${errorMessage(err)}${causeOf(err)}`;
       return { kind: 'failed', status: null, message, healthy: false };
     }
     const answer = parseJson(text);
@@ -119,7 +129,9 @@ export class Ms4Client {
     if (status === 200 || status === 201 || status === 202) return { kind: 'accepted', status };
     if (status === 207) {
       const results = readResults(answer);
-      return results ? { kind: 'per-item', status, results } : { kind: 'failed', status, message: '207 without a readable results array', healthy: false };
+      return results
+        ? { kind: 'per-item', status, results }
+        : { kind: 'failed', status, message: '207 without a readable results array', healthy: false };
     }
     if (status === 409) {
       const results = readResults(answer);
@@ -135,8 +147,20 @@ export class Ms4Client {
       if (results) return { kind: 'per-item', status, results };
       return { kind: 'refused', status, message: `MS4 refused the batch (400): ${summary(answer, text)}` };
     }
-    if (status === 422) return { kind: 'failed', status, message: `MS4 refused the Idempotency-Key: ${summary(answer, text)}`, healthy: true };
-    if (status === 401 || status === 403) return { kind: 'failed', status, message: `MS4 refused our credentials (${status}): check MS4_API_TOKEN`, healthy: false };
+    if (status === 422)
+      return {
+        kind: 'failed',
+        status,
+        message: `MS4 refused the Idempotency-Key: ${summary(answer, text)}`,
+        healthy: true,
+      };
+    if (status === 401 || status === 403)
+      return {
+        kind: 'failed',
+        status,
+        message: `MS4 refused our credentials (${status}): check MS4_API_TOKEN`,
+        healthy: false,
+      };
     return { kind: 'failed', status, message: `MS4 answered ${status}: ${summary(answer, text)}`, healthy: false };
   }
 }

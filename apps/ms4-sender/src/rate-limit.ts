@@ -56,7 +56,14 @@ export class RateLimiter {
 
   /** One attempt: a token, or how long to wait (the pause's remainder when `paused`). */
   async tryTake(): Promise<TakeResult> {
-    const r = (await this.redis.eval(TAKE, 2, this.opts.bucketKey, this.opts.pauseKey, String(this.opts.ratePerSecond), String(this.burst))) as unknown[];
+    const r = (await this.redis.eval(
+      TAKE,
+      2,
+      this.opts.bucketKey,
+      this.opts.pauseKey,
+      String(this.opts.ratePerSecond),
+      String(this.burst),
+    )) as unknown[];
     const [got, wait, paused] = r.map(Number);
     if (got === 1) return { ok: true };
     return { ok: false, waitMs: Math.max(1, wait ?? 1), paused: paused === 1 };

@@ -4,7 +4,18 @@
 // without a lock, so BullMQ's stalled check puts it back in the queue: nothing is lost, at worst a batch is resent
 // (MS4 drops repeats by invoiceKey).
 import type { Job, Worker } from 'bullmq';
-import { createWorker, PermanentError, QueueName, type Config, type DeadLetters, type JobHandler, type Logger, type QueueContext, type RedisConnection, type SessionStore } from '@ms1/shared';
+import {
+  createWorker,
+  PermanentError,
+  QueueName,
+  type Config,
+  type DeadLetters,
+  type JobHandler,
+  type Logger,
+  type QueueContext,
+  type RedisConnection,
+  type SessionStore,
+} from '@ms1/shared';
 import { serializeItem } from './batch';
 import { Batcher } from './batcher';
 import { CircuitBreaker } from './breaker';
@@ -57,18 +68,29 @@ export function createSender(deps: SenderDeps): Sender {
     openMs: ms4.circuitOpenMs,
     onChange: (state, info) => {
       const level = state === 'closed' ? 'info' : 'warn';
-      logger[level](`MS4 circuit breaker ${state}`, { consecutiveFailures: info.consecutiveFailures, openUntil: info.openUntil ? new Date(info.openUntil).toISOString() : null });
+      logger[level](`MS4 circuit breaker ${state}`, {
+        consecutiveFailures: info.consecutiveFailures,
+        openUntil: info.openUntil ? new Date(info.openUntil).toISOString() : null,
+      });
     },
   });
   const pause = new SharedPause(deps.redis, keys.pause);
-  const limiter = new RateLimiter(deps.redis, { ratePerSecond: ms4.maxRequestsPerSecond, bucketKey: keys.bucket, pauseKey: keys.pause });
+  const limiter = new RateLimiter(deps.redis, {
+    ratePerSecond: ms4.maxRequestsPerSecond,
+    bucketKey: keys.bucket,
+    pauseKey: keys.pause,
+  });
   const client = new Ms4Client({ baseUrl: ms4.baseUrl, apiToken: ms4.apiToken, timeoutMs: ms4.timeoutMs });
   const dispatcher = new Dispatcher({ client, breaker, limiter, pause, logger });
-  const batcher = new Batcher<PendingItem>({ maxItems: ms4.batchMaxItems, maxBytes: ms4.batchMaxBytes, maxWaitMs: ms4.batchMaxWaitMs }, (items) => dispatcher.dispatch(items));
+  const batcher = new Batcher<PendingItem>(
+    { maxItems: ms4.batchMaxItems, maxBytes: ms4.batchMaxBytes, maxWaitMs: ms4.batchMaxWaitMs },
+    (items) => dispatcher.dispatch(items),
+  );
 
   const handler: JobHandler<'invoice-metadata'> = (job) => {
     const key = job.data?.invoiceKey;
-    if (typeof key !== 'string' || key === '') return Promise.reject(new PermanentError('invoice-metadata job without an invoiceKey'));
+    if (typeof key !== 'string' || key === '')
+      return Promise.reject(new PermanentError('invoice-metadata job without an invoiceKey'));
     const item = serializeItem(key, job.data);
     const accepted = new Promise<{ batchId: string }>((resolve, reject) => {
       batcher.add({ ...item, jobId: String(job.id), resolve: (batchId) => resolve({ batchId }), reject });
@@ -80,14 +102,18 @@ export function createSender(deps: SenderDeps): Sender {
     });
   };
 
-  const worker = createWorker(QueueName.Ms4Outbound, { 'invoice-metadata': handler }, {
-    ctx,
-    deadLetters: deps.deadLetters,
-    concurrency: workerConcurrency(ms4.batchMaxItems),
-    // A job is put back after a crash; only one that stalls again and again is given up (and dead-lettered).
-    options: { maxStalledCount: 3 },
-    onFailure: deps.onFailure,
-  });
+  const worker = createWorker(
+    QueueName.Ms4Outbound,
+    { 'invoice-metadata': handler },
+    {
+      ctx,
+      deadLetters: deps.deadLetters,
+      concurrency: workerConcurrency(ms4.batchMaxItems),
+      // A job is put back after a crash; only one that stalls again and again is given up (and dead-lettered).
+      options: { maxStalledCount: 3 },
+      onFailure: deps.onFailure,
+    },
+  );
 
   let closing: Promise<void> | null = null;
   const close = (graceMs: number): Promise<void> => {
@@ -100,7 +126,9 @@ export function createSender(deps: SenderDeps): Sender {
         const drained = dispatcher.idle().then(() => true);
         const inTime = await Promise.race([drained, sleep(graceMs).then(() => false)]);
         if (!inTime) {
-          logger.warn('batches still in flight at the shutdown deadline: handing their jobs back', { batches: dispatcher.pending });
+          logger.warn('batches still in flight at the shutdown deadline: handing their jobs back', {
+            batches: dispatcher.pending,
+          });
           dispatcher.handBack();
         }
       }

@@ -13,7 +13,10 @@ describe('Batcher', () => {
   it('cuts at the item count', () => {
     const { b, cuts } = collect({ maxItems: 3, maxBytes: 1e9, maxWaitMs: 60_000 });
     for (let i = 0; i < 7; i++) b.add({ id: i, bytes: 10 });
-    expect(cuts).toEqual([{ ids: [0, 1, 2], reason: 'items' }, { ids: [3, 4, 5], reason: 'items' }]);
+    expect(cuts).toEqual([
+      { ids: [0, 1, 2], reason: 'items' },
+      { ids: [3, 4, 5], reason: 'items' },
+    ]);
     expect(b.size).toBe(1);
     b.flush();
     expect(cuts[2]).toEqual({ ids: [6], reason: 'flush' });
@@ -58,12 +61,20 @@ describe('Batcher', () => {
 
 describe('batch serialization', () => {
   it('builds the contract envelope with a fresh UUID and exact byte count', () => {
-    const items = [serializeItem('k1', { invoiceKey: 'k1', subject: 'Rechnung für März' }), serializeItem('k2', { invoiceKey: 'k2' })];
+    const items = [
+      serializeItem('k1', { invoiceKey: 'k1', subject: 'Rechnung für März' }),
+      serializeItem('k2', { invoiceKey: 'k2' }),
+    ];
     const a = buildBatch(items, new Date('2026-11-29T10:00:00.000Z'));
     const b = buildBatch(items);
     expect(a.batchId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(b.batchId).not.toBe(a.batchId);
-    expect(JSON.parse(a.body)).toEqual({ batchId: a.batchId, source: 'ms1', sentAt: '2026-11-29T10:00:00.000Z', items: [{ invoiceKey: 'k1', subject: 'Rechnung für März' }, { invoiceKey: 'k2' }] });
+    expect(JSON.parse(a.body)).toEqual({
+      batchId: a.batchId,
+      source: 'ms1',
+      sentAt: '2026-11-29T10:00:00.000Z',
+      items: [{ invoiceKey: 'k1', subject: 'Rechnung für März' }, { invoiceKey: 'k2' }],
+    });
     expect(a.bytes).toBe(Buffer.byteLength(a.body));
     expect(bodyBytes(items.map((i) => i.bytes))).toBe(a.bytes);
   });

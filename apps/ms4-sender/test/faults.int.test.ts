@@ -14,7 +14,12 @@ const SEED = Number(process.env.FAULT_SEED ?? Math.floor(Math.random() * 1e9));
 describe('ms4-sender under faults', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await harness(testRedisUrl(), { errorRate: 0.2, partialFailureRate: 0.1, partialItemShare: 0.5, randomSeed: SEED });
+    h = await harness(testRedisUrl(), {
+      errorRate: 0.2,
+      partialFailureRate: 0.1,
+      partialItemShare: 0.5,
+      randomSeed: SEED,
+    });
   });
   afterAll(async () => {
     await h.close();
@@ -25,18 +30,32 @@ describe('ms4-sender under faults', () => {
     // come back together: JOB_ATTEMPTS 20 keeps the retries of an unlucky item from running out, and a 25 ms
     // backoff base keeps the retry tail (2^n x base) short. The outage costs at most one attempt, to the batches
     // that failed before the breaker opened; held batches and probes spend none.
-    await h.addItems(Array.from({ length: N }, (_, i) => makeItem(h.run, i)), { attempts: 20, backoffMs: 25 });
+    await h.addItems(
+      Array.from({ length: N }, (_, i) => makeItem(h.run, i)),
+      { attempts: 20, backoffMs: 25 },
+    );
     const t0 = Date.now();
     const sender = await h.startSender({
-      MS4_BATCH_MAX_ITEMS: String(BATCH), MS4_BATCH_MAX_WAIT_MS: '200', MS4_MAX_REQUESTS_PER_SECOND: '20',
-      MS4_CIRCUIT_FAILURES: '5', MS4_CIRCUIT_OPEN_MS: String(OPEN_MS),
+      MS4_BATCH_MAX_ITEMS: String(BATCH),
+      MS4_BATCH_MAX_WAIT_MS: '200',
+      MS4_MAX_REQUESTS_PER_SECOND: '20',
+      MS4_CIRCUIT_FAILURES: '5',
+      MS4_CIRCUIT_OPEN_MS: String(OPEN_MS),
     });
     await h.simConfig({ outage: { startsInMs: 1000, durationMs: OUTAGE_MS } });
     const progress = setInterval(() => {
-      void Promise.all([h.stats(), h.outbound.getJobCounts()]).then(([s, c]) => console.log(`[faults] +${((Date.now() - t0) / 1000).toFixed(0)} s: ${s.uniqueKeys} keys, ${s.requests} requests, ${JSON.stringify(c)}`));
+      void Promise.all([h.stats(), h.outbound.getJobCounts()]).then(([s, c]) =>
+        console.log(
+          `[faults] +${((Date.now() - t0) / 1000).toFixed(0)} s: ${s.uniqueKeys} keys, ${s.requests} requests, ${JSON.stringify(c)}`,
+        ),
+      );
     }, 10_000);
     try {
-      await waitFor(async () => (await h.stats()).uniqueKeys >= N, { timeoutMs: 90_000, intervalMs: 250, what: `${N} items in MS4` });
+      await waitFor(async () => (await h.stats()).uniqueKeys >= N, {
+        timeoutMs: 90_000,
+        intervalMs: 250,
+        what: `${N} items in MS4`,
+      });
     } finally {
       clearInterval(progress);
     }
@@ -60,8 +79,10 @@ describe('ms4-sender under faults', () => {
     expect(logLines(sender, 'MS4 circuit breaker closed').length).toBeGreaterThan(0);
     const outageAnswers = stats.failedOnPurpose.outage ?? 0;
     expect(outageAnswers).toBeLessThan(10 + 3 * (OUTAGE_MS / OPEN_MS));
-    console.log(`[faults] seed ${SEED}: ${N} items in ${seconds.toFixed(1)} s with a ${OUTAGE_MS / 1000} s outage: requests ${stats.requests}, `
-      + `responses ${JSON.stringify(stats.responses)}, injected ${JSON.stringify(stats.failedOnPurpose)}, batches ${stats.batches}, mean batch ${stats.meanBatch.toFixed(1)}`);
+    console.log(
+      `[faults] seed ${SEED}: ${N} items in ${seconds.toFixed(1)} s with a ${OUTAGE_MS / 1000} s outage: requests ${stats.requests}, ` +
+        `responses ${JSON.stringify(stats.responses)}, injected ${JSON.stringify(stats.failedOnPurpose)}, batches ${stats.batches}, mean batch ${stats.meanBatch.toFixed(1)}`,
+    );
     const attempts: Record<number, number> = {};
     for (const j of await h.outbound.getCompleted(0, N)) attempts[j.attemptsMade] = (attempts[j.attemptsMade] ?? 0) + 1;
     console.log(`[faults] completed jobs by attempts made: ${JSON.stringify(attempts)}`);

@@ -20,11 +20,28 @@ export function makeItem(run: string, i: number): Ms4Item {
     receivedDateTime: '2026-11-02T08:15:00Z',
     from: { name: 'Supplier GmbH', address: 'billing@supplier.example' },
     subject: `Rechnung RE-2026-${i}`,
-    attachment: { name: `RE-2026-${i}.pdf`, contentType: 'application/pdf', size: 48_213 + (i % 1000), sha256: sha, storageRef: `sha256/${sha.slice(0, 2)}/${sha}` },
+    attachment: {
+      name: `RE-2026-${i}.pdf`,
+      contentType: 'application/pdf',
+      size: 48_213 + (i % 1000),
+      sha256: sha,
+      storageRef: `sha256/${sha.slice(0, 2)}/${sha}`,
+    },
     invoice: {
-      format: 'facturx', kind: 'invoice', number: `RE-2026-${i}`, issueDate: '2026-11-01', dueDate: '2026-12-01', currency: 'EUR',
-      totalAmount: '1190.00', taxExclusiveAmount: '1000.00', payableAmount: '1190.00', sellerName: 'Supplier GmbH',
-      sellerVatId: 'DE123456789', buyerName: 'Contoso AG', iban: 'DE02120300000000202051', confidence: 1,
+      format: 'facturx',
+      kind: 'invoice',
+      number: `RE-2026-${i}`,
+      issueDate: '2026-11-01',
+      dueDate: '2026-12-01',
+      currency: 'EUR',
+      totalAmount: '1190.00',
+      taxExclusiveAmount: '1000.00',
+      payableAmount: '1190.00',
+      sellerName: 'Supplier GmbH',
+      sellerVatId: 'DE123456789',
+      buyerName: 'Contoso AG',
+      iban: 'DE02120300000000202051',
+      confidence: 1,
     },
     warnings: [],
   };
@@ -92,20 +109,37 @@ export async function harness(redisUrl: string, simOptions: Ms4SimOptions = {}):
   const ms4 = await startMs4Sim({ port: 0, randomSeed: 42, ...simOptions });
   const procs: AppProcess[] = [];
   const h: Harness = {
-    prefix, run: prefix, redis, outbound, deadLetter, ms4, redisUrl,
+    prefix,
+    run: prefix,
+    redis,
+    outbound,
+    deadLetter,
+    ms4,
+    redisUrl,
     async addItems(items, opts = {}) {
       const jobOpts = (key: string): JobsOptions => ({
-        jobId: key, attempts: opts.attempts ?? 8, backoff: { type: 'exponential', delay: opts.backoffMs ?? 100, jitter: 0.5 },
-        removeOnComplete: false, removeOnFail: false,
+        jobId: key,
+        attempts: opts.attempts ?? 8,
+        backoff: { type: 'exponential', delay: opts.backoffMs ?? 100, jitter: 0.5 },
+        removeOnComplete: false,
+        removeOnFail: false,
       });
       for (let i = 0; i < items.length; i += 1000) {
-        await outbound.addBulk(items.slice(i, i + 1000).map((data) => ({ name: 'invoice-metadata', data, opts: jobOpts(data.invoiceKey) })));
+        await outbound.addBulk(
+          items.slice(i, i + 1000).map((data) => ({ name: 'invoice-metadata', data, opts: jobOpts(data.invoiceKey) })),
+        );
       }
     },
     stats: async () => json<SimStats>(await fetch(`${ms4.adminUrl}/stats`)),
     batches: async () => json<SimBatch[]>(await fetch(`${ms4.adminUrl}/batches`)),
     async simConfig(patch) {
-      await json(await fetch(`${ms4.adminUrl}/config`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) }));
+      await json(
+        await fetch(`${ms4.adminUrl}/config`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(patch),
+        }),
+      );
     },
     env: (extra = {}) => appEnv(redisUrl, prefix, { MS4_BASE_URL: ms4.baseUrl, JOB_BACKOFF_MS: '100', ...extra }),
     async startSender(extra = {}) {
@@ -131,6 +165,10 @@ export async function harness(redisUrl: string, simOptions: Ms4SimOptions = {}):
 
 /** Lines of a process's JSON log output with a given message. */
 export function logLines(p: AppProcess, message: string | RegExp): Record<string, unknown>[] {
-  return p.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>)
+  return p
+    .output()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
     .filter((l) => (typeof message === 'string' ? l.message === message : message.test(String(l.message))));
 }

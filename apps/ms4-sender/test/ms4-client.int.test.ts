@@ -18,7 +18,11 @@ describe('Ms4Client against ms4-sim', () => {
     await sim.stop();
   });
   const config = async (patch: object) => {
-    const res = await fetch(`${sim.adminUrl}/config`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(patch) });
+    const res = await fetch(`${sim.adminUrl}/config`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(patch),
+    });
     expect(res.status).toBe(200);
   };
   const items = (n: number) => Array.from({ length: n }, (_, i) => makeItem(randomUUID(), i));
@@ -75,10 +79,19 @@ describe('Ms4Client against ms4-sim', () => {
     const wrong = new Ms4Client({ baseUrl: sim.baseUrl, apiToken: 'wrong', timeoutMs: 2000 });
     expect(await wrong.send(b.batchId, b.body)).toMatchObject({ kind: 'failed', status: 401, healthy: false });
     const nobody = new Ms4Client({ baseUrl: `http://127.0.0.1:${await freePort()}`, apiToken: null, timeoutMs: 2000 });
-    expect(await nobody.send(b.batchId, b.body)).toMatchObject({ kind: 'failed', status: null, message: expect.stringMatching(/network error/) });
+    expect(await nobody.send(b.batchId, b.body)).toMatchObject({
+      kind: 'failed',
+      status: null,
+      message: expect.stringMatching(/network error/),
+    });
     await config({ latency: { fixedMs: 500 } });
     const impatient = new Ms4Client({ baseUrl: sim.baseUrl, apiToken: token, timeoutMs: 100 });
-    expect(await impatient.send(b.batchId, b.body)).toEqual({ kind: 'failed', status: null, message: 'no answer within 100 ms', healthy: false });
+    expect(await impatient.send(b.batchId, b.body)).toEqual({
+      kind: 'failed',
+      status: null,
+      message: 'no answer within 100 ms',
+      healthy: false,
+    });
     await config({ latency: null });
   });
 });

@@ -19,15 +19,27 @@ describe('ms4-sender and MS4 answers', () => {
     const bad = items[3] as Ms4Item;
     bad.invoice.currency = 'eur';
     await h.addItems(items);
-    const sender = await h.startSender({ MS4_API_TOKEN: token, MS4_BATCH_MAX_ITEMS: '10', MS4_BATCH_MAX_WAIT_MS: '5000', LOG_LEVEL: 'debug' });
-    await waitFor(async () => (await h?.deadLetter.count()) === 1 && (await h?.outbound.getCompletedCount()) === 9, { what: '9 completed and 1 dead letter' });
+    const sender = await h.startSender({
+      MS4_API_TOKEN: token,
+      MS4_BATCH_MAX_ITEMS: '10',
+      MS4_BATCH_MAX_WAIT_MS: '5000',
+      LOG_LEVEL: 'debug',
+    });
+    await waitFor(async () => (await h?.deadLetter.count()) === 1 && (await h?.outbound.getCompletedCount()) === 9, {
+      what: '9 completed and 1 dead letter',
+    });
 
     const stats = await h.stats();
     expect(stats.uniqueKeys).toBe(9);
     expect(stats.batches).toBe(1); // the good items were not held back
     expect(stats.responses).toEqual({ 207: 1 });
     const [dead] = await h.deadLetter.getJobs(['waiting']);
-    expect(dead?.data).toMatchObject({ sourceQueue: 'ms4-outbound', jobName: 'invoice-metadata', jobId: bad.invoiceKey, attemptsMade: 1 });
+    expect(dead?.data).toMatchObject({
+      sourceQueue: 'ms4-outbound',
+      jobName: 'invoice-metadata',
+      jobId: bad.invoiceKey,
+      attemptsMade: 1,
+    });
     expect(String(dead?.data.failedReason)).toMatch(/MS4 rejected the item \(400\).*items\[3\]\.invoice\.currency/);
     expect(await h.outbound.getFailedCount()).toBe(1);
     expect(sender.output()).not.toContain(token);
@@ -56,10 +68,16 @@ describe('ms4-sender and MS4 answers', () => {
       req.on('end', () => {
         bodies.push(body);
         if (body.includes(poison)) {
-          res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'unprocessable batch' }));
+          res
+            .writeHead(400, { 'content-type': 'application/json' })
+            .end(JSON.stringify({ error: 'unprocessable batch' }));
           return;
         }
-        fetch(`${h?.ms4.baseUrl}/batch-metadata`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': String(req.headers['idempotency-key']) }, body })
+        fetch(`${h?.ms4.baseUrl}/batch-metadata`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'idempotency-key': String(req.headers['idempotency-key']) },
+          body,
+        })
           .then(async (r) => res.writeHead(r.status, { 'content-type': 'application/json' }).end(await r.text()))
           .catch(() => res.writeHead(502).end());
       });
@@ -67,8 +85,14 @@ describe('ms4-sender and MS4 answers', () => {
     await new Promise<void>((r) => front.listen(0, '127.0.0.1', () => r()));
     try {
       await h.addItems(items);
-      await h.startSender({ MS4_BASE_URL: `http://127.0.0.1:${(front.address() as { port: number }).port}`, MS4_BATCH_MAX_ITEMS: '16', MS4_BATCH_MAX_WAIT_MS: '2000' });
-      await waitFor(async () => (await h?.deadLetter.count()) === 1 && (await h?.outbound.getCompletedCount()) === 15, { what: '15 completed and 1 dead letter' });
+      await h.startSender({
+        MS4_BASE_URL: `http://127.0.0.1:${(front.address() as { port: number }).port}`,
+        MS4_BATCH_MAX_ITEMS: '16',
+        MS4_BATCH_MAX_WAIT_MS: '2000',
+      });
+      await waitFor(async () => (await h?.deadLetter.count()) === 1 && (await h?.outbound.getCompletedCount()) === 15, {
+        what: '15 completed and 1 dead letter',
+      });
       const [dead] = await h.deadLetter.getJobs(['waiting']);
       expect(dead?.data).toMatchObject({ jobId: poison, attemptsMade: 1 });
       expect(String(dead?.data.failedReason)).toMatch(/MS4 refused the item as invalid \(400\).*unprocessable batch/);
@@ -84,7 +108,13 @@ describe('ms4-sender and MS4 answers', () => {
   it('consecutive failures open the circuit breaker: nothing is sent while open, then a probe closes it', async () => {
     h = await harness(testRedisUrl(), { failNext: { count: 3, status: 500 } });
     await h.addItems(Array.from({ length: 100 }, (_, i) => makeItem(h?.run ?? '', i)));
-    const sender = await h.startSender({ MS4_BATCH_MAX_ITEMS: '10', MS4_BATCH_MAX_WAIT_MS: '50', MS4_CIRCUIT_FAILURES: '3', MS4_CIRCUIT_OPEN_MS: '2000', LOG_LEVEL: 'debug' });
+    const sender = await h.startSender({
+      MS4_BATCH_MAX_ITEMS: '10',
+      MS4_BATCH_MAX_WAIT_MS: '50',
+      MS4_CIRCUIT_FAILURES: '3',
+      MS4_CIRCUIT_OPEN_MS: '2000',
+      LOG_LEVEL: 'debug',
+    });
     const opened = JSON.parse(await sender.waitForOutput(/MS4 circuit breaker open/)) as { timestamp: string };
     await new Promise((r) => setTimeout(r, 1000));
     expect((await h.stats()).requests).toBe(3); // open: nothing more went out
@@ -106,7 +136,13 @@ describe('ms4-sender and MS4 answers', () => {
   it('a timed-out batch held by the open breaker goes out again under the same batchId, spending no attempt', async () => {
     h = await harness(testRedisUrl(), { latency: { fixedMs: 1500 } });
     await h.addItems(Array.from({ length: 20 }, (_, i) => makeItem(h?.run ?? '', i)));
-    const sender = await h.startSender({ MS4_BATCH_MAX_ITEMS: '20', MS4_BATCH_MAX_WAIT_MS: '1000', MS4_TIMEOUT_MS: '500', MS4_CIRCUIT_FAILURES: '1', MS4_CIRCUIT_OPEN_MS: '1500' });
+    const sender = await h.startSender({
+      MS4_BATCH_MAX_ITEMS: '20',
+      MS4_BATCH_MAX_WAIT_MS: '1000',
+      MS4_TIMEOUT_MS: '500',
+      MS4_CIRCUIT_FAILURES: '1',
+      MS4_CIRCUIT_OPEN_MS: '1500',
+    });
     await sender.waitForOutput(/MS4 circuit breaker open/);
     await h.simConfig({ latency: null });
     await waitFor(async () => (await h?.outbound.getCompletedCount()) === 20, { what: '20 completed' });

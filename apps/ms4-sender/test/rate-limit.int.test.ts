@@ -22,13 +22,17 @@ describe('RateLimiter and SharedPause (real Redis)', () => {
     const limiters = [new RateLimiter(a, opts), new RateLimiter(b, opts)];
     const until = Date.now() + 1000;
     const taken = [0, 0];
-    await Promise.all(limiters.flatMap((l, i) => [0, 1, 2].map(async () => {
-      for (;;) {
-        await l.take();
-        if (Date.now() >= until) return;
-        taken[i] = (taken[i] ?? 0) + 1;
-      }
-    })));
+    await Promise.all(
+      limiters.flatMap((l, i) =>
+        [0, 1, 2].map(async () => {
+          for (;;) {
+            await l.take();
+            if (Date.now() >= until) return;
+            taken[i] = (taken[i] ?? 0) + 1;
+          }
+        }),
+      ),
+    );
     const total = (taken[0] ?? 0) + (taken[1] ?? 0);
     expect(total).toBeLessThanOrEqual(rate + defaultBurst(rate) + 1);
     expect(total).toBeGreaterThanOrEqual(rate * 0.8);

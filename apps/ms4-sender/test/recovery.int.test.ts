@@ -17,7 +17,13 @@ describe('ms4-sender crash and shutdown', () => {
     await h.addItems(Array.from({ length: N }, (_, i) => makeItem(h.run, i)));
     // MS4 answers slowly, so that batches are in flight (and others open) when the sender dies.
     await h.simConfig({ latency: { fixedMs: 1500 } });
-    const env = { MS4_BATCH_MAX_ITEMS: '100', MS4_BATCH_MAX_WAIT_MS: '100', MS4_MAX_REQUESTS_PER_SECOND: '50', WORKER_LOCK_DURATION_MS: '1000', WORKER_STALLED_INTERVAL_MS: '500' };
+    const env = {
+      MS4_BATCH_MAX_ITEMS: '100',
+      MS4_BATCH_MAX_WAIT_MS: '100',
+      MS4_MAX_REQUESTS_PER_SECOND: '50',
+      WORKER_LOCK_DURATION_MS: '1000',
+      WORKER_STALLED_INTERVAL_MS: '500',
+    };
     const first = await h.startSender(env);
     await waitFor(async () => (await h.stats()).requests >= 2, { what: 'batches in flight' });
     await first.kill9();
@@ -56,7 +62,12 @@ describe('ms4-sender crash and shutdown', () => {
   it('SIGTERM while the circuit breaker is open hands the jobs back without spending attempts', async () => {
     await h.simConfig({ outage: { durationMs: 120_000 } });
     await h.addItems(Array.from({ length: 30 }, (_, i) => makeItem(h.run, i)));
-    const env = { MS4_BATCH_MAX_ITEMS: '100', MS4_BATCH_MAX_WAIT_MS: '50', MS4_CIRCUIT_FAILURES: '1', MS4_CIRCUIT_OPEN_MS: '600000' };
+    const env = {
+      MS4_BATCH_MAX_ITEMS: '100',
+      MS4_BATCH_MAX_WAIT_MS: '50',
+      MS4_CIRCUIT_FAILURES: '1',
+      MS4_CIRCUIT_OPEN_MS: '600000',
+    };
     const sender = await h.startSender(env);
     await sender.waitForOutput(/MS4 circuit breaker open/);
     await waitFor(async () => (await h.outbound.getActiveCount()) === 30, { what: 'held jobs' });
@@ -77,7 +88,9 @@ describe('ms4-sender crash and shutdown', () => {
 
     await h.simConfig({ outageUntil: null });
     await h.startSender(env);
-    await waitFor(async () => (await h.outbound.getCompletedCount()) === 30, { what: '30 completed after MS4 came back' });
+    await waitFor(async () => (await h.outbound.getCompletedCount()) === 30, {
+      what: '30 completed after MS4 came back',
+    });
     expect((await h.stats()).uniqueKeys).toBe(30);
   });
 
@@ -89,7 +102,9 @@ describe('ms4-sender crash and shutdown', () => {
     const t0 = Date.now();
     expect(await sender.stop()).toBe(0);
     expect(Date.now() - t0).toBeLessThan(4000); // 60% of SHUTDOWN_TIMEOUT_MS, then the hand-back
-    expect(logLines(sender, 'batches still in flight at the shutdown deadline: handing their jobs back')).toHaveLength(1);
+    expect(logLines(sender, 'batches still in flight at the shutdown deadline: handing their jobs back')).toHaveLength(
+      1,
+    );
     const jobs = await h.outbound.getJobs(['waiting', 'delayed', 'active', 'failed', 'completed']);
     expect(jobs).toHaveLength(10);
     for (const j of jobs) {

@@ -18,12 +18,24 @@ describe('ms4-sender replicas share the rate limit and the 429 pause', () => {
 
   it('a 429 with Retry-After: 2 pauses every replica; together they stay within the rate', async () => {
     await h.addItems(Array.from({ length: N }, (_, i) => makeItem(h.run, i)));
-    const env = { MS4_BATCH_MAX_ITEMS: String(BATCH), MS4_BATCH_MAX_WAIT_MS: '100', MS4_MAX_REQUESTS_PER_SECOND: String(RATE), LOG_LEVEL: 'debug' };
+    const env = {
+      MS4_BATCH_MAX_ITEMS: String(BATCH),
+      MS4_BATCH_MAX_WAIT_MS: '100',
+      MS4_MAX_REQUESTS_PER_SECOND: String(RATE),
+      LOG_LEVEL: 'debug',
+    };
     const [a, b] = await Promise.all([h.startSender(env), h.startSender(env)]);
     if (!a || !b) throw new Error('senders did not start');
-    await waitFor(async () => (await h.stats()).uniqueKeys >= N / 4, { timeoutMs: 30_000, what: 'a quarter of the items' });
+    await waitFor(async () => (await h.stats()).uniqueKeys >= N / 4, {
+      timeoutMs: 30_000,
+      what: 'a quarter of the items',
+    });
     await h.simConfig({ throttleNext: { count: 1, retryAfterSeconds: 2 } });
-    await waitFor(async () => (await h.stats()).uniqueKeys >= N, { timeoutMs: 60_000, intervalMs: 200, what: `${N} items in MS4` });
+    await waitFor(async () => (await h.stats()).uniqueKeys >= N, {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+      what: `${N} items in MS4`,
+    });
     await waitFor(async () => (await h.unfinished()) === 0, { timeoutMs: 20_000, what: 'every job finished' });
 
     const stats = await h.stats();
@@ -41,7 +53,9 @@ describe('ms4-sender replicas share the rate limit and the 429 pause', () => {
     expect(pause?.ms).toBeGreaterThanOrEqual(1900);
     expect(pause?.ms).toBeLessThan(3000);
     // MS4's per-second request timeline has a second without any request inside the pause.
-    const seconds = new Set(stats.timeline.filter((s) => s.requests > 0).map((s) => Math.floor(Date.parse(s.t) / 1000)));
+    const seconds = new Set(
+      stats.timeline.filter((s) => s.requests > 0).map((s) => Math.floor(Date.parse(s.t) / 1000)),
+    );
     const first = Math.min(...seconds);
     const last = Math.max(...seconds);
     const silent = Array.from({ length: last - first + 1 }, (_, i) => first + i).filter((s) => !seconds.has(s));
@@ -61,7 +75,9 @@ describe('ms4-sender replicas share the rate limit and the 429 pause', () => {
     const spanS = (times[times.length - 1]! - times[0]!) / 1000 - 2;
     const burst = Math.ceil(RATE / 4); // the bucket starts full
     const rate = (stats.requests - burst) / spanS;
-    console.log(`[throttle] 2 senders, batch ${BATCH}, limit ${RATE}/s: ${stats.requests} requests over ${(spanS + 2).toFixed(1)} s (pause excluded: ${rate.toFixed(1)} req/s); pause gap ${pause?.ms} ms`);
+    console.log(
+      `[throttle] 2 senders, batch ${BATCH}, limit ${RATE}/s: ${stats.requests} requests over ${(spanS + 2).toFixed(1)} s (pause excluded: ${rate.toFixed(1)} req/s); pause gap ${pause?.ms} ms`,
+    );
     expect(rate).toBeLessThanOrEqual(RATE * 1.1);
     expect(rate).toBeGreaterThan(RATE * 0.6);
   }, 120_000);

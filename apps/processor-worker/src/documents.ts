@@ -1,13 +1,29 @@
-import { AttachmentNotFoundError, AttachmentTooLargeError, type AttachmentStore, type CallContext, type ListedAttachment, type MailGraph } from '@ms1/shared';
+import {
+  AttachmentNotFoundError,
+  AttachmentTooLargeError,
+  type AttachmentStore,
+  type CallContext,
+  type ListedAttachment,
+  type MailGraph,
+} from '@ms1/shared';
 
-export type LoadedDocument = { attachment: ListedAttachment; bytes: Buffer; sha256: string; storageRef: string } | { attachment: ListedAttachment; problem: string };
+export type LoadedDocument =
+  | { attachment: ListedAttachment; bytes: Buffer; sha256: string; storageRef: string }
+  | { attachment: ListedAttachment; problem: string };
 
 /**
  * The bytes of a candidate attachment: from the attachment store when the sync put them there, else (or when the
  * store lost them) fetched from Graph once and stored. Oversized content is recorded as a problem, never loaded whole.
  */
-export async function loadDocument(a: ListedAttachment, deps: { store: AttachmentStore; graph: MailGraph; ctx: CallContext; messageId: string }): Promise<LoadedDocument> {
-  if (a.size > deps.store.maxBytes) return { attachment: a, problem: `${a.name}: ${a.size} bytes, over the ${deps.store.maxBytes}-byte attachment limit (not loaded)` };
+export async function loadDocument(
+  a: ListedAttachment,
+  deps: { store: AttachmentStore; graph: MailGraph; ctx: CallContext; messageId: string },
+): Promise<LoadedDocument> {
+  if (a.size > deps.store.maxBytes)
+    return {
+      attachment: a,
+      problem: `${a.name}: ${a.size} bytes, over the ${deps.store.maxBytes}-byte attachment limit (not loaded)`,
+    };
   if (a.storageRef && a.sha256) {
     try {
       return { attachment: a, bytes: await deps.store.get(a.storageRef), sha256: a.sha256, storageRef: a.storageRef };

@@ -1,4 +1,14 @@
-import { bootstrap, createAttachmentStore, createGraphStack, createRuntime, createWorker, keyPrefix, pingRedis, QueueName, startHealthServer } from '@ms1/shared';
+import {
+  bootstrap,
+  createAttachmentStore,
+  createGraphStack,
+  createRuntime,
+  createWorker,
+  keyPrefix,
+  pingRedis,
+  QueueName,
+  startHealthServer,
+} from '@ms1/shared';
 import { closePdfReader } from './extract';
 import { processEmailHandler } from './process-email';
 
@@ -14,8 +24,23 @@ async function main(): Promise<void> {
   const { graph } = createGraphStack(config, connection, prefix, logger, sessions, rt.metrics);
   const store = createAttachmentStore(config.storage);
 
-  const handler = processEmailHandler({ producer: rt.producer, store, graph, sessions, limits: { maxAttachmentBytes: config.storage.maxAttachmentBytes } });
-  const worker = createWorker(QueueName.EmailInbound, { 'process-email': handler }, { ctx: rt.ctx, deadLetters: rt.deadLetters, concurrency: config.processing.concurrency, onFailure: rt.countFailure });
+  const handler = processEmailHandler({
+    producer: rt.producer,
+    store,
+    graph,
+    sessions,
+    limits: { maxAttachmentBytes: config.storage.maxAttachmentBytes },
+  });
+  const worker = createWorker(
+    QueueName.EmailInbound,
+    { 'process-email': handler },
+    {
+      ctx: rt.ctx,
+      deadLetters: rt.deadLetters,
+      concurrency: config.processing.concurrency,
+      onFailure: rt.countFailure,
+    },
+  );
   rt.metrics.observe(worker, QueueName.EmailInbound);
   shutdown.add('email-inbound worker', () => worker.close(), { phase: 'workers', timeoutMs: config.shutdownTimeoutMs });
   shutdown.add('pdf reader', () => closePdfReader(), { phase: 'queues' });
@@ -31,7 +56,11 @@ async function main(): Promise<void> {
   });
   shutdown.add('health server', () => health.close(), { phase: 'intake' });
   shutdown.installSignalHandlers();
-  logger.info('started', { queue: QueueName.EmailInbound, concurrency: config.processing.concurrency, healthPort: health.port });
+  logger.info('started', {
+    queue: QueueName.EmailInbound,
+    concurrency: config.processing.concurrency,
+    healthPort: health.port,
+  });
 }
 
 main().catch((err: unknown) => {

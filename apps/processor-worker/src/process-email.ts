@@ -1,4 +1,14 @@
-import { JobName, jobIds, PermanentError, type AttachmentStore, type EmailOutcome, type JobHandler, type MailGraph, type Producer, type SessionStore } from '@ms1/shared';
+import {
+  JobName,
+  jobIds,
+  PermanentError,
+  type AttachmentStore,
+  type EmailOutcome,
+  type JobHandler,
+  type MailGraph,
+  type Producer,
+  type SessionStore,
+} from '@ms1/shared';
 import { classifyMessage } from './classify';
 import { loadDocument } from './documents';
 import { extractDocument, type ExtractLimits } from './extract';
@@ -24,11 +34,20 @@ export function processEmailHandler(deps: ProcessDeps): JobHandler<'process-emai
     const ctx = { mailboxId: email.mailboxId, sessionId: email.sessionId };
     // A re-run of this job (stalled, crashed) counts nothing more; a replay from dead-letter is a new job and counts.
     const countOnce = `email:${String(job.id)}:${job.timestamp}`;
-    const verdict = classifyMessage({ subject: listing.subject, bodyPreview: listing.bodyPreview, attachments: listing.attachments });
+    const verdict = classifyMessage({
+      subject: listing.subject,
+      bodyPreview: listing.bodyPreview,
+      attachments: listing.attachments,
+    });
     const candidates = listing.attachments.filter((a) => verdict.candidateAttachments.includes(a.name));
     if (!verdict.candidate || candidates.length === 0) {
       await deps.sessions.incrOnce(email.sessionId, countOnce, { processed: 1, notInvoices: 1 });
-      return done('not-an-invoice', 0, 0, verdict.candidate ? `${verdict.reason}, but no document attached` : verdict.reason);
+      return done(
+        'not-an-invoice',
+        0,
+        0,
+        verdict.candidate ? `${verdict.reason}, but no document attached` : verdict.reason,
+      );
     }
 
     const mailWarnings = listing.from ? [] : ['the e-mail has no sender'];
@@ -49,7 +68,14 @@ export function processEmailHandler(deps: ProcessDeps): JobHandler<'process-emai
       for (const found of result.invoices) {
         const member = found.archiveName !== undefined;
         const stored = member ? await deps.store.put(found.bytes) : { sha256: doc.sha256, storageRef: doc.storageRef };
-        const attachment = { name: found.sourceName, contentType: found.contentType, size: found.size, sha256: stored.sha256, storageRef: stored.storageRef, ...(member ? { archiveName: found.archiveName } : {}) };
+        const attachment = {
+          name: found.sourceName,
+          contentType: found.contentType,
+          size: found.size,
+          sha256: stored.sha256,
+          storageRef: stored.storageRef,
+          ...(member ? { archiveName: found.archiveName } : {}),
+        };
         const itemWarnings = [...mailWarnings, ...result.warnings, ...found.warnings];
         const item = toMs4Item(email, found, attachment, itemWarnings);
         await deps.producer.add(JobName.InvoiceMetadata, item, { jobId: jobIds.invoiceMetadata(item.invoiceKey) });
@@ -64,8 +90,17 @@ export function processEmailHandler(deps: ProcessDeps): JobHandler<'process-emai
       throw new PermanentError(`invoice e-mail with no readable invoice: ${problems.join('; ')}`);
     }
     if (problems.length > 0) logger.warn('some documents of the e-mail could not be read', { problems });
-    await deps.sessions.incrOnce(email.sessionId, countOnce, { processed: 1, invoices: items, warnings: warnings + problems.length });
-    return done('invoice', items, warnings + problems.length, problems.length ? `forwarded ${items}; unreadable: ${problems.join('; ')}` : `forwarded ${items}`);
+    await deps.sessions.incrOnce(email.sessionId, countOnce, {
+      processed: 1,
+      invoices: items,
+      warnings: warnings + problems.length,
+    });
+    return done(
+      'invoice',
+      items,
+      warnings + problems.length,
+      problems.length ? `forwarded ${items}; unreadable: ${problems.join('; ')}` : `forwarded ${items}`,
+    );
   };
 }
 

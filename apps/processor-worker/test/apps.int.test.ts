@@ -41,24 +41,55 @@ describe('apps as processes', () => {
     const prefix = uniquePrefix('wire');
     const attachmentDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ms1-wire-'));
     const ms4 = await startMs4Sim({ port: 0 });
-    const env = appEnv(testRedisUrl(), prefix, { ATTACHMENT_DIR: attachmentDir, MS4_BASE_URL: ms4.baseUrl, MS4_BATCH_MAX_WAIT_MS: '100' });
+    const env = appEnv(testRedisUrl(), prefix, {
+      ATTACHMENT_DIR: attachmentDir,
+      MS4_BASE_URL: ms4.baseUrl,
+      MS4_BATCH_MAX_WAIT_MS: '100',
+    });
     running.push(await startApp('processor-worker', { env }), await startApp('ms4-sender', { env }));
     const xml = fs.readFileSync(fixturePath('ubl/ubl-tc434-example1.xml'));
     const stored = await new LocalDirectoryStore(attachmentDir, 1 << 20).put(xml);
     const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
     const inbound = new Queue('email-inbound', { connection, prefix: `{${prefix}}` });
     try {
-      await inbound.add('process-email', {
-        sessionId: 's1', mailboxId: 'ap@contoso.example', messageId: 'wired-1', receivedDateTime: '2026-11-01T10:00:00Z',
-        listing: {
-          subject: 'Invoice 1', from: { name: 'S', address: 's@x.example' }, internetMessageId: '<1@x>', hasAttachments: true, bodyPreview: null,
-          attachments: [{ id: 'att-1', name: 'invoice.xml', contentType: 'application/xml', size: xml.length, isInline: false, sha256: stored.sha256, storageRef: stored.storageRef }],
+      await inbound.add(
+        'process-email',
+        {
+          sessionId: 's1',
+          mailboxId: 'ap@contoso.example',
+          messageId: 'wired-1',
+          receivedDateTime: '2026-11-01T10:00:00Z',
+          listing: {
+            subject: 'Invoice 1',
+            from: { name: 'S', address: 's@x.example' },
+            internetMessageId: '<1@x>',
+            hasAttachments: true,
+            bodyPreview: null,
+            attachments: [
+              {
+                id: 'att-1',
+                name: 'invoice.xml',
+                contentType: 'application/xml',
+                size: xml.length,
+                isInline: false,
+                sha256: stored.sha256,
+                storageRef: stored.storageRef,
+              },
+            ],
+          },
         },
-      }, { jobId: 'ap@contoso.example~wired-1' });
-      const items = await waitFor(async () => {
-        const list = (await (await fetch(`${ms4.adminUrl}/items`)).json()) as { messageId: string; invoice: { number: string; format: string } }[];
-        return list.length > 0 ? list : null;
-      }, { timeoutMs: 20_000, what: 'the item at MS4' });
+        { jobId: 'ap@contoso.example~wired-1' },
+      );
+      const items = await waitFor(
+        async () => {
+          const list = (await (await fetch(`${ms4.adminUrl}/items`)).json()) as {
+            messageId: string;
+            invoice: { number: string; format: string };
+          }[];
+          return list.length > 0 ? list : null;
+        },
+        { timeoutMs: 20_000, what: 'the item at MS4' },
+      );
       expect(items).toHaveLength(1);
       expect(items[0]).toMatchObject({ messageId: 'wired-1', invoice: { format: 'ubl', number: '12115118' } });
     } finally {

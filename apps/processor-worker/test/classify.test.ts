@@ -1,7 +1,12 @@
 // Message classification: plausible attachments and invoice vocabulary in six languages.
 import { classifyMessage, type MessageAttachmentInfo } from '../src/classify';
 
-const att = (name: string, contentType: string, isInline = false, size = 1000): MessageAttachmentInfo => ({ name, contentType, size, isInline });
+const att = (name: string, contentType: string, isInline = false, size = 1000): MessageAttachmentInfo => ({
+  name,
+  contentType,
+  size,
+  isInline,
+});
 
 describe('classifyMessage', () => {
   it.each([
@@ -72,7 +77,12 @@ describe('classifyMessage', () => {
   });
 
   it('does not mistake look-alike words for invoices', () => {
-    for (const subject of ['Berechnung der Fläche', 'Nous allons avoir une réunion', 'Factory visit', 'Invoicing team lunch? no: Invoke the API']) {
+    for (const subject of [
+      'Berechnung der Fläche',
+      'Nous allons avoir une réunion',
+      'Factory visit',
+      'Invoicing team lunch? no: Invoke the API',
+    ]) {
       const c = classifyMessage({ subject, attachments: [] });
       // "Invoicing" is invoice vocabulary; the others are not.
       expect({ subject, candidate: c.candidate }).toEqual({ subject, candidate: subject.startsWith('Invoicing') });
@@ -81,7 +91,11 @@ describe('classifyMessage', () => {
 
   it('is not a candidate without attachments or vocabulary', () => {
     const c = classifyMessage({ subject: 'Lunch?', bodyText: 'Shall we meet at noon?', attachments: [] });
-    expect(c).toEqual({ candidate: false, reason: 'no invoice vocabulary and no attachments', candidateAttachments: [] });
+    expect(c).toEqual({
+      candidate: false,
+      reason: 'no invoice vocabulary and no attachments',
+      candidateAttachments: [],
+    });
   });
 
   it('names the attachments and the vocabulary in its reason', () => {

@@ -18,8 +18,16 @@ describe('e-invoice fixtures', () => {
 
   it('extracts every fixture to exactly one invoice without throwing', async () => {
     for (const file of listFixtures()) {
-      const res = await extractDocument({ name: file.split('/')[1] ?? file, contentType: 'application/xml', bytes: readFixture(file) });
-      expect({ file, outcome: res.outcome, reason: res.outcome === 'extracted' ? '' : res.reason }).toEqual({ file, outcome: 'extracted', reason: '' });
+      const res = await extractDocument({
+        name: file.split('/')[1] ?? file,
+        contentType: 'application/xml',
+        bytes: readFixture(file),
+      });
+      expect({ file, outcome: res.outcome, reason: res.outcome === 'extracted' ? '' : res.reason }).toEqual({
+        file,
+        outcome: 'extracted',
+        reason: '',
+      });
       expect(res.invoices).toHaveLength(1);
       const inv = res.invoices[0]?.invoice;
       expect(inv?.format).toBe(file.startsWith('ubl/') ? 'ubl' : 'cii');
@@ -36,21 +44,35 @@ describe('e-invoice fixtures', () => {
   });
 
   it.each(Object.entries(EXPECTED_CII))('reads CII %s', async (file, expected) => {
-    const res = await extractDocument({ name: file, contentType: 'application/octet-stream', bytes: readFixture(file) });
+    const res = await extractDocument({
+      name: file,
+      contentType: 'application/octet-stream',
+      bytes: readFixture(file),
+    });
     const extracted = res.invoices[0];
     expect(extracted?.invoice.format).toBe('cii');
     expect(pickExpected(extracted!.invoice)).toEqual(expected);
   });
 
   it('reads the UBL credit note as kind creditNote and the invoices as invoice', async () => {
-    const cn = await extractDocument({ name: 'cn.xml', contentType: 'text/xml', bytes: readFixture('ubl/ubl-tc434-creditnote1.xml') });
+    const cn = await extractDocument({
+      name: 'cn.xml',
+      contentType: 'text/xml',
+      bytes: readFixture('ubl/ubl-tc434-creditnote1.xml'),
+    });
     expect(cn.invoices[0]?.invoice.kind).toBe('creditNote');
-    const inv = await extractDocument({ name: 'inv.xml', contentType: 'text/xml', bytes: readFixture('ubl/ubl-tc434-example1.xml') });
+    const inv = await extractDocument({
+      name: 'inv.xml',
+      contentType: 'text/xml',
+      bytes: readFixture('ubl/ubl-tc434-example1.xml'),
+    });
     expect(inv.invoices[0]?.invoice.kind).toBe('invoice');
   });
 
   it('treats CII type code 381 as a credit note', async () => {
-    const xml = readFixture('cii/CII_example4.xml').toString('utf8').replace('<ram:TypeCode>380</ram:TypeCode>', '<ram:TypeCode>381</ram:TypeCode>');
+    const xml = readFixture('cii/CII_example4.xml')
+      .toString('utf8')
+      .replace('<ram:TypeCode>380</ram:TypeCode>', '<ram:TypeCode>381</ram:TypeCode>');
     const res = await extractDocument({ name: 'cn.xml', contentType: 'text/xml', bytes: Buffer.from(xml) });
     expect(res.invoices[0]?.invoice.kind).toBe('creditNote');
   });
@@ -75,7 +97,14 @@ describe('e-invoice fixtures', () => {
   });
 
   it('agrees with an independent regex reading on at least 98% of the fields (and prints the figure)', async () => {
-    const fields: (keyof IndependentFields)[] = ['number', 'issueDate', 'currency', 'taxExclusiveAmount', 'totalAmount', 'payableAmount'];
+    const fields: (keyof IndependentFields)[] = [
+      'number',
+      'issueDate',
+      'currency',
+      'taxExclusiveAmount',
+      'totalAmount',
+      'payableAmount',
+    ];
     let compared = 0;
     let agreed = 0;
     const disagreements: string[] = [];
@@ -88,11 +117,16 @@ describe('e-invoice fixtures', () => {
         compared += 1;
         const mine = inv ? inv[field] : null;
         if (mine === independent[field]) agreed += 1;
-        else disagreements.push(`${file} ${field}: extractor=${JSON.stringify(mine)} regex=${JSON.stringify(independent[field])}`);
+        else
+          disagreements.push(
+            `${file} ${field}: extractor=${JSON.stringify(mine)} regex=${JSON.stringify(independent[field])}`,
+          );
       }
     }
     const pct = ((100 * agreed) / compared).toFixed(1);
-    console.log(`field accuracy vs independent reading: ${agreed}/${compared} = ${pct}% over ${listFixtures().length} fixtures\n${disagreements.join('\n')}`);
+    console.log(
+      `field accuracy vs independent reading: ${agreed}/${compared} = ${pct}% over ${listFixtures().length} fixtures\n${disagreements.join('\n')}`,
+    );
     expect(compared).toBe(listFixtures().length * fields.length);
     expect(agreed / compared).toBeGreaterThanOrEqual(0.98);
   });

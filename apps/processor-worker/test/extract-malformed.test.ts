@@ -80,16 +80,23 @@ describe('malformed and hostile documents', () => {
   it('leaves undeclared entity references as text and decodes the predefined ones', async () => {
     const xml = readFixture('ubl/ubl-tc434-example3.xml')
       .toString('utf8')
-      .replace('<cbc:RegistrationName>SubscriptionSeller</cbc:RegistrationName>', '<cbc:RegistrationName>Smith &amp; Sons &#x263A; &foo;</cbc:RegistrationName>');
+      .replace(
+        '<cbc:RegistrationName>SubscriptionSeller</cbc:RegistrationName>',
+        '<cbc:RegistrationName>Smith &amp; Sons &#x263A; &foo;</cbc:RegistrationName>',
+      );
     const res = await extractDocument(doc('e.xml', Buffer.from(xml)));
     expect(res.invoices[0]?.invoice.sellerName).toBe('Smith & Sons \u263a &foo;');
   });
 
   it('rejects an <Invoice> root in a foreign namespace and reads one without a namespace with a warning', async () => {
-    const foreign = await extractDocument(doc('acme.xml', Buffer.from('<Invoice xmlns="urn:acme:billing"><ID>1</ID></Invoice>')));
+    const foreign = await extractDocument(
+      doc('acme.xml', Buffer.from('<Invoice xmlns="urn:acme:billing"><ID>1</ID></Invoice>')),
+    );
     expect(foreign.outcome).toBe('not-an-invoice');
     expect(foreign.reason).toMatch(/namespace "urn:acme:billing", not UBL 2\.1/);
-    const bare = readFixture('ubl/ubl-tc434-example3.xml').toString('utf8').replace(/ xmlns="[^"]*"/, '');
+    const bare = readFixture('ubl/ubl-tc434-example3.xml')
+      .toString('utf8')
+      .replace(/ xmlns="[^"]*"/, '');
     const res = await extractDocument(doc('bare.xml', Buffer.from(bare)));
     expect(res.invoices[0]?.invoice.number).toBe('TOSL108');
     expect(res.invoices[0]?.warnings.join()).toMatch(/declares no namespace/);
@@ -122,7 +129,9 @@ describe('malformed and hostile documents', () => {
   });
 
   it('records a corrupt ZIP as unreadable', async () => {
-    const res = await extractDocument(doc('x.zip', Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(100, 7)])));
+    const res = await extractDocument(
+      doc('x.zip', Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(100, 7)])),
+    );
     expect(res.outcome).toBe('unreadable');
     expect(res.reason).toMatch(/corrupt ZIP/);
   });
@@ -133,15 +142,23 @@ describe('malformed and hostile documents', () => {
     it('stops inflating a member at the ratio limit (headers honest)', async () => {
       const zip = buildZip([{ name: 'invoice.xml', data: Buffer.alloc(0), rawDeflated: bomb }]);
       expect(zip.length).toBeLessThan(200 * 1024);
-      const res = await extractDocument(doc('bomb.zip', zip), { maxAttachmentBytes: 256 * 1024 * 1024, maxZipTotalBytes: 512 * 1024 * 1024 });
+      const res = await extractDocument(doc('bomb.zip', zip), {
+        maxAttachmentBytes: 256 * 1024 * 1024,
+        maxZipTotalBytes: 512 * 1024 * 1024,
+      });
       expect(res.outcome).toBe('limit-exceeded');
       expect(res.reason).toMatch(/inflates more than 100:1/);
     });
 
     it('stops at the total limit while inflating, not trusting the declared size', async () => {
       // The header claims 1 KiB; the data inflates to 64 MiB.
-      const zip = buildZip([{ name: 'a.xml', data: Buffer.alloc(0), rawDeflated: { ...bomb, uncompressedSize: 1024 } }]);
-      const res = await extractDocument(doc('liar.zip', zip), { maxZipTotalBytes: 4 * 1024 * 1024, maxZipRatio: 1_000_000 });
+      const zip = buildZip([
+        { name: 'a.xml', data: Buffer.alloc(0), rawDeflated: { ...bomb, uncompressedSize: 1024 } },
+      ]);
+      const res = await extractDocument(doc('liar.zip', zip), {
+        maxZipTotalBytes: 4 * 1024 * 1024,
+        maxZipRatio: 1_000_000,
+      });
       expect(res.invoices).toHaveLength(0);
       expect(res.outcome).toBe('limit-exceeded');
       expect(res.reason).toMatch(/inflates past its declared 1024 bytes/);
@@ -149,7 +166,11 @@ describe('malformed and hostile documents', () => {
 
     it('stops at the total limit with honest headers and a permissive ratio', async () => {
       const zip = buildZip([{ name: 'a.xml', data: Buffer.alloc(0), rawDeflated: bomb }]);
-      const res = await extractDocument(doc('big.zip', zip), { maxAttachmentBytes: 256 * 1024 * 1024, maxZipTotalBytes: 8 * 1024 * 1024, maxZipRatio: 1_000_000 });
+      const res = await extractDocument(doc('big.zip', zip), {
+        maxAttachmentBytes: 256 * 1024 * 1024,
+        maxZipTotalBytes: 8 * 1024 * 1024,
+        maxZipRatio: 1_000_000,
+      });
       expect(res.outcome).toBe('limit-exceeded');
       expect(res.reason).toMatch(/archive inflates past its total limit/);
     });

@@ -79,12 +79,20 @@ describe('XML text decoding', () => {
   });
 
   it('reads an unknown declared charset as UTF-8 and says so', async () => {
-    const xml = fs.readFileSync(fixturePath('ubl/ubl-tc434-example1.xml'), 'utf8').replace(/^<\?xml[^>]*\?>/, '<?xml version="1.0" encoding="x-klingon-7"?>');
+    const xml = fs
+      .readFileSync(fixturePath('ubl/ubl-tc434-example1.xml'), 'utf8')
+      .replace(/^<\?xml[^>]*\?>/, '<?xml version="1.0" encoding="x-klingon-7"?>');
     const decoded = decodeXmlText(Buffer.from(xml, 'utf8'));
     expect(decoded.warnings).toEqual(['unknown character encoding "x-klingon-7" declared; read as UTF-8']);
-    const result = await extractDocument({ name: 'invoice.xml', contentType: 'application/xml', bytes: Buffer.from(xml, 'utf8') });
+    const result = await extractDocument({
+      name: 'invoice.xml',
+      contentType: 'application/xml',
+      bytes: Buffer.from(xml, 'utf8'),
+    });
     expect(result.outcome).toBe('extracted');
     expect(result.invoices[0]?.invoice.number).toBe('12115118');
-    expect([...result.warnings, ...(result.invoices[0]?.warnings ?? [])].join('\n')).toContain('unknown character encoding "x-klingon-7"');
+    expect([...result.warnings, ...(result.invoices[0]?.warnings ?? [])].join('\n')).toContain(
+      'unknown character encoding "x-klingon-7"',
+    );
   });
 });

@@ -26,9 +26,16 @@ describe('Factur-X / ZUGFeRD PDFs', () => {
     for (const file of files) {
       const xml = readFixture(file);
       const bare = await extractDocument({ name: 'x.xml', contentType: 'text/xml', bytes: xml });
-      const fx = await extractDocument({ name: 'x.pdf', contentType: 'application/pdf', bytes: await buildFacturXPdf(xml) });
+      const fx = await extractDocument({
+        name: 'x.pdf',
+        contentType: 'application/pdf',
+        bytes: await buildFacturXPdf(xml),
+      });
       expect({ file, format: fx.invoices[0]?.invoice.format }).toEqual({ file, format: 'facturx' });
-      expect({ file, ...pickExpected(fx.invoices[0]!.invoice) }).toEqual({ file, ...pickExpected(bare.invoices[0]!.invoice) });
+      expect({ file, ...pickExpected(fx.invoices[0]!.invoice) }).toEqual({
+        file,
+        ...pickExpected(bare.invoices[0]!.invoice),
+      });
     }
   });
 
@@ -36,12 +43,20 @@ describe('Factur-X / ZUGFeRD PDFs', () => {
     for (const name of ['zugferd-invoice.xml', 'xrechnung.xml', 'ZUGFeRD-invoice.xml', 'rechnung-2024-17.xml']) {
       const pdf = await buildFacturXPdf(readFixture('cii/CII_example9.xml'), name);
       const res = await extractDocument({ name: 'x.pdf', contentType: 'application/octet-stream', bytes: pdf });
-      expect({ name, format: res.invoices[0]?.invoice.format, number: res.invoices[0]?.invoice.number }).toEqual({ name, format: 'facturx', number: '20150483' });
+      expect({ name, format: res.invoices[0]?.invoice.format, number: res.invoices[0]?.invoice.number }).toEqual({
+        name,
+        format: 'facturx',
+        number: '20150483',
+      });
     }
   });
 
   it('falls back to the text when the embedded XML is not an invoice, with a warning', async () => {
-    const pdf = await buildFacturXPdf(Buffer.from('<?xml version="1.0"?><note>hello</note>'), 'factur-x.xml', 'Invoice No: INV-77  Total: 10.00 EUR');
+    const pdf = await buildFacturXPdf(
+      Buffer.from('<?xml version="1.0"?><note>hello</note>'),
+      'factur-x.xml',
+      'Invoice No: INV-77  Total: 10.00 EUR',
+    );
     const res = await extractDocument({ name: 'x.pdf', contentType: 'application/pdf', bytes: pdf });
     expect(res.invoices[0]?.invoice.format).toBe('pdf-text');
     expect(res.invoices[0]?.invoice.number).toBe('INV-77');
@@ -60,17 +75,19 @@ describe('Factur-X / ZUGFeRD PDFs', () => {
 
 describe('PDF text heuristics', () => {
   it('reads number, total, currency and date from an English text PDF', async () => {
-    const pdf = await buildTextPdf([[
-      'ACME Supplies Ltd',
-      'INVOICE',
-      'Invoice No: INV-123',
-      'Invoice date: 15/03/2024',
-      'Due date: 14/04/2024',
-      'Subtotal: 1,029.00 EUR',
-      'VAT 20%: 205.50 EUR',
-      'Total: 1,234.50 EUR',
-      'IBAN: DE89 3704 0044 0532 0130 00',
-    ]]);
+    const pdf = await buildTextPdf([
+      [
+        'ACME Supplies Ltd',
+        'INVOICE',
+        'Invoice No: INV-123',
+        'Invoice date: 15/03/2024',
+        'Due date: 14/04/2024',
+        'Subtotal: 1,029.00 EUR',
+        'VAT 20%: 205.50 EUR',
+        'Total: 1,234.50 EUR',
+        'IBAN: DE89 3704 0044 0532 0130 00',
+      ],
+    ]);
     const res = await extractDocument({ name: 'scan.pdf', contentType: 'application/pdf', bytes: pdf });
     expect(res.outcome).toBe('extracted');
     const inv = res.invoices[0]!.invoice;
@@ -97,35 +114,114 @@ describe('PDF text heuristics', () => {
   });
 
   it.each([
-    ['de', ['Rechnung', 'Rechnungsnummer: RE-2024-0042', 'Rechnungsdatum: 31.01.2024', 'Nettobetrag: 1.000,00 EUR', 'Gesamtbetrag: 1.190,00 EUR'], 'RE-2024-0042', '1190.00', 'EUR', '2024-01-31'],
-    ['fr', ['FACTURE', 'Facture n° F-2024-118', 'Date de facture : 05/02/2024', 'Total HT : 500,00 €', 'Total TTC : 600,00 €'], 'F-2024-118', '600.00', 'EUR', '2024-02-05'],
-    ['es', ['FACTURA', 'Factura nº A-7781', 'Fecha: 12/03/2024', 'Importe total: 1.210,00 EUR'], 'A-7781', '1210.00', 'EUR', '2024-03-12'],
-    ['it', ['FATTURA', 'Fattura n. 2024/55', 'Data fattura: 01/04/2024', 'Totale fattura: € 2.440,00'], '2024/55', '2440.00', 'EUR', '2024-04-01'],
-    ['nl', ['FACTUUR', 'Factuurnummer: 2024-0099', 'Factuurdatum: 02-05-2024', 'Totaal te betalen: € 121,00'], '2024-0099', '121.00', 'EUR', '2024-05-02'],
-    ['en-gbp', ['Invoice', 'Invoice Number: 99812', 'Date: 7 June 2024', 'Grand Total £ 3,000.00'], '99812', '3000.00', 'GBP', '2024-06-07'],
+    [
+      'de',
+      [
+        'Rechnung',
+        'Rechnungsnummer: RE-2024-0042',
+        'Rechnungsdatum: 31.01.2024',
+        'Nettobetrag: 1.000,00 EUR',
+        'Gesamtbetrag: 1.190,00 EUR',
+      ],
+      'RE-2024-0042',
+      '1190.00',
+      'EUR',
+      '2024-01-31',
+    ],
+    [
+      'fr',
+      [
+        'FACTURE',
+        'Facture n° F-2024-118',
+        'Date de facture : 05/02/2024',
+        'Total HT : 500,00 €',
+        'Total TTC : 600,00 €',
+      ],
+      'F-2024-118',
+      '600.00',
+      'EUR',
+      '2024-02-05',
+    ],
+    [
+      'es',
+      ['FACTURA', 'Factura nº A-7781', 'Fecha: 12/03/2024', 'Importe total: 1.210,00 EUR'],
+      'A-7781',
+      '1210.00',
+      'EUR',
+      '2024-03-12',
+    ],
+    [
+      'it',
+      ['FATTURA', 'Fattura n. 2024/55', 'Data fattura: 01/04/2024', 'Totale fattura: € 2.440,00'],
+      '2024/55',
+      '2440.00',
+      'EUR',
+      '2024-04-01',
+    ],
+    [
+      'nl',
+      ['FACTUUR', 'Factuurnummer: 2024-0099', 'Factuurdatum: 02-05-2024', 'Totaal te betalen: € 121,00'],
+      '2024-0099',
+      '121.00',
+      'EUR',
+      '2024-05-02',
+    ],
+    [
+      'en-gbp',
+      ['Invoice', 'Invoice Number: 99812', 'Date: 7 June 2024', 'Grand Total £ 3,000.00'],
+      '99812',
+      '3000.00',
+      'GBP',
+      '2024-06-07',
+    ],
   ])('reads a %s text invoice', async (_lang, lines, number, total, currency, issueDate) => {
     const pdf = await buildTextPdf([lines]);
     const res = await extractDocument({ name: 'r.pdf', contentType: 'application/pdf', bytes: pdf });
-    expect(res.invoices[0]?.invoice).toMatchObject({ format: 'pdf-text', number, totalAmount: total, currency, issueDate });
+    expect(res.invoices[0]?.invoice).toMatchObject({
+      format: 'pdf-text',
+      number,
+      totalAmount: total,
+      currency,
+      issueDate,
+    });
   });
 
   it('does not take a tax line or a percentage for the total', async () => {
-    const pdf = await buildTextPdf([['Invoice No: T-9', 'Total net: 100.00 EUR', 'Total VAT 20%: 20.00 EUR', 'Total: 120.00 EUR', 'Total VAT: 20.00 EUR']]);
+    const pdf = await buildTextPdf([
+      [
+        'Invoice No: T-9',
+        'Total net: 100.00 EUR',
+        'Total VAT 20%: 20.00 EUR',
+        'Total: 120.00 EUR',
+        'Total VAT: 20.00 EUR',
+      ],
+    ]);
     const res = await extractDocument({ name: 't.pdf', contentType: 'application/pdf', bytes: pdf });
-    expect(res.invoices[0]?.invoice).toMatchObject({ totalAmount: '120.00', taxExclusiveAmount: '100.00', currency: 'EUR' });
+    expect(res.invoices[0]?.invoice).toMatchObject({
+      totalAmount: '120.00',
+      taxExclusiveAmount: '100.00',
+      currency: 'EUR',
+    });
   });
 
   it('keeps the amount due apart from the total, and reads a VAT id', async () => {
-    const pdf = await buildTextPdf([[
-      'Registration office: Musterstadt',
-      'USt-IdNr.: DE 123456789',
-      'Rechnungsnummer: 2024-77',
-      'Rechnungsbetrag: 1.190,00 EUR',
-      'Anzahlung: 500,00 EUR',
-      'Zu zahlen: 690,00 EUR',
-    ]]);
+    const pdf = await buildTextPdf([
+      [
+        'Registration office: Musterstadt',
+        'USt-IdNr.: DE 123456789',
+        'Rechnungsnummer: 2024-77',
+        'Rechnungsbetrag: 1.190,00 EUR',
+        'Anzahlung: 500,00 EUR',
+        'Zu zahlen: 690,00 EUR',
+      ],
+    ]);
     const res = await extractDocument({ name: 'd.pdf', contentType: 'application/pdf', bytes: pdf });
-    expect(res.invoices[0]?.invoice).toMatchObject({ number: '2024-77', totalAmount: '1190.00', payableAmount: '690.00', sellerVatId: 'DE123456789' });
+    expect(res.invoices[0]?.invoice).toMatchObject({
+      number: '2024-77',
+      totalAmount: '1190.00',
+      payableAmount: '690.00',
+      sellerVatId: 'DE123456789',
+    });
   });
 
   it('marks a credit note found in text', async () => {
@@ -135,8 +231,16 @@ describe('PDF text heuristics', () => {
   });
 
   it('gives a lower confidence when fewer fields are found', async () => {
-    const full = await extractDocument({ name: 'a.pdf', contentType: 'application/pdf', bytes: await buildTextPdf([['Invoice', 'Invoice No: A-1', 'Date: 2024-01-02', 'Total: 10.00 EUR']]) });
-    const partial = await extractDocument({ name: 'b.pdf', contentType: 'application/pdf', bytes: await buildTextPdf([['Total: 10.00']]) });
+    const full = await extractDocument({
+      name: 'a.pdf',
+      contentType: 'application/pdf',
+      bytes: await buildTextPdf([['Invoice', 'Invoice No: A-1', 'Date: 2024-01-02', 'Total: 10.00 EUR']]),
+    });
+    const partial = await extractDocument({
+      name: 'b.pdf',
+      contentType: 'application/pdf',
+      bytes: await buildTextPdf([['Total: 10.00']]),
+    });
     expect(partial.invoices[0]!.invoice.confidence).toBeLessThan(full.invoices[0]!.invoice.confidence);
     expect(partial.invoices[0]!.invoice.number).toBeNull();
   });
@@ -149,7 +253,11 @@ describe('PDF text heuristics', () => {
   });
 
   it('reports a PDF without any text as a scanned PDF with a warning', async () => {
-    const res = await extractDocument({ name: 'scan.pdf', contentType: 'application/pdf', bytes: await buildNoTextPdf() });
+    const res = await extractDocument({
+      name: 'scan.pdf',
+      contentType: 'application/pdf',
+      bytes: await buildNoTextPdf(),
+    });
     expect(res.outcome).toBe('scanned-pdf');
     expect(res.reason).toMatch(/scanned PDF without text/);
     expect(res.warnings).toContain('scanned PDF without text');
@@ -158,7 +266,10 @@ describe('PDF text heuristics', () => {
   it('reads text from the first maxPdfPages pages only, with a warning', async () => {
     const pages = Array.from({ length: 4 }, (_, i) => [`Page ${i + 1}`]);
     pages[3] = ['Invoice No: LATE-1', 'Total: 5.00 EUR'];
-    const res = await extractDocument({ name: 'long.pdf', contentType: 'application/pdf', bytes: await buildTextPdf(pages) }, { maxPdfPages: 2 });
+    const res = await extractDocument(
+      { name: 'long.pdf', contentType: 'application/pdf', bytes: await buildTextPdf(pages) },
+      { maxPdfPages: 2 },
+    );
     expect(res.outcome).toBe('not-an-invoice');
     expect(res.warnings.join('\n')).toMatch(/first 2 of 4 pages/);
   });
@@ -210,9 +321,18 @@ describe('ZUGFeRD 1.0', () => {
     const pdf = await buildFacturXPdf(Buffer.from(ZUGFERD1), 'ZUGFeRD-invoice.xml');
     const res = await extractDocument({ name: 'z1.pdf', contentType: 'application/pdf', bytes: pdf });
     expect(pickExpected(res.invoices[0]!.invoice)).toEqual({
-      kind: 'invoice', number: 'RE-1-0815', issueDate: '2016-03-15', dueDate: '2016-04-14', currency: 'EUR',
-      taxExclusiveAmount: '198.00', totalAmount: '235.62', payableAmount: '235.62',
-      sellerName: 'Lieferant GmbH', sellerVatId: 'DE123456789', buyerName: 'Kunden AG Mitte', iban: 'DE08700901001234567890',
+      kind: 'invoice',
+      number: 'RE-1-0815',
+      issueDate: '2016-03-15',
+      dueDate: '2016-04-14',
+      currency: 'EUR',
+      taxExclusiveAmount: '198.00',
+      totalAmount: '235.62',
+      payableAmount: '235.62',
+      sellerName: 'Lieferant GmbH',
+      sellerVatId: 'DE123456789',
+      buyerName: 'Kunden AG Mitte',
+      iban: 'DE08700901001234567890',
     });
     expect(res.invoices[0]!.invoice.format).toBe('facturx');
     expect(res.invoices[0]!.warnings.join()).toMatch(/ZUGFeRD 1\.0/);

@@ -5,7 +5,16 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { startGraphSim, trustCa, type GraphSim } from '@ms1/graph-sim';
 import type { Ms4Item } from '@ms1/shared';
-import { appEnv, cleanPrefix, freePort, startApp, testRedisUrl, uniquePrefix, waitFor, type AppProcess } from '@ms1/test-utils';
+import {
+  appEnv,
+  cleanPrefix,
+  freePort,
+  startApp,
+  testRedisUrl,
+  uniquePrefix,
+  waitFor,
+  type AppProcess,
+} from '@ms1/test-utils';
 
 // kill -9 of a processor-worker in the middle of a mailbox loses nothing: its jobs stall, another processor
 // takes them over, and every e-mail ends processed once (no invoice item twice).
@@ -30,12 +39,28 @@ describe('processor-worker killed with SIGKILL mid-run', () => {
   });
 
   it('recovers the stalled jobs on another processor and forwards every invoice once', async () => {
-    const seeded = (await (await fetch(`${sim.adminUrl}/seed`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mailbox: MAILBOX, count: COUNT, seed: 77 }) })).json()) as { emails: { id: string; expected: { invoice: boolean; invoices: unknown[] } }[] };
-    const expectedItems = seeded.emails.filter((e) => e.expected.invoice).reduce((n, e) => n + e.expected.invoices.length, 0);
+    const seeded = (await (
+      await fetch(`${sim.adminUrl}/seed`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ mailbox: MAILBOX, count: COUNT, seed: 77 }),
+      })
+    ).json()) as { emails: { id: string; expected: { invoice: boolean; invoices: unknown[] } }[] };
+    const expectedItems = seeded.emails
+      .filter((e) => e.expected.invoice)
+      .reduce((n, e) => n + e.expected.invoices.length, 0);
     const port = await freePort();
     const env = appEnv(testRedisUrl(), prefix, {
-      PORT: String(port), AUTHORITY_HOST: sim.authorityHost, GRAPH_BASE_URL: sim.graphBaseUrl, NODE_EXTRA_CA_CERTS: sim.caFile, MAILBOXES: MAILBOX,
-      ATTACHMENT_DIR: attachmentDir, MAX_ATTACHMENT_BYTES: String(1024 * 1024), PROCESSOR_CONCURRENCY: '4', WORKER_LOCK_DURATION_MS: '2000', WORKER_STALLED_INTERVAL_MS: '1000',
+      PORT: String(port),
+      AUTHORITY_HOST: sim.authorityHost,
+      GRAPH_BASE_URL: sim.graphBaseUrl,
+      NODE_EXTRA_CA_CERTS: sim.caFile,
+      MAILBOXES: MAILBOX,
+      ATTACHMENT_DIR: attachmentDir,
+      MAX_ATTACHMENT_BYTES: String(1024 * 1024),
+      PROCESSOR_CONCURRENCY: '4',
+      WORKER_LOCK_DURATION_MS: '2000',
+      WORKER_STALLED_INTERVAL_MS: '1000',
     });
     apps.push(await startApp('ingest-api', { env }));
     const doomed = await startApp('processor-worker', { env });
@@ -43,16 +68,26 @@ describe('processor-worker killed with SIGKILL mid-run', () => {
     const inbound = new Queue('email-inbound', { connection: redis, prefix: `{${prefix}}` });
     const outbound = new Queue('ms4-outbound', { connection: redis, prefix: `{${prefix}}` });
     try {
-      await fetch(`http://127.0.0.1:${port}/session/start`, { method: 'POST', headers: { authorization: 'Bearer test-control-token', 'content-type': 'application/json' }, body: JSON.stringify({ polling_mode: 'manual', enable_webhook: false }) });
-      await waitFor(async () => (await inbound.getCompletedCount()) >= 30, { timeoutMs: 60_000, what: 'some e-mails processed' });
+      await fetch(`http://127.0.0.1:${port}/session/start`, {
+        method: 'POST',
+        headers: { authorization: 'Bearer test-control-token', 'content-type': 'application/json' },
+        body: JSON.stringify({ polling_mode: 'manual', enable_webhook: false }),
+      });
+      await waitFor(async () => (await inbound.getCompletedCount()) >= 30, {
+        timeoutMs: 60_000,
+        what: 'some e-mails processed',
+      });
       await doomed.kill9();
       const left = COUNT - (await inbound.getCompletedCount());
       expect(left).toBeGreaterThan(0);
       apps.push(await startApp('processor-worker', { env }));
-      await waitFor(async () => {
-        const c = await inbound.getJobCounts('completed', 'failed');
-        return c.completed + c.failed === COUNT;
-      }, { timeoutMs: 120_000, intervalMs: 500, what: `all ${COUNT} e-mails after the kill` });
+      await waitFor(
+        async () => {
+          const c = await inbound.getJobCounts('completed', 'failed');
+          return c.completed + c.failed === COUNT;
+        },
+        { timeoutMs: 120_000, intervalMs: 500, what: `all ${COUNT} e-mails after the kill` },
+      );
       const items = (await outbound.getJobs(['waiting'], 0, -1)).map((j) => j.data as Ms4Item);
       expect(items).toHaveLength(expectedItems);
       expect(new Set(items.map((i) => i.invoiceKey)).size).toBe(expectedItems);

@@ -30,15 +30,26 @@ function int(name: string, raw: string | undefined, dflt: number, min: number): 
 /** The apps announce readiness with an info line, so only info and debug can be used. */
 function logLevel(raw: string | undefined): string {
   if (raw === undefined) return 'info';
-  if (raw !== 'info' && raw !== 'debug') throw new UsageError(`--log-level: info or debug (the apps' "started" line is logged at info; got ${raw})`);
+  if (raw !== 'info' && raw !== 'debug')
+    throw new UsageError(`--log-level: info or debug (the apps' "started" line is logged at info; got ${raw})`);
   return raw;
 }
 
 export class UsageError extends Error {}
 
 /** Parses `argv` (a bare `--` from `pnpm bench -- ...` is ignored); `countFlag` is `invoices` (bench) or `emails` (demo). */
-export function parseCommon<E extends Record<string, { type: 'string' | 'boolean' }>>(argv: string[], countFlag: 'invoices' | 'emails', dfltCount: number, extra: E) {
-  const { values } = parseArgs({ args: argv.filter((a) => a !== '--'), options: { ...common, [countFlag]: { type: 'string' }, ...extra }, strict: true, allowPositionals: false });
+export function parseCommon<E extends Record<string, { type: 'string' | 'boolean' }>>(
+  argv: string[],
+  countFlag: 'invoices' | 'emails',
+  dfltCount: number,
+  extra: E,
+) {
+  const { values } = parseArgs({
+    args: argv.filter((a) => a !== '--'),
+    options: { ...common, [countFlag]: { type: 'string' }, ...extra },
+    strict: true,
+    allowPositionals: false,
+  });
   const v = values as Record<string, string | boolean | undefined>;
   const str = (k: string): string | undefined => (typeof v[k] === 'string' ? v[k] : undefined);
   const timeout = str('timeout-seconds');
@@ -58,7 +69,13 @@ export function parseCommon<E extends Record<string, { type: 'string' | 'boolean
  * Parses a command's arguments, or prints the usage and exits 2 on a bad one; null means `--help` was asked
  * (usage printed).
  */
-export function parseOrExit<E extends Record<string, { type: 'string' | 'boolean' }>>(argv: string[], countFlag: 'invoices' | 'emails', dfltCount: number, extra: E, usage: string) {
+export function parseOrExit<E extends Record<string, { type: 'string' | 'boolean' }>>(
+  argv: string[],
+  countFlag: 'invoices' | 'emails',
+  dfltCount: number,
+  extra: E,
+  usage: string,
+) {
   let parsed;
   try {
     parsed = parseCommon(argv, countFlag, dfltCount, extra);

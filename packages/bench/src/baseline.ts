@@ -12,7 +12,12 @@ export interface BaselineResult {
 
 const PAYLOAD = 'x'.repeat(400); // about the size of a process-email job
 
-export async function runBaseline(redisUrl: string, jobs: number, concurrency: number, onProgress: (done: number) => void): Promise<BaselineResult> {
+export async function runBaseline(
+  redisUrl: string,
+  jobs: number,
+  concurrency: number,
+  onProgress: (done: number) => void,
+): Promise<BaselineResult> {
   const prefix = '{bench-baseline}';
   const connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
   const opts = { connection, prefix };
@@ -28,12 +33,24 @@ export async function runBaseline(redisUrl: string, jobs: number, concurrency: n
     return { connection: conn, prefix, concurrency: c };
   };
   const workers = [
-    new Worker('q1', async (job) => void (await q2.add('step2', job.data, { jobId: job.id, ...keep })), workerOpts(concurrency)),
-    new Worker('q2', async (job) => void (await q3.add('step3', job.data, { jobId: job.id, ...keep })), workerOpts(concurrency)),
-    new Worker('q3', async () => {
-      done++;
-      if (done === jobs) resolveAll();
-    }, workerOpts(concurrency)),
+    new Worker(
+      'q1',
+      async (job) => void (await q2.add('step2', job.data, { jobId: job.id, ...keep })),
+      workerOpts(concurrency),
+    ),
+    new Worker(
+      'q2',
+      async (job) => void (await q3.add('step3', job.data, { jobId: job.id, ...keep })),
+      workerOpts(concurrency),
+    ),
+    new Worker(
+      'q3',
+      async () => {
+        done++;
+        if (done === jobs) resolveAll();
+      },
+      workerOpts(concurrency),
+    ),
   ];
   const progress = setInterval(() => onProgress(done), 250);
   try {
@@ -41,12 +58,23 @@ export async function runBaseline(redisUrl: string, jobs: number, concurrency: n
     const start = Date.now();
     for (let i = 0; i < jobs; i += 1000) {
       const n = Math.min(1000, jobs - i);
-      await q1.addBulk(Array.from({ length: n }, (_, k) => ({ name: 'step1', data: { i: i + k, payload: PAYLOAD }, opts: { jobId: `b${i + k}`, ...keep } })));
+      await q1.addBulk(
+        Array.from({ length: n }, (_, k) => ({
+          name: 'step1',
+          data: { i: i + k, payload: PAYLOAD },
+          opts: { jobId: `b${i + k}`, ...keep },
+        })),
+      );
     }
     await all;
     const wallSeconds = (Date.now() - start) / 1000;
     onProgress(done);
-    return { jobs, wallSeconds: Math.round(wallSeconds * 100) / 100, jobsPerSecond: Math.round((jobs / wallSeconds) * 10) / 10, concurrency };
+    return {
+      jobs,
+      wallSeconds: Math.round(wallSeconds * 100) / 100,
+      jobsPerSecond: Math.round((jobs / wallSeconds) * 10) / 10,
+      concurrency,
+    };
   } finally {
     clearInterval(progress);
     await Promise.all(workers.map((w) => w.close()));

@@ -25,7 +25,12 @@ runCommand(async (setPipeline) => {
   const p = await upPipeline(opts);
   setPipeline(p);
   const run = await runSession(p, opts);
-  const [graph, ms4, batches, redisPeak] = await Promise.all([graphStats(p.graph.adminUrl), ms4Stats(p.ms4.adminUrl), ms4Batches(p.ms4.adminUrl), redisPeakMemoryMb(p.redis.url)]);
+  const [graph, ms4, batches, redisPeak] = await Promise.all([
+    graphStats(p.graph.adminUrl),
+    ms4Stats(p.ms4.adminUrl),
+    ms4Batches(p.ms4.adminUrl),
+    redisPeakMemoryMb(p.redis.url),
+  ]);
   const peakRss = await p.stopApps();
   say('apps stopped; raw BullMQ baseline on the same redis-server...');
 
@@ -53,9 +58,15 @@ runCommand(async (setPipeline) => {
     redisPeakMemoryMb: redisPeak,
     baseline: { ...baseline, redisPeakMemoryMbSampled: baselinePeak },
     settings: {
-      emails: opts.emails, mailboxes: opts.mailboxes, processors: opts.processors, processorConcurrency: opts.processorConcurrency,
-      randomSeed: opts.randomSeed, graphThrottle: 'graph-sim defaults (4 concurrent, 10000 per 10 min, per app and mailbox)',
-      ms4: 'ms4-sim, no faults', ms4BatchMaxItems: 'app default', logLevel: opts.logLevel,
+      emails: opts.emails,
+      mailboxes: opts.mailboxes,
+      processors: opts.processors,
+      processorConcurrency: opts.processorConcurrency,
+      randomSeed: opts.randomSeed,
+      graphThrottle: 'graph-sim defaults (4 concurrent, 10000 per 10 min, per app and mailbox)',
+      ms4: 'ms4-sim, no faults',
+      ms4BatchMaxItems: 'app default',
+      logLevel: opts.logLevel,
     },
   });
   await p.stop();

@@ -7,5 +7,9 @@ export async function getJson<T>(url: string, init: RequestInit = {}): Promise<T
 }
 
 export function postJson<T>(url: string, body: unknown, headers: Record<string, string> = {}): Promise<T> {
-  return getJson<T>(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return getJson<T>(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 }

@@ -56,7 +56,12 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
   opts.log(`redis-server        ${redis.url} (pid ${redis.pid})`);
 
   const mailboxes = Array.from({ length: opts.mailboxes }, (_, i) => `ap${i + 1}@contoso.example`);
-  const graph = await startGraphSim({ port: 0, mailboxes, caDir: path.join(workDir, 'ca'), randomSeed: opts.randomSeed });
+  const graph = await startGraphSim({
+    port: 0,
+    mailboxes,
+    caDir: path.join(workDir, 'ca'),
+    randomSeed: opts.randomSeed,
+  });
   onCleanup('graph-sim', () => graph.stop());
   trustCa(graph.caPem);
   opts.log(`graph-sim           ${graph.graphBaseUrl}`);
@@ -66,8 +71,16 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
   opts.log(`ms4-sim             ${ms4.baseUrl}`);
 
   opts.log(`seeding             ${opts.emails} e-mails over ${mailboxes.length} mailbox(es)...`);
-  const seed = await seedMailboxes(graph.adminUrl, mailboxes, opts.emails, opts.randomSeed, opts.onSeedProgress ?? (() => undefined));
-  opts.log(`seeded              ${seed.emails} e-mails: ${seed.invoiceEmails} with invoices (${seed.expectedInvoices} invoices), ${seed.nonInvoiceEmails} not invoices, ${seed.malformedEmails} malformed`);
+  const seed = await seedMailboxes(
+    graph.adminUrl,
+    mailboxes,
+    opts.emails,
+    opts.randomSeed,
+    opts.onSeedProgress ?? (() => undefined),
+  );
+  opts.log(
+    `seeded              ${seed.emails} e-mails: ${seed.invoiceEmails} with invoices (${seed.expectedInvoices} invoices), ${seed.nonInvoiceEmails} not invoices, ${seed.malformedEmails} malformed`,
+  );
 
   const queuePrefix = 'ms1bench';
   const port = await freePort();
@@ -98,10 +111,12 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
   const stopApps = async (): Promise<Record<string, number>> => {
     const peaks: Record<string, number> = {};
     for (const a of apps) peaks[a.name] = peakRssMb(a.child.pid);
-    await Promise.all(apps.map(async (a) => {
-      await a.stop(20_000);
-      untrackPid(a.child.pid);
-    }));
+    await Promise.all(
+      apps.map(async (a) => {
+        await a.stop(20_000);
+        untrackPid(a.child.pid);
+      }),
+    );
     return peaks;
   };
   onCleanup('apps', async () => void (await stopApps()));
@@ -113,10 +128,22 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
   const ingestUrl = `http://127.0.0.1:${port}`;
   let stopped = false;
   return {
-    redis, graph, ms4, apps, ingestUrl, controlToken: CONTROL_TOKEN, queuePrefix, mailboxes, seed,
+    redis,
+    graph,
+    ms4,
+    apps,
+    ingestUrl,
+    controlToken: CONTROL_TOKEN,
+    queuePrefix,
+    mailboxes,
+    seed,
     async startSession() {
       const at = Date.now();
-      await postJson(`${ingestUrl}/session/start`, { polling_mode: 'manual', polling_interval: 300, enable_webhook: false, mailboxes }, { authorization: `Bearer ${CONTROL_TOKEN}` });
+      await postJson(
+        `${ingestUrl}/session/start`,
+        { polling_mode: 'manual', polling_interval: 300, enable_webhook: false, mailboxes },
+        { authorization: `Bearer ${CONTROL_TOKEN}` },
+      );
       return at;
     },
     stopApps,

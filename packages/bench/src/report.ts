@@ -23,7 +23,17 @@ export interface BenchReport {
   latencyMs: Latency;
   peakRssMb: Record<string, number>;
   redisPeakMemoryMb: number;
-  session: Pick<Counters, 'processed' | 'invoices' | 'notInvoices' | 'unreadable' | 'deadLettered' | 'failed' | 'graphRequests' | 'graphThrottled'>;
+  session: Pick<
+    Counters,
+    | 'processed'
+    | 'invoices'
+    | 'notInvoices'
+    | 'unreadable'
+    | 'deadLettered'
+    | 'failed'
+    | 'graphRequests'
+    | 'graphThrottled'
+  >;
   baseline: BaselineResult & { redisPeakMemoryMbSampled: number };
   ratio: number;
   settings: Record<string, string | number>;
@@ -69,7 +79,16 @@ export function buildReport(m: Measured): BenchReport {
     latencyMs: m.latency,
     peakRssMb: m.peakRss,
     redisPeakMemoryMb: m.redisPeakMemoryMb,
-    session: { processed: c.processed, invoices: c.invoices, notInvoices: c.notInvoices, unreadable: c.unreadable, deadLettered: c.deadLettered, failed: c.failed, graphRequests: c.graphRequests, graphThrottled: c.graphThrottled },
+    session: {
+      processed: c.processed,
+      invoices: c.invoices,
+      notInvoices: c.notInvoices,
+      unreadable: c.unreadable,
+      deadLettered: c.deadLettered,
+      failed: c.failed,
+      graphRequests: c.graphRequests,
+      graphThrottled: c.graphThrottled,
+    },
     baseline: m.baseline,
     ratio: round2(invoicesPerSecond / m.baseline.jobsPerSecond),
     settings: m.settings,

@@ -31,7 +31,9 @@ export async function upPipeline(opts: CommonOptions): Promise<Pipeline> {
 export async function runSession(p: Pipeline, opts: CommonOptions): Promise<SessionRun> {
   const timeoutMs = (opts.timeoutSeconds ?? Math.max(300, Math.ceil(opts.emails / 5))) * 1000;
   const startMs = await p.startSession();
-  say(`session started; waiting for ${p.seed.emails} e-mails and ${p.seed.expectedInvoices} invoices (timeout ${timeoutMs / 1000} s)`);
+  say(
+    `session started; waiting for ${p.seed.emails} e-mails and ${p.seed.expectedInvoices} invoices (timeout ${timeoutMs / 1000} s)`,
+  );
   const done = await watchUntilDone(p, { timeoutMs, stallMs: 120_000 });
   return { ...done, startMs };
 }

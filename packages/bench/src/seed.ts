@@ -18,15 +18,34 @@ export interface SeedSummary {
 const CHUNK = 250;
 
 /** Spreads `total` e-mails over the mailboxes (round robin by chunk); `onProgress` gets the count seeded so far. */
-export async function seedMailboxes(adminUrl: string, mailboxes: string[], total: number, randomSeed: number, onProgress: (done: number) => void): Promise<SeedSummary> {
-  const summary: SeedSummary = { emails: 0, expectedInvoices: 0, invoiceEmails: 0, nonInvoiceEmails: 0, malformedEmails: 0, byMailbox: {} };
-  const perMailbox = mailboxes.map((_, i) => Math.floor(total / mailboxes.length) + (i < total % mailboxes.length ? 1 : 0));
+export async function seedMailboxes(
+  adminUrl: string,
+  mailboxes: string[],
+  total: number,
+  randomSeed: number,
+  onProgress: (done: number) => void,
+): Promise<SeedSummary> {
+  const summary: SeedSummary = {
+    emails: 0,
+    expectedInvoices: 0,
+    invoiceEmails: 0,
+    nonInvoiceEmails: 0,
+    malformedEmails: 0,
+    byMailbox: {},
+  };
+  const perMailbox = mailboxes.map(
+    (_, i) => Math.floor(total / mailboxes.length) + (i < total % mailboxes.length ? 1 : 0),
+  );
   let chunkNo = 0;
   for (let i = 0; i < mailboxes.length; i++) {
     const mailbox = mailboxes[i] ?? '';
     for (let left = perMailbox[i] ?? 0; left > 0; left -= CHUNK) {
       const count = Math.min(CHUNK, left);
-      const answer = await postJson<SeedAnswer>(`${adminUrl}/seed`, { mailbox, count, seed: randomSeed + 7919 * chunkNo++ });
+      const answer = await postJson<SeedAnswer>(`${adminUrl}/seed`, {
+        mailbox,
+        count,
+        seed: randomSeed + 7919 * chunkNo++,
+      });
       for (const { expected } of answer.emails) {
         if (expected.invoice) {
           summary.invoiceEmails++;

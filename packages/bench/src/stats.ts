@@ -3,7 +3,21 @@ import fs from 'node:fs';
 import { Redis } from 'ioredis';
 import { getJson } from './http';
 
-export type Counters = Record<'discovered' | 'enqueued' | 'processed' | 'invoices' | 'notInvoices' | 'unreadable' | 'forwarded' | 'failed' | 'deadLettered' | 'graphRequests' | 'graphThrottled' | 'syncRounds', number>;
+export type Counters = Record<
+  | 'discovered'
+  | 'enqueued'
+  | 'processed'
+  | 'invoices'
+  | 'notInvoices'
+  | 'unreadable'
+  | 'forwarded'
+  | 'failed'
+  | 'deadLettered'
+  | 'graphRequests'
+  | 'graphThrottled'
+  | 'syncRounds',
+  number
+>;
 
 interface StatusAnswer {
   session: { session_id: string; status: string; counters: Counters } | null;
@@ -35,7 +49,9 @@ export interface Ms4BatchRecord {
 }
 
 export async function sessionCounters(ingestUrl: string, token: string): Promise<Counters | null> {
-  const s = await getJson<StatusAnswer>(`${ingestUrl}/session/status`, { headers: { authorization: `Bearer ${token}` } });
+  const s = await getJson<StatusAnswer>(`${ingestUrl}/session/status`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
   return s.session?.counters ?? null;
 }
 

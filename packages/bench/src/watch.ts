@@ -30,7 +30,10 @@ export async function watchUntilDone(p: Pipeline, opts: WatchOptions): Promise<D
   let lastKey = '';
   try {
     for (;;) {
-      const [counters, ms4] = await Promise.all([sessionCounters(p.ingestUrl, p.controlToken), ms4Stats(p.ms4.adminUrl)]);
+      const [counters, ms4] = await Promise.all([
+        sessionCounters(p.ingestUrl, p.controlToken),
+        ms4Stats(p.ms4.adminUrl),
+      ]);
       const handled = counters ? counters.processed + emailDeadLetters(counters) : 0;
       emailBar(handled);
       ms4Bar(ms4.uniqueKeys);
@@ -42,8 +45,10 @@ export async function watchUntilDone(p: Pipeline, opts: WatchOptions): Promise<D
       }
       const now = Date.now();
       const state = `e-mails processed ${handled}/${emails}, invoices at MS4 ${ms4.uniqueKeys}/${invoices}, counters ${JSON.stringify(counters)}`;
-      if (now - started > opts.timeoutMs) throw new RunTimeout(`timed out after ${Math.round((now - started) / 1000)} s: ${state}`);
-      if (now - lastMove > opts.stallMs) throw new RunTimeout(`no progress for ${Math.round(opts.stallMs / 1000)} s: ${state}`);
+      if (now - started > opts.timeoutMs)
+        throw new RunTimeout(`timed out after ${Math.round((now - started) / 1000)} s: ${state}`);
+      if (now - lastMove > opts.stallMs)
+        throw new RunTimeout(`no progress for ${Math.round(opts.stallMs / 1000)} s: ${state}`);
       await new Promise((r) => setTimeout(r, 250));
     }
   } finally {

@@ -2,7 +2,9 @@ import { startGraphSim } from './index';
 import type { GraphSimOptions } from './options';
 
 function usage(): never {
-  process.stderr.write('usage: graph-sim [--port N] [--host H] [--hostname NAME] [--mailboxes a,b] [--seed N] [--random-seed S] [--time-scale X] [--no-throttle] [--ca-dir DIR]\n');
+  process.stderr.write(
+    'usage: graph-sim [--port N] [--host H] [--hostname NAME] [--mailboxes a,b] [--seed N] [--random-seed S] [--time-scale X] [--no-throttle] [--ca-dir DIR]\n',
+  );
   process.exit(2);
 }
 
@@ -23,16 +25,40 @@ function parseArgs(argv: string[]): GraphSimOptions {
       return n;
     };
     switch (flag) {
-      case '--port': opts.port = num(); break;
-      case '--host': opts.host = value(); break;
-      case '--hostname': opts.hostnames = [...(opts.hostnames ?? []), ...value().split(',').filter(Boolean)]; break;
-      case '--mailboxes': opts.mailboxes = value().split(',').map((s) => s.trim()).filter(Boolean); break;
-      case '--seed': opts.seed = num(); break;
-      case '--random-seed': opts.randomSeed = num(); break;
-      case '--time-scale': opts.timeScale = num(); break;
-      case '--no-throttle': opts.throttle = false; break;
-      case '--ca-dir': opts.caDir = value(); break;
-      case '--help': case '-h': usage(); break;
+      case '--port':
+        opts.port = num();
+        break;
+      case '--host':
+        opts.host = value();
+        break;
+      case '--hostname':
+        opts.hostnames = [...(opts.hostnames ?? []), ...value().split(',').filter(Boolean)];
+        break;
+      case '--mailboxes':
+        opts.mailboxes = value()
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        break;
+      case '--seed':
+        opts.seed = num();
+        break;
+      case '--random-seed':
+        opts.randomSeed = num();
+        break;
+      case '--time-scale':
+        opts.timeScale = num();
+        break;
+      case '--no-throttle':
+        opts.throttle = false;
+        break;
+      case '--ca-dir':
+        opts.caDir = value();
+        break;
+      case '--help':
+      case '-h':
+        usage();
+        break;
       default:
         process.stderr.write(`graph-sim: unknown argument ${a}\n`);
         usage();
@@ -43,7 +69,9 @@ function parseArgs(argv: string[]): GraphSimOptions {
 
 async function main(): Promise<void> {
   const sim = await startGraphSim(parseArgs(process.argv.slice(2)));
-  process.stdout.write(`${JSON.stringify({ graphBaseUrl: sim.graphBaseUrl, authorityHost: sim.authorityHost, adminUrl: sim.adminUrl, caFile: sim.caFile })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ graphBaseUrl: sim.graphBaseUrl, authorityHost: sim.authorityHost, adminUrl: sim.adminUrl, caFile: sim.caFile })}\n`,
+  );
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
@@ -57,6 +85,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`graph-sim: ${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.stderr.write(`graph-sim: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
   process.exit(1);
 });

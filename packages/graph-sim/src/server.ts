@@ -65,16 +65,19 @@ export async function startGraphSim(opts: GraphSimOptions = {}): Promise<GraphSi
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use('/_sim', adminRouter(ctx, {
-    reset: () => {
-      ctx.store.reset();
-      ctx.subscriptions.clear();
-      ctx.notifications.clear();
-      ctx.stats.reset();
-      ctx.limiter.reset();
-      createMailboxes();
-    },
-  }));
+  app.use(
+    '/_sim',
+    adminRouter(ctx, {
+      reset: () => {
+        ctx.store.reset();
+        ctx.subscriptions.clear();
+        ctx.notifications.clear();
+        ctx.stats.reset();
+        ctx.limiter.reset();
+        createMailboxes();
+      },
+    }),
+  );
   app.use('/v1.0', graphRouter(ctx));
   app.use(identityRouter(ctx));
   app.use((_req: Request, res: Response) => {
@@ -82,7 +85,9 @@ export async function startGraphSim(opts: GraphSimOptions = {}): Promise<GraphSi
   });
   app.use((err: Error, _req: Request, res: Response, _next: NextFunction) => {
     const status = (err as Error & { status?: number }).status ?? 500;
-    res.status(status).json({ error: { code: status === 400 ? 'BadRequest' : 'generalException', message: err.message } });
+    res
+      .status(status)
+      .json({ error: { code: status === 400 ? 'BadRequest' : 'generalException', message: err.message } });
   });
 
   const server = createServer({ key: tls.keyPem, cert: tls.certPem }, app);

@@ -1,6 +1,11 @@
 /** Request statistics read by GET /_sim/stats. Admin requests are not counted. */
 export interface StatsSnapshot {
-  requests: { total: number; byKind: Record<string, number>; byMailbox: Record<string, number>; byStatus: Record<string, number> };
+  requests: {
+    total: number;
+    byKind: Record<string, number>;
+    byMailbox: Record<string, number>;
+    byStatus: Record<string, number>;
+  };
   throttled: { total: number; concurrency: number; window: number; byMailbox: Record<string, number> };
   peakConcurrency: Record<string, number>;
   inFlight: Record<string, number>;

@@ -19,19 +19,35 @@ describe('admin API', () => {
   afterAll(() => sim.stop());
 
   it('seeds generated e-mails, lists them, counts stats and resets', async () => {
-    const seeded = await admin<{ mailbox: string; count: number; emails: { id: string; expected: { case: string } }[] }>(sim, 'POST', '/seed', { mailbox: 'seed@contoso.example', count: 30, seed: 7 });
+    const seeded = await admin<{
+      mailbox: string;
+      count: number;
+      emails: { id: string; expected: { case: string } }[];
+    }>(sim, 'POST', '/seed', { mailbox: 'seed@contoso.example', count: 30, seed: 7 });
     expect(seeded.status).toBe(201);
     expect(seeded.body.count).toBe(30);
     expect(seeded.body.emails[0].expected.case).toBeTruthy();
-    const again = await admin<{ emails: { expected: unknown }[] }>(sim, 'POST', '/seed', { mailbox: 'other@contoso.example', count: 30, seed: 7 });
+    const again = await admin<{ emails: { expected: unknown }[] }>(sim, 'POST', '/seed', {
+      mailbox: 'other@contoso.example',
+      count: 30,
+      seed: 7,
+    });
     expect(again.body.emails).toHaveLength(30);
 
-    const listed = await admin<{ count: number; messages: { id: string }[] }>(sim, 'GET', '/users/seed@contoso.example/messages');
+    const listed = await admin<{ count: number; messages: { id: string }[] }>(
+      sim,
+      'GET',
+      '/users/seed@contoso.example/messages',
+    );
     expect(listed.body.count).toBe(30);
     expect(listed.body.messages.map((m) => m.id).sort()).toEqual(seeded.body.emails.map((e) => e.id).sort());
 
     const token = await appToken(sim);
-    const res = await graphFetch(sim, token, '/users/seed@contoso.example/mailFolders/inbox/messages?$top=5&$expand=attachments');
+    const res = await graphFetch(
+      sim,
+      token,
+      '/users/seed@contoso.example/mailFolders/inbox/messages?$top=5&$expand=attachments',
+    );
     expect(res.status).toBe(200);
     const stats = (await admin<StatsSnapshot>(sim, 'GET', '/stats')).body;
     expect(stats.requests.total).toBe(1);
@@ -57,7 +73,22 @@ describe('command line', () => {
   });
 
   it('prints one JSON line first, serves seeded mailboxes, and exits on SIGTERM', async () => {
-    const child = spawn(process.execPath, [join(PKG, 'dist', 'cli.js'), '--', '--port', '0', '--mailboxes', 'a@contoso.example,b@contoso.example', '--seed', '5', '--time-scale', '60'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [
+        join(PKG, 'dist', 'cli.js'),
+        '--',
+        '--port',
+        '0',
+        '--mailboxes',
+        'a@contoso.example,b@contoso.example',
+        '--seed',
+        '5',
+        '--time-scale',
+        '60',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     const lines = createInterface({ input: child.stdout });
     const first = await new Promise<string>((resolve, reject) => {
       lines.once('line', resolve);
@@ -67,7 +98,9 @@ describe('command line', () => {
     expect(Object.keys(info)).toEqual(['graphBaseUrl', 'authorityHost', 'adminUrl', 'caFile']);
     expect(info.graphBaseUrl).toBe(`${info.authorityHost}/v1.0`);
     trustCa(readFileSync(info.caFile, 'utf8'));
-    const listed = (await (await fetch(`${info.adminUrl}/users/b@contoso.example/messages`)).json()) as { count: number };
+    const listed = (await (await fetch(`${info.adminUrl}/users/b@contoso.example/messages`)).json()) as {
+      count: number;
+    };
     expect(listed.count).toBe(5);
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');

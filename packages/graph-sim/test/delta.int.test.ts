@@ -11,7 +11,12 @@ interface DeltaPage {
   '@odata.deltaLink'?: string;
 }
 
-async function round(sim: GraphSim, token: string, start: string, pageSize: number): Promise<{ items: DeltaPage['value']; deltaLink: string; pages: number }> {
+async function round(
+  sim: GraphSim,
+  token: string,
+  start: string,
+  pageSize: number,
+): Promise<{ items: DeltaPage['value']; deltaLink: string; pages: number }> {
   let url: string | undefined = start;
   const items: DeltaPage['value'] = [];
   let pages = 0;
@@ -42,8 +47,14 @@ describe('messages/delta', () => {
 
   it('runs rounds: created, updated, @removed, deltaLink, expired cursor', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 12; i++) ids.push((await admin<{ id: string }>(sim, 'POST', `/users/${MB}/messages`, sampleMessage(i))).body.id);
-    const first = await round(sim, token, `/users/${MB}/mailFolders/inbox/messages/delta?$select=subject,isRead&$expand=attachments($select=name)`, 5);
+    for (let i = 0; i < 12; i++)
+      ids.push((await admin<{ id: string }>(sim, 'POST', `/users/${MB}/messages`, sampleMessage(i))).body.id);
+    const first = await round(
+      sim,
+      token,
+      `/users/${MB}/mailFolders/inbox/messages/delta?$select=subject,isRead&$expand=attachments($select=name)`,
+      5,
+    );
     expect(first.pages).toBe(3);
     expect(first.items.map((m) => m.id).sort()).toEqual([...ids].sort());
     expect(first.items[0].attachments?.[0]).toHaveProperty('contentBytes'); // whole attachments despite the inner $select
@@ -55,7 +66,15 @@ describe('messages/delta', () => {
 
     // changes: one new, one read, one deleted
     const added = (await admin<{ id: string }>(sim, 'POST', `/users/${MB}/messages`, sampleMessage(99))).body.id;
-    expect((await graphFetch(sim, token, `/users/${MB}/messages/${ids[0]}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ isRead: true }) })).status).toBe(200);
+    expect(
+      (
+        await graphFetch(sim, token, `/users/${MB}/messages/${ids[0]}`, {
+          method: 'PATCH',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ isRead: true }),
+        })
+      ).status,
+    ).toBe(200);
     expect((await graphFetch(sim, token, `/users/${MB}/messages/${ids[1]}`, { method: 'DELETE' })).status).toBe(204);
     const second = await round(sim, token, empty.deltaLink, 5);
     const byId = new Map(second.items.map((m) => [m.id, m]));
@@ -65,11 +84,21 @@ describe('messages/delta', () => {
     expect(byId.get(ids[1])).toEqual({ id: ids[1], '@removed': { reason: 'deleted' } });
 
     // changeType=created narrows the changes
-    const created = await round(sim, token, `/users/${MB}/mailFolders/inbox/messages/delta?changeType=created&$select=subject`, 50);
+    const created = await round(
+      sim,
+      token,
+      `/users/${MB}/mailFolders/inbox/messages/delta?changeType=created&$select=subject`,
+      50,
+    );
     expect(created.items).toHaveLength(12);
 
     // $filter=receivedDateTime ge
-    const filtered = await round(sim, token, `/users/${MB}/mailFolders/inbox/messages/delta?$filter=receivedDateTime ge 2026-11-01T00:10:00Z&$select=subject`, 50);
+    const filtered = await round(
+      sim,
+      token,
+      `/users/${MB}/mailFolders/inbox/messages/delta?$filter=receivedDateTime ge 2026-11-01T00:10:00Z&$select=subject`,
+      50,
+    );
     expect(filtered.items.map((m) => m.subject).sort()).toEqual(['Invoice 10', 'Invoice 11', 'Invoice 99']);
 
     // expired cursor
@@ -83,7 +112,9 @@ describe('messages/delta', () => {
     const mb = 'during@contoso.example';
     for (let i = 0; i < 6; i++) await admin(sim, 'POST', `/users/${mb}/messages`, sampleMessage(i));
     const headers = { prefer: 'odata.maxpagesize=3' };
-    const p1 = (await (await graphFetch(sim, token, `/users/${mb}/mailFolders/inbox/messages/delta?$select=subject`, { headers })).json()) as DeltaPage;
+    const p1 = (await (
+      await graphFetch(sim, token, `/users/${mb}/mailFolders/inbox/messages/delta?$select=subject`, { headers })
+    ).json()) as DeltaPage;
     const late = (await admin<{ id: string }>(sim, 'POST', `/users/${mb}/messages`, sampleMessage(50))).body.id;
     const p2 = (await (await graphFetch(sim, token, p1['@odata.nextLink'] ?? '', { headers })).json()) as DeltaPage;
     const first = [...p1.value, ...p2.value].map((m) => m.id);
@@ -115,12 +146,18 @@ describe('messages/delta', () => {
     const pdf = Buffer.alloc(20 * 1024, 7).toString('base64');
     for (let i = 0; i < 10_000; i++) {
       mb.inject({
-        subject: `Invoice ${i}`, receivedDateTime: new Date(Date.UTC(2026, 9, 1) + i * 60_000).toISOString(),
+        subject: `Invoice ${i}`,
+        receivedDateTime: new Date(Date.UTC(2026, 9, 1) + i * 60_000).toISOString(),
         attachments: [{ name: `i${i}.pdf`, contentType: 'application/pdf', contentBytes: pdf }],
       });
     }
     const t0 = Date.now();
-    const r = await round(sim, token, `/users/${big}/mailFolders/inbox/messages/delta?$select=subject,receivedDateTime,hasAttachments&$expand=attachments`, 50);
+    const r = await round(
+      sim,
+      token,
+      `/users/${big}/mailFolders/inbox/messages/delta?$select=subject,receivedDateTime,hasAttachments&$expand=attachments`,
+      50,
+    );
     const ms = Date.now() - t0;
     console.log(`delta round: 10,000 messages in ${r.pages} pages, ${ms} ms`);
     expect(r.items).toHaveLength(10_000);

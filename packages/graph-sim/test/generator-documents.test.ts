@@ -23,7 +23,9 @@ function unzip(zip: Buffer): Map<string, Buffer> {
 const one = (xml: string, re: RegExp): string | null => re.exec(xml)?.[1]?.trim() ?? null;
 
 /** A deliberately independent regex reading of the main fields (the generator uses its own scanner). */
-function readXml(xml: string): Pick<ExpectedInvoice, 'number' | 'issueDate' | 'totalAmount' | 'currency' | 'payableAmount' | 'kind'> {
+function readXml(
+  xml: string,
+): Pick<ExpectedInvoice, 'number' | 'issueDate' | 'totalAmount' | 'currency' | 'payableAmount' | 'kind'> {
   if (xml.includes('CrossIndustryInvoice')) {
     const date = one(xml, /<ram:IssueDateTime>\s*<udt:DateTimeString[^>]*>(\d{8})</);
     return {
@@ -46,7 +48,11 @@ function readXml(xml: string): Pick<ExpectedInvoice, 'number' | 'issueDate' | 't
 }
 
 function decodeXmlText(s: string): string {
-  return s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+  return s
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&');
 }
 
 function streamBytes(stream: PDFStream): Buffer {
@@ -56,9 +62,13 @@ function streamBytes(stream: PDFStream): Buffer {
 }
 
 /** The embedded files of a PDF by name, with the AFRelationship of each and whether the catalog lists it in /AF. */
-function embeddedFiles(pdf: PDFDocument): Map<string, { data: Buffer; relationship: string | undefined; inAF: boolean }> {
+function embeddedFiles(
+  pdf: PDFDocument,
+): Map<string, { data: Buffer; relationship: string | undefined; inAF: boolean }> {
   const out = new Map<string, { data: Buffer; relationship: string | undefined; inAF: boolean }>();
-  const names = pdf.catalog.lookupMaybe(PDFName.of('Names'), PDFDict)?.lookupMaybe(PDFName.of('EmbeddedFiles'), PDFDict)
+  const names = pdf.catalog
+    .lookupMaybe(PDFName.of('Names'), PDFDict)
+    ?.lookupMaybe(PDFName.of('EmbeddedFiles'), PDFDict)
     ?.lookupMaybe(PDFName.of('Names'), PDFArray);
   const af = pdf.catalog.lookupMaybe(PDFName.of('AF'), PDFArray);
   const afRefs = new Set(af ? af.asArray().map((r) => r.toString()) : []);
@@ -77,9 +87,14 @@ function embeddedFiles(pdf: PDFDocument): Map<string, { data: Buffer; relationsh
 /** The text drawn on the first page (pdf-lib writes standard-font text as hex strings). */
 function pageText(pdf: PDFDocument): string {
   const contents = pdf.getPage(0).node.Contents();
-  const streams = contents instanceof PDFArray ? contents.asArray().map((r) => pdf.context.lookup(r, PDFStream)) : [contents as PDFStream];
+  const streams =
+    contents instanceof PDFArray
+      ? contents.asArray().map((r) => pdf.context.lookup(r, PDFStream))
+      : [contents as PDFStream];
   const ops = streams.map((s) => streamBytes(s).toString('latin1')).join('\n');
-  return [...ops.matchAll(/<([0-9A-Fa-f]*)>\s*Tj/g)].map((m) => Buffer.from(m[1] as string, 'hex').toString('latin1')).join('\n');
+  return [...ops.matchAll(/<([0-9A-Fa-f]*)>\s*Tj/g)]
+    .map((m) => Buffer.from(m[1] as string, 'hex').toString('latin1'))
+    .join('\n');
 }
 
 describe('generated invoice documents', () => {
@@ -88,15 +103,16 @@ describe('generated invoice documents', () => {
     draw = await generateEmails({ mailbox: 'docs@contoso.example', count: 600, seed: 7 });
   });
 
-  const documentsOf = (email: GeneratedEmail): { inv: ExpectedInvoice; bytes: Buffer }[] => email.expected.invoices.map((inv) => {
-    const att = email.message.attachments.find((a) => a.name === (inv.archiveName ?? inv.attachmentName));
-    if (!att) throw new Error(`no attachment for ${inv.attachmentName}`);
-    const raw = Buffer.from(att.contentBytes, 'base64');
-    if (!inv.archiveName) return { inv, bytes: raw };
-    const member = unzip(raw).get(inv.attachmentName);
-    if (!member) throw new Error(`no member ${inv.attachmentName} in ${inv.archiveName}`);
-    return { inv, bytes: member };
-  });
+  const documentsOf = (email: GeneratedEmail): { inv: ExpectedInvoice; bytes: Buffer }[] =>
+    email.expected.invoices.map((inv) => {
+      const att = email.message.attachments.find((a) => a.name === (inv.archiveName ?? inv.attachmentName));
+      if (!att) throw new Error(`no attachment for ${inv.attachmentName}`);
+      const raw = Buffer.from(att.contentBytes, 'base64');
+      if (!inv.archiveName) return { inv, bytes: raw };
+      const member = unzip(raw).get(inv.attachmentName);
+      if (!member) throw new Error(`no member ${inv.attachmentName} in ${inv.archiveName}`);
+      return { inv, bytes: member };
+    });
 
   it('states in the XML (UBL, CII, ZIP members) the values the expected outcome gives', () => {
     let checked = 0;
@@ -176,11 +192,13 @@ describe('generated invoice documents', () => {
       if (!att) continue;
       const bytes = Buffer.from(att.contentBytes, 'base64');
       if (email.expected.case === 'empty-attachment') expect(att.size).toBe(0);
-      if (email.expected.case === 'broken-xml') expect(bytes.toString('utf8')).not.toMatch(/<\/(Invoice|CreditNote|rsm:CrossIndustryInvoice)>\s*$/);
+      if (email.expected.case === 'broken-xml')
+        expect(bytes.toString('utf8')).not.toMatch(/<\/(Invoice|CreditNote|rsm:CrossIndustryInvoice)>\s*$/);
       if (email.expected.case === 'corrupt-pdf') {
         expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-        await expect(PDFDocument.load(bytes, { updateMetadata: false, throwOnInvalidObject: true }).then((d) => pageText(d)))
-          .rejects.toThrow();
+        await expect(
+          PDFDocument.load(bytes, { updateMetadata: false, throwOnInvalidObject: true }).then((d) => pageText(d)),
+        ).rejects.toThrow();
       }
     }
   });

@@ -21,13 +21,18 @@ describe('graph-sim invoice e-mail generator', () => {
     expect(digest(a)).toBe(digest(b));
     expect(digest(await generateEmails({ ...opts, seed: 100 }))).not.toBe(digest(a));
     expect(digest(await generateEmails({ ...opts, mailbox: 'other@contoso.example' }))).not.toBe(digest(a));
-    expect(digest(draw.slice(0, 150))).toBe(digest(await generateEmails({ mailbox: 'ap@contoso.example', count: 1000, seed: 1 }).then((d) => d.slice(0, 150))));
+    expect(digest(draw.slice(0, 150))).toBe(
+      digest(
+        await generateEmails({ mailbox: 'ap@contoso.example', count: 1000, seed: 1 }).then((d) => d.slice(0, 150)),
+      ),
+    );
   });
 
   it('draws roughly 75% invoices, 15% non-invoices and 10% malformed, with every case present', () => {
     const counts = new Map<string, number>();
     for (const e of draw) counts.set(e.expected.case, (counts.get(e.expected.case) ?? 0) + 1);
-    const share = (group: readonly string[]): number => group.reduce((s, c) => s + (counts.get(c) ?? 0), 0) / draw.length;
+    const share = (group: readonly string[]): number =>
+      group.reduce((s, c) => s + (counts.get(c) ?? 0), 0) / draw.length;
     console.log('generator mix (1000):', Object.fromEntries([...counts].sort((x, y) => y[1] - x[1])));
     expect(share(CASE_GROUPS.invoice)).toBeGreaterThan(0.68);
     expect(share(CASE_GROUPS.invoice)).toBeLessThan(0.82);
@@ -85,7 +90,11 @@ describe('graph-sim invoice e-mail generator', () => {
 
   it('marks non-invoices and unreadable documents as forwarding nothing', () => {
     for (const { expected } of draw) {
-      if ([...CASE_GROUPS.nonInvoice, 'corrupt-pdf', 'broken-xml', 'empty-attachment', 'oversized-attachment'].includes(expected.case)) {
+      if (
+        [...CASE_GROUPS.nonInvoice, 'corrupt-pdf', 'broken-xml', 'empty-attachment', 'oversized-attachment'].includes(
+          expected.case,
+        )
+      ) {
         expect(expected.invoice).toBe(false);
       } else expect(expected.invoice).toBe(true);
       expect(expected.malformed).toBe((CASE_GROUPS.malformed as readonly string[]).includes(expected.case));
@@ -93,7 +102,12 @@ describe('graph-sim invoice e-mail generator', () => {
   });
 
   it('sizes the oversized attachment as configured', async () => {
-    const emails = await generateEmails({ mailbox: 'big@contoso.example', count: 400, seed: 3, oversizedBytes: 300_000 });
+    const emails = await generateEmails({
+      mailbox: 'big@contoso.example',
+      count: 400,
+      seed: 3,
+      oversizedBytes: 300_000,
+    });
     const big = emails.filter((e) => e.expected.case === 'oversized-attachment');
     expect(big.length).toBeGreaterThan(0);
     for (const e of big) expect(e.message.attachments[0]?.size).toBe(300_000);

@@ -10,7 +10,11 @@ describe('identity (real @azure/msal-node)', () => {
 
   beforeAll(async () => {
     sim = await startGraphSim({ port: 0, mailboxes: ['ap@contoso.example'] });
-    strict = await startGraphSim({ port: 0, mailboxes: ['ap@contoso.example'], credentials: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET } });
+    strict = await startGraphSim({
+      port: 0,
+      mailboxes: ['ap@contoso.example'],
+      credentials: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET },
+    });
     trustCa(sim.caPem);
     trustCa(strict.caPem);
   });
@@ -22,7 +26,10 @@ describe('identity (real @azure/msal-node)', () => {
   it('client credentials: MSAL reads the OpenID configuration and gets a Graph token', async () => {
     const r = await msalApp(sim).acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] });
     expect(r?.accessToken).toBeTruthy();
-    const claims = JSON.parse(Buffer.from((r?.accessToken ?? '').split('.')[1], 'base64url').toString()) as Record<string, unknown>;
+    const claims = JSON.parse(Buffer.from((r?.accessToken ?? '').split('.')[1], 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
     expect(claims.aud).toBe('https://graph.microsoft.com');
     expect(claims.appid).toBe(CLIENT_ID);
     expect(typeof claims.tid).toBe('string');
@@ -34,8 +41,12 @@ describe('identity (real @azure/msal-node)', () => {
   });
 
   it('strict credentials: a wrong secret is refused, the right one accepted', async () => {
-    await expect(msalApp(strict, 'wrong').acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] })).rejects.toThrow(/invalid_client|7000215/);
-    const ok = await msalApp(strict).acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] });
+    await expect(
+      msalApp(strict, 'wrong').acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] }),
+    ).rejects.toThrow(/invalid_client|7000215/);
+    const ok = await msalApp(strict).acquireTokenByClientCredential({
+      scopes: ['https://graph.microsoft.com/.default'],
+    });
     expect(ok?.accessToken).toBeTruthy();
   });
 
@@ -69,12 +80,24 @@ describe('identity (real @azure/msal-node)', () => {
     const keys = sim.context.keys;
     const now = Math.floor(Date.now() / 1000);
     const expired = signJwt(keys, { aud: 'https://graph.microsoft.com', exp: now - 10, appid: CLIENT_ID, tid: TENANT });
-    const wrongAud = signJwt(keys, { aud: 'https://management.azure.com', exp: now + 600, appid: CLIENT_ID, tid: TENANT });
-    const forged = signJwt(strict.context.keys, { aud: 'https://graph.microsoft.com', exp: now + 600, appid: CLIENT_ID, tid: TENANT });
+    const wrongAud = signJwt(keys, {
+      aud: 'https://management.azure.com',
+      exp: now + 600,
+      appid: CLIENT_ID,
+      tid: TENANT,
+    });
+    const forged = signJwt(strict.context.keys, {
+      aud: 'https://graph.microsoft.com',
+      exp: now + 600,
+      appid: CLIENT_ID,
+      tid: TENANT,
+    });
     for (const token of ['', expired, wrongAud, forged, 'not-a-jwt']) {
       const res = await graphFetch(sim, token, '/users/ap@contoso.example/messages');
       expect(res.status).toBe(401);
-      const body = (await res.json()) as { error: { code: string; message: string; innerError: Record<string, string> } };
+      const body = (await res.json()) as {
+        error: { code: string; message: string; innerError: Record<string, string> };
+      };
       expect(body.error.code).toBe('InvalidAuthenticationToken');
       expect(Object.keys(body.error.innerError).sort()).toEqual(['client-request-id', 'date', 'request-id']);
     }

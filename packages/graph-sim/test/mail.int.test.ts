@@ -17,16 +17,27 @@ describe('mail (real @microsoft/microsoft-graph-client)', () => {
     client = graphClient(sim);
     token = await appToken(sim);
     for (let i = 0; i < 25; i++) {
-      const r = await admin<{ id: string }>(sim, 'POST', `/users/${MB}/messages`, sampleMessage(i, { isRead: i % 5 === 0 }));
+      const r = await admin<{ id: string }>(
+        sim,
+        'POST',
+        `/users/${MB}/messages`,
+        sampleMessage(i, { isRead: i % 5 === 0 }),
+      );
       expect(r.status).toBe(201);
     }
   });
   afterAll(() => sim.stop());
 
   it('lists mail folders and pages through the inbox with PageIterator', async () => {
-    const folders = (await client.api(`/users/${MB}/mailFolders`).get()) as { value: { displayName: string; totalItemCount: number }[] };
+    const folders = (await client.api(`/users/${MB}/mailFolders`).get()) as {
+      value: { displayName: string; totalItemCount: number }[];
+    };
     expect(folders.value.find((f) => f.displayName === 'Inbox')?.totalItemCount).toBe(25);
-    const first = (await client.api(`/users/${MB}/mailFolders/inbox/messages`).select('subject,receivedDateTime').top(7).get()) as PageCollection;
+    const first = (await client
+      .api(`/users/${MB}/mailFolders/inbox/messages`)
+      .select('subject,receivedDateTime')
+      .top(7)
+      .get()) as PageCollection;
     expect(first['@odata.nextLink']).toMatch(/^https:\/\/127\.0\.0\.1:\d+\/v1\.0\//);
     const seen: Message[] = [];
     const it = new PageIterator(client, first, (m: Message) => {
@@ -42,12 +53,24 @@ describe('mail (real @microsoft/microsoft-graph-client)', () => {
   });
 
   it('filters and orders, and enforces InefficientFilter', async () => {
-    const unread = (await client.api(`/users/${MB}/messages`).filter('isRead eq false and hasAttachments eq true').top(100).get()) as { value: Message[] };
+    const unread = (await client
+      .api(`/users/${MB}/messages`)
+      .filter('isRead eq false and hasAttachments eq true')
+      .top(100)
+      .get()) as { value: Message[] };
     expect(unread.value).toHaveLength(20);
-    const since = (await client.api(`/users/${MB}/messages`)
-      .filter('receivedDateTime ge 2026-11-01T00:10:00Z and isRead eq false').orderby('receivedDateTime asc').top(100).get()) as { value: Message[] };
+    const since = (await client
+      .api(`/users/${MB}/messages`)
+      .filter('receivedDateTime ge 2026-11-01T00:10:00Z and isRead eq false')
+      .orderby('receivedDateTime asc')
+      .top(100)
+      .get()) as { value: Message[] };
     expect(since.value[0].subject).toBe('Invoice 11');
-    const res = await graphFetch(sim, token, `/users/${MB}/messages?$filter=isRead eq false&$orderby=receivedDateTime desc`);
+    const res = await graphFetch(
+      sim,
+      token,
+      `/users/${MB}/messages?$filter=isRead eq false&$orderby=receivedDateTime desc`,
+    );
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('InefficientFilter');
   });
@@ -55,11 +78,16 @@ describe('mail (real @microsoft/microsoft-graph-client)', () => {
   it('gets, patches, moves a message and serves attachments with $value', async () => {
     const list = (await client.api(`/users/${MB}/messages`).expand('attachments').top(1).get()) as { value: Message[] };
     const msg = list.value[0];
-    expect(msg.attachments?.[0]).toMatchObject({ '@odata.type': '#microsoft.graph.fileAttachment', contentType: 'application/pdf' });
+    expect(msg.attachments?.[0]).toMatchObject({
+      '@odata.type': '#microsoft.graph.fileAttachment',
+      contentType: 'application/pdf',
+    });
     const id = msg.id ?? '';
     const patched = (await client.api(`/users/${MB}/messages/${id}`).patch({ isRead: true })) as Message;
     expect(patched.isRead).toBe(true);
-    const atts = (await client.api(`/users/${MB}/messages/${id}/attachments`).get()) as { value: { id: string; name: string; contentBytes: string }[] };
+    const atts = (await client.api(`/users/${MB}/messages/${id}/attachments`).get()) as {
+      value: { id: string; name: string; contentBytes: string }[];
+    };
     const raw = await graphFetch(sim, token, `/users/${MB}/messages/${id}/attachments/${atts.value[0].id}/$value`);
     expect(raw.status).toBe(200);
     const bytes = Buffer.from(await raw.arrayBuffer());
@@ -69,14 +97,18 @@ describe('mail (real @microsoft/microsoft-graph-client)', () => {
     expect(moved.id).not.toBe(id);
     const gone = await graphFetch(sim, token, `/users/${MB}/messages/${id}`);
     expect(gone.status).toBe(404);
-    const inbox = (await client.api(`/users/${MB}/mailFolders('inbox')/messages`).top(100).get()) as { value: Message[] };
+    const inbox = (await client.api(`/users/${MB}/mailFolders('inbox')/messages`).top(100).get()) as {
+      value: Message[];
+    };
     expect(inbox.value).toHaveLength(24);
   });
 
   it('addresses a mailbox by user id as well as by address', async () => {
     const user = (await client.api(`/users/${MB}`).get()) as { id: string; mail: string };
     expect(user.mail).toBe(MB);
-    const byId = (await client.api(`/users/${user.id}/mailFolders/inbox/messages`).select('subject').top(3).get()) as { value: Message[] };
+    const byId = (await client.api(`/users/${user.id}/mailFolders/inbox/messages`).select('subject').top(3).get()) as {
+      value: Message[];
+    };
     expect(byId.value).toHaveLength(3);
     expect(byId.value[0].subject).toBeTruthy();
   });

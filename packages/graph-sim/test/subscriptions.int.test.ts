@@ -5,7 +5,13 @@ import express from 'express';
 import type { ChangeNotificationCollection, Message, Subscription } from '@microsoft/microsoft-graph-types';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import {
-  CHANGE_NOTIFICATION_PROPERTIES, FILE_ATTACHMENT_PROPERTIES, MESSAGE_PROPERTIES, startGraphSim, SUBSCRIPTION_PROPERTIES, type GraphSim, type StatsSnapshot,
+  CHANGE_NOTIFICATION_PROPERTIES,
+  FILE_ATTACHMENT_PROPERTIES,
+  MESSAGE_PROPERTIES,
+  startGraphSim,
+  SUBSCRIPTION_PROPERTIES,
+  type GraphSim,
+  type StatsSnapshot,
 } from '../src';
 import { admin, graphClient, sampleMessage } from './helpers/clients';
 import { trustCa } from './helpers/trust-ca';
@@ -30,7 +36,15 @@ interface Receiver {
 
 async function startReceiver(): Promise<Receiver> {
   const app = express();
-  const rec: Receiver = { url: '', notifications: [], lifecycle: [], validations: [], server: undefined as unknown as Server, failValidation: false, failNotifications: false };
+  const rec: Receiver = {
+    url: '',
+    notifications: [],
+    lifecycle: [],
+    validations: [],
+    server: undefined as unknown as Server,
+    failValidation: false,
+    failNotifications: false,
+  };
   app.use(express.json());
   const handler = (list: ChangeNotificationCollection[]) => (req: express.Request, res: express.Response) => {
     const token = req.query.validationToken;
@@ -79,8 +93,12 @@ describe('subscriptions and change notifications', () => {
   it('creates a subscription after the validation handshake and delivers notifications', async () => {
     const expiration = new Date(Date.now() + 60 * 60_000).toISOString();
     const sub = (await client.api('/subscriptions').post({
-      changeType: 'created', notificationUrl: `${rec.url}/notify`, lifecycleNotificationUrl: `${rec.url}/lifecycle`,
-      resource: `users/${MB}/mailFolders('inbox')/messages`, expirationDateTime: expiration, clientState: 'secret-state',
+      changeType: 'created',
+      notificationUrl: `${rec.url}/notify`,
+      lifecycleNotificationUrl: `${rec.url}/lifecycle`,
+      resource: `users/${MB}/mailFolders('inbox')/messages`,
+      expirationDateTime: expiration,
+      clientState: 'secret-state',
     })) as Subscription;
     expect(sub.id).toBeTruthy();
     expect(rec.validations).toHaveLength(2);
@@ -100,14 +118,22 @@ describe('subscriptions and change notifications', () => {
     expectGraphKeys(msg, MESSAGE_PROPERTIES);
     for (const a of msg.attachments ?? []) expectGraphKeys(a, FILE_ATTACHMENT_PROPERTIES);
 
-    const renewed = (await client.api(`/subscriptions/${sub.id}`).patch({ expirationDateTime: new Date(Date.now() + 2 * 3600_000).toISOString() })) as Subscription;
+    const renewed = (await client
+      .api(`/subscriptions/${sub.id}`)
+      .patch({ expirationDateTime: new Date(Date.now() + 2 * 3600_000).toISOString() })) as Subscription;
     expect(Date.parse(renewed.expirationDateTime ?? '')).toBeGreaterThan(Date.parse(expiration));
     const list = (await client.api('/subscriptions').get()) as { value: Subscription[] };
     expect(list.value.map((s) => s.id)).toContain(sub.id);
 
-    const lc = await admin<{ sent: number }>(sim, 'POST', `/users/${MB}/lifecycle`, { event: 'reauthorizationRequired' });
+    const lc = await admin<{ sent: number }>(sim, 'POST', `/users/${MB}/lifecycle`, {
+      event: 'reauthorizationRequired',
+    });
     expect(lc.body.sent).toBe(1);
-    expect(rec.lifecycle[0].value?.[0]).toMatchObject({ subscriptionId: sub.id, lifecycleEvent: 'reauthorizationRequired', clientState: 'secret-state' });
+    expect(rec.lifecycle[0].value?.[0]).toMatchObject({
+      subscriptionId: sub.id,
+      lifecycleEvent: 'reauthorizationRequired',
+      clientState: 'secret-state',
+    });
     expectGraphKeys(rec.lifecycle[0].value?.[0] ?? {}, CHANGE_NOTIFICATION_PROPERTIES);
 
     await admin(sim, 'POST', `/users/${MB}/lifecycle`, { event: 'subscriptionRemoved' });
@@ -117,13 +143,26 @@ describe('subscriptions and change notifications', () => {
   });
 
   it('refuses failed handshakes, non-https URLs and too long expirations', async () => {
-    const base = { changeType: 'created', resource: `/users/${MB}/mailFolders/inbox/messages`, expirationDateTime: new Date(Date.now() + 3600_000).toISOString() };
+    const base = {
+      changeType: 'created',
+      resource: `/users/${MB}/mailFolders/inbox/messages`,
+      expirationDateTime: new Date(Date.now() + 3600_000).toISOString(),
+    };
     rec.failValidation = true;
-    await expect(client.api('/subscriptions').post({ ...base, notificationUrl: `${rec.url}/notify` })).rejects.toMatchObject({ statusCode: 400, code: 'ValidationError' });
+    await expect(
+      client.api('/subscriptions').post({ ...base, notificationUrl: `${rec.url}/notify` }),
+    ).rejects.toMatchObject({ statusCode: 400, code: 'ValidationError' });
     rec.failValidation = false;
-    await expect(client.api('/subscriptions').post({ ...base, notificationUrl: 'http://example.com/notify' })).rejects.toMatchObject({ statusCode: 400 });
-    await expect(client.api('/subscriptions').post({ ...base, notificationUrl: `${rec.url}/notify`, expirationDateTime: new Date(Date.now() + 10_081 * 60_000 + 120_000).toISOString() }))
-      .rejects.toMatchObject({ statusCode: 400 });
+    await expect(
+      client.api('/subscriptions').post({ ...base, notificationUrl: 'http://example.com/notify' }),
+    ).rejects.toMatchObject({ statusCode: 400 });
+    await expect(
+      client.api('/subscriptions').post({
+        ...base,
+        notificationUrl: `${rec.url}/notify`,
+        expirationDateTime: new Date(Date.now() + 10_081 * 60_000 + 120_000).toISOString(),
+      }),
+    ).rejects.toMatchObject({ statusCode: 400 });
   });
 
   it('refuses a subscription whose handshake takes more than 10 s', async () => {
@@ -135,8 +174,14 @@ describe('subscriptions and change notifications', () => {
     const port = (slow.address() as { port: number }).port;
     const t0 = Date.now();
     try {
-      await expect(client.api('/subscriptions').post({ changeType: 'created', resource: `users/${MB}/messages`, notificationUrl: `http://127.0.0.1:${port}/notify`, expirationDateTime: new Date(Date.now() + 3600_000).toISOString() }))
-        .rejects.toMatchObject({ statusCode: 400, code: 'ValidationError' });
+      await expect(
+        client.api('/subscriptions').post({
+          changeType: 'created',
+          resource: `users/${MB}/messages`,
+          notificationUrl: `http://127.0.0.1:${port}/notify`,
+          expirationDateTime: new Date(Date.now() + 3600_000).toISOString(),
+        }),
+      ).rejects.toMatchObject({ statusCode: 400, code: 'ValidationError' });
       expect(Date.now() - t0).toBeGreaterThanOrEqual(9_500);
     } finally {
       slow.closeAllConnections();
@@ -146,7 +191,10 @@ describe('subscriptions and change notifications', () => {
 
   it('gathers a burst of new messages into few notification POSTs', async () => {
     const s = (await client.api('/subscriptions').post({
-      changeType: 'created', notificationUrl: `${rec.url}/notify`, resource: `users/${MB}/messages`, expirationDateTime: new Date(Date.now() + 3600_000).toISOString(),
+      changeType: 'created',
+      notificationUrl: `${rec.url}/notify`,
+      resource: `users/${MB}/messages`,
+      expirationDateTime: new Date(Date.now() + 3600_000).toISOString(),
     })) as Subscription;
     rec.notifications.length = 0;
     await admin(sim, 'POST', '/seed', { mailbox: MB, count: 150, seed: 3 });
@@ -158,7 +206,10 @@ describe('subscriptions and change notifications', () => {
 
   it('drops a subscription when it expires', async () => {
     const s = (await client.api('/subscriptions').post({
-      changeType: 'created', notificationUrl: `${rec.url}/notify`, resource: `users/${MB}/messages`, expirationDateTime: new Date(Date.now() + 1500).toISOString(),
+      changeType: 'created',
+      notificationUrl: `${rec.url}/notify`,
+      resource: `users/${MB}/messages`,
+      expirationDateTime: new Date(Date.now() + 1500).toISOString(),
     })) as Subscription;
     expect(((await client.api(`/subscriptions/${s.id}`).get()) as Subscription).id).toBe(s.id);
     await new Promise((r) => setTimeout(r, 1700));
@@ -167,7 +218,10 @@ describe('subscriptions and change notifications', () => {
 
   it('records failed and dropped notifications', async () => {
     const s = (await client.api('/subscriptions').post({
-      changeType: 'created,updated', notificationUrl: `${rec.url}/notify`, resource: `users/${MB}/messages`, expirationDateTime: new Date(Date.now() + 3600_000).toISOString(),
+      changeType: 'created,updated',
+      notificationUrl: `${rec.url}/notify`,
+      resource: `users/${MB}/messages`,
+      expirationDateTime: new Date(Date.now() + 3600_000).toISOString(),
     })) as Subscription;
     await admin(sim, 'PUT', '/config', { notificationDropRate: 1 });
     await admin(sim, 'POST', `/users/${MB}/messages`, sampleMessage(2));

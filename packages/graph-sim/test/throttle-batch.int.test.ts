@@ -17,16 +17,24 @@ describe('throttling, latency, faults and $batch', () => {
     client = graphClient(sim);
     token = await appToken(sim);
     ids = [];
-    for (let i = 0; i < 6; i++) ids.push((await admin<{ id: string }>(sim, 'POST', `/users/${MB}/messages`, sampleMessage(i))).body.id);
+    for (let i = 0; i < 6; i++)
+      ids.push((await admin<{ id: string }>(sim, 'POST', `/users/${MB}/messages`, sampleMessage(i))).body.id);
   });
   afterAll(() => sim.stop());
   afterEach(async () => {
-    await admin(sim, 'PUT', '/config', { throttle: { concurrency: 4, requestsPerWindow: 10_000, windowMs: 600_000 }, latency: { fixedMs: 0, perKbMs: 0, jitterMs: 0 }, errorRate: 0, timeScale: 1 });
+    await admin(sim, 'PUT', '/config', {
+      throttle: { concurrency: 4, requestsPerWindow: 10_000, windowMs: 600_000 },
+      latency: { fixedMs: 0, perKbMs: 0, jitterMs: 0 },
+      errorRate: 0,
+      timeScale: 1,
+    });
   });
 
   it('5 concurrent requests to one mailbox: at least one 429 MailboxConcurrency with Retry-After', async () => {
     await admin(sim, 'PUT', '/config', { latency: { fixedMs: 300 } });
-    const results = await Promise.all(Array.from({ length: 5 }, () => graphFetch(sim, token, `/users/${MB}/messages?$select=subject`)));
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => graphFetch(sim, token, `/users/${MB}/messages?$select=subject`)),
+    );
     const throttled = results.filter((r) => r.status === 429);
     expect(throttled.length).toBeGreaterThanOrEqual(1);
     expect(Number(throttled[0].headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
@@ -56,7 +64,12 @@ describe('throttling, latency, faults and $batch', () => {
     await admin(sim, 'PUT', '/config', { latency: { fixedMs: 400 } });
     const before = (await admin<StatsSnapshot>(sim, 'GET', '/stats')).body.throttled.total;
     const t0 = Date.now();
-    const pages = await Promise.all(Array.from({ length: 5 }, () => client.api(`/users/${MB}/messages`).select('subject').get() as Promise<{ value: unknown[] }>));
+    const pages = await Promise.all(
+      Array.from(
+        { length: 5 },
+        () => client.api(`/users/${MB}/messages`).select('subject').get() as Promise<{ value: unknown[] }>,
+      ),
+    );
     const elapsed = Date.now() - t0;
     expect(pages.every((p) => p.value.length === 6)).toBe(true);
     const after = (await admin<StatsSnapshot>(sim, 'GET', '/stats')).body.throttled.total;
@@ -66,10 +79,17 @@ describe('throttling, latency, faults and $batch', () => {
 
   it('$batch: inner responses, dependsOn, an inner 429 inside a 200 batch, more than 20 refused', async () => {
     const batch = new BatchRequestContent([
-      { id: '1', request: new Request(`${sim.graphBaseUrl}/users/${MB}/messages/${ids[0]}?$select=subject`, { method: 'GET' }) },
+      {
+        id: '1',
+        request: new Request(`${sim.graphBaseUrl}/users/${MB}/messages/${ids[0]}?$select=subject`, { method: 'GET' }),
+      },
       {
         id: '2',
-        request: new Request(`${sim.graphBaseUrl}/users/${MB}/messages/${ids[1]}`, { method: 'PATCH', body: JSON.stringify({ isRead: true }), headers: { 'Content-Type': 'application/json' } }),
+        request: new Request(`${sim.graphBaseUrl}/users/${MB}/messages/${ids[1]}`, {
+          method: 'PATCH',
+          body: JSON.stringify({ isRead: true }),
+          headers: { 'Content-Type': 'application/json' },
+        }),
         dependsOn: ['1'],
       },
     ]);
@@ -79,17 +99,38 @@ describe('throttling, latency, faults and $batch', () => {
     expect(res.getResponseById('2').status).toBe(200);
 
     await admin(sim, 'PUT', '/config', { throttle: { requestsPerWindow: 3 } });
-    const many = new BatchRequestContent(ids.slice(0, 5).map((id, i) => ({ id: String(i + 1), request: new Request(`${sim.graphBaseUrl}/users/${MB}/messages/${id}?$select=id`, { method: 'GET' }) })));
-    const raw = await graphFetch(sim, token, '/$batch', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(await many.getContent()) });
+    const many = new BatchRequestContent(
+      ids.slice(0, 5).map((id, i) => ({
+        id: String(i + 1),
+        request: new Request(`${sim.graphBaseUrl}/users/${MB}/messages/${id}?$select=id`, { method: 'GET' }),
+      })),
+    );
+    const raw = await graphFetch(sim, token, '/$batch', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(await many.getContent()),
+    });
     expect(raw.status).toBe(200);
-    const body = (await raw.json()) as { responses: { id: string; status: number; headers: Record<string, string>; body: { error?: { code: string } } }[] };
+    const body = (await raw.json()) as {
+      responses: { id: string; status: number; headers: Record<string, string>; body: { error?: { code: string } } }[];
+    };
     const inner429 = body.responses.filter((r) => r.status === 429);
     expect(inner429.length).toBe(2);
     expect(Number(inner429[0].headers['Retry-After'])).toBeGreaterThanOrEqual(1);
     expect(body.responses.filter((r) => r.status === 200)).toHaveLength(3);
 
-    const tooMany = { requests: Array.from({ length: 21 }, (_, i) => ({ id: String(i), method: 'GET', url: `/users/${MB}/mailFolders` })) };
-    const r21 = await graphFetch(sim, token, '/$batch', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(tooMany) });
+    const tooMany = {
+      requests: Array.from({ length: 21 }, (_, i) => ({
+        id: String(i),
+        method: 'GET',
+        url: `/users/${MB}/mailFolders`,
+      })),
+    };
+    const r21 = await graphFetch(sim, token, '/$batch', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(tooMany),
+    });
     expect(r21.status).toBe(400);
   });
 

@@ -25,30 +25,65 @@ type Setter = (o: Ms4SimOptions, value: string, flag: string) => void;
 
 function num(flag: string, value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new Error(`${flag}: expected a number, got ${JSON.stringify(value)}`);
+  if (value.trim() === '' || !Number.isFinite(n))
+    throw new Error(`${flag}: expected a number, got ${JSON.stringify(value)}`);
   return n;
 }
 
 const FLAGS: Record<string, Setter> = {
-  '--port': (o, v, f) => { o.port = num(f, v); },
-  '--host': (o, v) => { o.host = v; },
-  '--api-token': (o, v) => { o.apiToken = v; },
-  '--max-items': (o, v, f) => { o.maxItems = num(f, v); },
-  '--max-bytes': (o, v, f) => { o.maxBytes = num(f, v); },
-  '--error-rate': (o, v, f) => { o.errorRate = num(f, v); },
-  '--error-status': (o, v, f) => { o.errorStatus = num(f, v); },
-  '--partial-rate': (o, v, f) => { o.partialFailureRate = num(f, v); },
-  '--partial-item-share': (o, v, f) => { o.partialItemShare = num(f, v); },
-  '--rate-limit': (o, v, f) => { o.rateLimit = { retryAfterSeconds: 1, ...o.rateLimit, rate: num(f, v) }; },
-  '--retry-after': (o, v, f) => { o.rateLimit = { rate: 0, ...o.rateLimit, retryAfterSeconds: num(f, v) }; },
-  '--latency-ms': (o, v, f) => { o.latency = { jitterMs: 0, ...o.latency, fixedMs: num(f, v) }; },
-  '--jitter-ms': (o, v, f) => { o.latency = { fixedMs: 0, ...o.latency, jitterMs: num(f, v) }; },
-  '--outage-ms': (o, v, f) => { o.outage = { startsInMs: 0, ...o.outage, durationMs: num(f, v) }; },
-  '--outage-starts-in-ms': (o, v, f) => { o.outage = { durationMs: 0, ...o.outage, startsInMs: num(f, v) }; },
-  '--random-seed': (o, v, f) => { o.randomSeed = num(f, v); },
+  '--port': (o, v, f) => {
+    o.port = num(f, v);
+  },
+  '--host': (o, v) => {
+    o.host = v;
+  },
+  '--api-token': (o, v) => {
+    o.apiToken = v;
+  },
+  '--max-items': (o, v, f) => {
+    o.maxItems = num(f, v);
+  },
+  '--max-bytes': (o, v, f) => {
+    o.maxBytes = num(f, v);
+  },
+  '--error-rate': (o, v, f) => {
+    o.errorRate = num(f, v);
+  },
+  '--error-status': (o, v, f) => {
+    o.errorStatus = num(f, v);
+  },
+  '--partial-rate': (o, v, f) => {
+    o.partialFailureRate = num(f, v);
+  },
+  '--partial-item-share': (o, v, f) => {
+    o.partialItemShare = num(f, v);
+  },
+  '--rate-limit': (o, v, f) => {
+    o.rateLimit = { retryAfterSeconds: 1, ...o.rateLimit, rate: num(f, v) };
+  },
+  '--retry-after': (o, v, f) => {
+    o.rateLimit = { rate: 0, ...o.rateLimit, retryAfterSeconds: num(f, v) };
+  },
+  '--latency-ms': (o, v, f) => {
+    o.latency = { jitterMs: 0, ...o.latency, fixedMs: num(f, v) };
+  },
+  '--jitter-ms': (o, v, f) => {
+    o.latency = { fixedMs: 0, ...o.latency, jitterMs: num(f, v) };
+  },
+  '--outage-ms': (o, v, f) => {
+    o.outage = { startsInMs: 0, ...o.outage, durationMs: num(f, v) };
+  },
+  '--outage-starts-in-ms': (o, v, f) => {
+    o.outage = { durationMs: 0, ...o.outage, startsInMs: num(f, v) };
+  },
+  '--random-seed': (o, v, f) => {
+    o.randomSeed = num(f, v);
+  },
 };
 const SWITCHES: Record<string, (o: Ms4SimOptions) => void> = {
-  '--allow-unknown-fields': (o) => { o.allowUnknownFields = true; },
+  '--allow-unknown-fields': (o) => {
+    o.allowUnknownFields = true;
+  },
 };
 
 /** Parses argv (without node and the script). A bare `--` (as pnpm may pass it) is ignored. Throws on errors. */

@@ -15,7 +15,9 @@ const MAX_REASONS = 200;
 type Send = (status: number, body: object, headers?: Record<string, string>) => void;
 
 function capped(reasons: string[]): string[] {
-  return reasons.length <= MAX_REASONS ? reasons : [...reasons.slice(0, MAX_REASONS), `... and ${reasons.length - MAX_REASONS} more`];
+  return reasons.length <= MAX_REASONS
+    ? reasons
+    : [...reasons.slice(0, MAX_REASONS), `... and ${reasons.length - MAX_REASONS} more`];
 }
 
 /** Reads the raw body with the configured byte limit; the parser is rebuilt only when the limit changes. */
@@ -25,7 +27,9 @@ function bodyReader(): (req: Request, res: Response, limit: number) => Promise<B
     if (parser?.limit !== limit) parser = { limit, handler: express.raw({ type: () => true, limit }) };
     const { handler } = parser;
     return new Promise((resolve, reject) => {
-      void handler(req, res, (err?: unknown) => (err ? reject(err) : resolve(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0))));
+      void handler(req, res, (err?: unknown) =>
+        err ? reject(err) : resolve(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)),
+      );
     });
   };
 }
@@ -52,17 +56,29 @@ export function batchHandler(state: SimState): RequestHandler {
     if (outage) {
       stats.fault(outage);
       const retryAfter = String(outage.retryAfterSeconds);
-      return send(503, { error: 'service unavailable (simulated outage)', retryAfterSeconds: outage.retryAfterSeconds }, { 'Retry-After': retryAfter });
+      return send(
+        503,
+        { error: 'service unavailable (simulated outage)', retryAfterSeconds: outage.retryAfterSeconds },
+        { 'Retry-After': retryAfter },
+      );
     }
     if (!authorized(req.get('authorization'), state.apiToken)) {
-      return send(401, { error: 'unauthorized: a valid Authorization: Bearer token is required' }, { 'WWW-Authenticate': 'Bearer' });
+      return send(
+        401,
+        { error: 'unauthorized: a valid Authorization: Bearer token is required' },
+        { 'WWW-Authenticate': 'Bearer' },
+      );
     }
     const fault = faults.requestFault();
     if (fault) {
       stats.fault(fault);
       if (fault.kind === '429') {
         const retryAfter = String(fault.retryAfterSeconds);
-        return send(429, { error: 'too many requests (simulated)', retryAfterSeconds: fault.retryAfterSeconds }, { 'Retry-After': retryAfter });
+        return send(
+          429,
+          { error: 'too many requests (simulated)', retryAfterSeconds: fault.retryAfterSeconds },
+          { 'Retry-After': retryAfter },
+        );
       }
       return send(fault.status, { error: 'server error (simulated), retry the whole batch' });
     }
@@ -87,7 +103,12 @@ export function batchHandler(state: SimState): RequestHandler {
     } catch (err) {
       return send(400, { error: 'invalid batch', reasons: [`body: not valid JSON (${(err as Error).message})`] });
     }
-    if (config.maxItems !== null && isObject(body) && Array.isArray(body.items) && body.items.length > config.maxItems) {
+    if (
+      config.maxItems !== null &&
+      isObject(body) &&
+      Array.isArray(body.items) &&
+      body.items.length > config.maxItems
+    ) {
       return send(413, { error: 'too many items', maxItems: config.maxItems, items: body.items.length });
     }
 
@@ -104,7 +125,10 @@ export function batchHandler(state: SimState): RequestHandler {
     const known = store.getBatch(v.batchId);
     if (known) {
       if (known.fingerprint !== print) {
-        return send(422, { error: 'Idempotency-Key reused with other items: send a new batch with a new batchId', batchId: v.batchId });
+        return send(422, {
+          error: 'Idempotency-Key reused with other items: send a new batch with a new batchId',
+          batchId: v.batchId,
+        });
       }
       const { fingerprint: _f, ...summary } = known;
       return send(409, { error: 'batch already received', ...summary });
@@ -116,27 +140,55 @@ export function batchHandler(state: SimState): RequestHandler {
     const results: ItemResult[] = v.items.map((i) => {
       if (i.item === null) return rejected(i);
       if (failed.has(i.index)) {
-        return { index: i.index, invoiceKey: i.invoiceKey, status: 'failed', code: 503, error: 'temporary failure (simulated): retry this item' };
+        return {
+          index: i.index,
+          invoiceKey: i.invoiceKey,
+          status: 'failed',
+          code: 503,
+          error: 'temporary failure (simulated): retry this item',
+        };
       }
       const duplicate = !store.addItem(i.item, v.batchId, receivedAt);
-      return { index: i.index, invoiceKey: i.invoiceKey, status: 'accepted', code: 200, ...(duplicate ? { duplicate } : {}) };
+      return {
+        index: i.index,
+        invoiceKey: i.invoiceKey,
+        status: 'accepted',
+        code: 200,
+        ...(duplicate ? { duplicate } : {}),
+      };
     });
     const count = (s: ItemResult['status']): number => results.filter((r) => r.status === s).length;
     const outcome = {
-      accepted: count('accepted'), duplicates: results.filter((r) => r.duplicate).length,
-      rejected: count('rejected'), failed: count('failed'),
+      accepted: count('accepted'),
+      duplicates: results.filter((r) => r.duplicate).length,
+      rejected: count('rejected'),
+      failed: count('failed'),
     };
     const status = outcome.rejected + outcome.failed > 0 ? 207 : 200;
     store.addBatch({
-      batchId: v.batchId, receivedAt, sentAt: v.sentAt, size: v.items.length, fingerprint: print, status, ...outcome,
+      batchId: v.batchId,
+      receivedAt,
+      sentAt: v.sentAt,
+      size: v.items.length,
+      fingerprint: print,
+      status,
+      ...outcome,
       ...(status === 207 ? { results } : {}),
     });
     stats.batch({ size: v.items.length, ...outcome, partialOnPurpose: failed.size > 0 });
-    if (status === 200) return send(200, { batchId: v.batchId, accepted: outcome.accepted, duplicates: outcome.duplicates });
+    if (status === 200)
+      return send(200, { batchId: v.batchId, accepted: outcome.accepted, duplicates: outcome.duplicates });
     return send(207, { batchId: v.batchId, ...outcome, results });
   };
 }
 
 function rejected(i: ItemValidation): ItemResult {
-  return { index: i.index, invoiceKey: i.invoiceKey, status: 'rejected', code: 400, error: 'invalid item: do not retry', reasons: i.reasons };
+  return {
+    index: i.index,
+    invoiceKey: i.invoiceKey,
+    status: 'rejected',
+    code: 400,
+    error: 'invalid item: do not retry',
+    reasons: i.reasons,
+  };
 }

@@ -21,10 +21,13 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`ms4-sim: ${signal}, closing\n`);
-    sim.stop().then(() => process.exit(0), (err: unknown) => {
-      process.stderr.write(`ms4-sim: close failed: ${String(err)}\n`);
-      process.exit(1);
-    });
+    sim.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`ms4-sim: close failed: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);

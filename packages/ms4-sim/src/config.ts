@@ -55,21 +55,46 @@ export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
 
 export function defaultConfig(): SimConfig {
   return {
-    errorRate: 0, errorStatus: 503, partialFailureRate: 0, partialItemShare: 0.5, rateLimit: null, throttleNext: null,
-    failNext: null, outage: null, latency: { fixedMs: 0, jitterMs: 0 }, maxItems: null, maxBytes: DEFAULT_MAX_BYTES,
+    errorRate: 0,
+    errorStatus: 503,
+    partialFailureRate: 0,
+    partialItemShare: 0.5,
+    rateLimit: null,
+    throttleNext: null,
+    failNext: null,
+    outage: null,
+    latency: { fixedMs: 0, jitterMs: 0 },
+    maxItems: null,
+    maxBytes: DEFAULT_MAX_BYTES,
     allowUnknownFields: false,
   };
 }
 
-const KEYS = ['errorRate', 'errorStatus', 'partialFailureRate', 'partialItemShare', 'rateLimit', 'throttleNext',
-  'failNext', 'outage', 'outageUntil', 'latency', 'maxItems', 'maxBytes', 'allowUnknownFields'];
+const KEYS = [
+  'errorRate',
+  'errorStatus',
+  'partialFailureRate',
+  'partialItemShare',
+  'rateLimit',
+  'throttleNext',
+  'failNext',
+  'outage',
+  'outageUntil',
+  'latency',
+  'maxItems',
+  'maxBytes',
+  'allowUnknownFields',
+];
 
 type Check = (v: unknown) => boolean;
 const share: Check = (v) => typeof v === 'number' && v >= 0 && v <= 1;
 const count: Check = (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 const positive: Check = (v) => count(v) && (v as number) > 0;
 const ms: Check = (v) => count(v) && (v as number) <= 3_600_000;
-const optional = (check: Check): Check => (v) => v === undefined || check(v);
+const optional =
+  (check: Check): Check =>
+  (v) =>
+    v === undefined || check(v);
 
 /** Checks the fields of a nested object: each key -> [check, what it must be]. */
 function nested(v: unknown, path: string, fields: Record<string, [Check, string]>, reasons: string[]): void {
@@ -85,7 +110,9 @@ function nested(v: unknown, path: string, fields: Record<string, [Check, string]
 
 const RETRY_AFTER: [Check, string] = [optional(count), 'a whole number of seconds'];
 
-export function parseConfigInput(body: unknown): { ok: true; value: SimConfigInput } | { ok: false; reasons: string[] } {
+export function parseConfigInput(
+  body: unknown,
+): { ok: true; value: SimConfigInput } | { ok: false; reasons: string[] } {
   if (!isObject(body)) return { ok: false, reasons: ['body: must be a JSON object'] };
   const reasons: string[] = [];
   const top = (key: string, check: Check, what: string): void => {
@@ -99,7 +126,11 @@ export function parseConfigInput(body: unknown): { ok: true; value: SimConfigInp
   top('maxItems', (v) => v === null || positive(v), 'a positive integer or null');
   top('maxBytes', positive, 'a positive integer');
   top('allowUnknownFields', (v) => typeof v === 'boolean', 'a boolean');
-  top('outageUntil', (v) => v === null || count(v) || isIsoDateTime(v), 'an ISO-8601 date-time, epoch milliseconds or null');
+  top(
+    'outageUntil',
+    (v) => v === null || count(v) || isIsoDateTime(v),
+    'an ISO-8601 date-time, epoch milliseconds or null',
+  );
   const sub = (key: string, fields: Record<string, [Check, string]>): void => {
     if (key in body && body[key] !== null) nested(body[key], key, fields, reasons);
   };
@@ -107,10 +138,16 @@ export function parseConfigInput(body: unknown): { ok: true; value: SimConfigInp
   sub('throttleNext', { count: [count, 'a non-negative integer'], retryAfterSeconds: RETRY_AFTER });
   sub('failNext', {
     count: [count, 'a non-negative integer'],
-    status: [(v) => v === 207 || v === 429 || (count(v) && (v as number) >= 500 && (v as number) <= 599), '207, 429 or 5xx'],
+    status: [
+      (v) => v === 207 || v === 429 || (count(v) && (v as number) >= 500 && (v as number) <= 599),
+      '207, 429 or 5xx',
+    ],
     retryAfterSeconds: RETRY_AFTER,
   });
-  sub('outage', { startsInMs: [optional(ms), 'milliseconds (at most one hour)'], durationMs: [ms, 'milliseconds (at most one hour)'] });
+  sub('outage', {
+    startsInMs: [optional(ms), 'milliseconds (at most one hour)'],
+    durationMs: [ms, 'milliseconds (at most one hour)'],
+  });
   sub('latency', { fixedMs: [optional(ms), 'milliseconds'], jitterMs: [optional(ms), 'milliseconds'] });
   return reasons.length > 0 ? { ok: false, reasons } : { ok: true, value: body as SimConfigInput };
 }
@@ -126,15 +163,23 @@ export function applyConfig(current: SimConfig, input: SimConfigInput, now: numb
   if (input.maxBytes !== undefined) next.maxBytes = input.maxBytes;
   if (input.allowUnknownFields !== undefined) next.allowUnknownFields = input.allowUnknownFields;
   if (input.rateLimit !== undefined) {
-    next.rateLimit = input.rateLimit && { rate: input.rateLimit.rate, retryAfterSeconds: input.rateLimit.retryAfterSeconds ?? 1 };
+    next.rateLimit = input.rateLimit && {
+      rate: input.rateLimit.rate,
+      retryAfterSeconds: input.rateLimit.retryAfterSeconds ?? 1,
+    };
   }
   if (input.throttleNext !== undefined) {
-    next.throttleNext = input.throttleNext
-      && { count: input.throttleNext.count, retryAfterSeconds: input.throttleNext.retryAfterSeconds ?? 1 };
+    next.throttleNext = input.throttleNext && {
+      count: input.throttleNext.count,
+      retryAfterSeconds: input.throttleNext.retryAfterSeconds ?? 1,
+    };
   }
   if (input.failNext !== undefined) {
-    next.failNext = input.failNext
-      && { count: input.failNext.count, status: input.failNext.status, retryAfterSeconds: input.failNext.retryAfterSeconds ?? 1 };
+    next.failNext = input.failNext && {
+      count: input.failNext.count,
+      status: input.failNext.status,
+      retryAfterSeconds: input.failNext.retryAfterSeconds ?? 1,
+    };
   }
   if (input.latency !== undefined) {
     next.latency = { fixedMs: input.latency?.fixedMs ?? 0, jitterMs: input.latency?.jitterMs ?? 0 };

@@ -23,7 +23,10 @@ export class Faults {
   private config: SimConfig;
   private random: () => number;
 
-  constructor(private readonly initial: SimConfigInput, private readonly randomSeed: number = Date.now()) {
+  constructor(
+    private readonly initial: SimConfigInput,
+    private readonly randomSeed: number = Date.now(),
+  ) {
     this.config = applyConfig(defaultConfig(), initial);
     this.random = seededRandom(randomSeed);
   }

@@ -40,7 +40,8 @@ function urlHost(host: string): string {
 
 function errorStatus(err: unknown): number {
   if (!isObject(err)) return 500;
-  const status = typeof err.status === 'number' ? err.status : typeof err.statusCode === 'number' ? err.statusCode : 500;
+  const status =
+    typeof err.status === 'number' ? err.status : typeof err.statusCode === 'number' ? err.statusCode : 500;
   return status >= 400 && status < 600 ? status : 500;
 }
 
@@ -56,13 +57,16 @@ export async function startMs4Sim(options: Ms4SimOptions = {}): Promise<Ms4Sim> 
     store: new Store(),
     stats: new Stats(),
     apiToken,
-    sleep: (ms) => (ms <= 0 ? Promise.resolve() : new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve();
-      }, ms);
-      timers.set(timer, resolve);
-    })),
+    sleep: (ms) =>
+      ms <= 0
+        ? Promise.resolve()
+        : new Promise((resolve) => {
+            const timer = setTimeout(() => {
+              timers.delete(timer);
+              resolve();
+            }, ms);
+            timers.set(timer, resolve);
+          }),
   };
 
   const app = express();
@@ -76,7 +80,14 @@ export async function startMs4Sim(options: Ms4SimOptions = {}): Promise<Ms4Sim> 
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const status = errorStatus(err);
     if (status >= 500) process.stderr.write(`ms4-sim: ${err instanceof Error ? err.stack : String(err)}\n`);
-    const message = status === 400 ? 'invalid JSON' : status === 413 ? 'payload too large' : status >= 500 ? 'internal error' : 'bad request';
+    const message =
+      status === 400
+        ? 'invalid JSON'
+        : status === 413
+          ? 'payload too large'
+          : status >= 500
+            ? 'internal error'
+            : 'bad request';
     if (!res.headersSent) res.status(status).json({ error: message });
   });
 

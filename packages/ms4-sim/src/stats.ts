@@ -1,8 +1,16 @@
 // Counters for GET /_sim/stats: requests, outcomes, faults injected on purpose, batch sizes, a per-second timeline.
 import type { RequestFault } from './faults';
 
-const BUCKETS: [string, number][] = [['1', 1], ['2-10', 10], ['11-50', 50], ['51-100', 100], ['101-250', 250],
-  ['251-500', 500], ['501-1000', 1000], ['1001+', Infinity]];
+const BUCKETS: [string, number][] = [
+  ['1', 1],
+  ['2-10', 10],
+  ['11-50', 50],
+  ['51-100', 100],
+  ['101-250', 250],
+  ['251-500', 500],
+  ['501-1000', 1000],
+  ['1001+', Infinity],
+];
 const TIMELINE_SECONDS = 3600;
 
 interface Second {
@@ -58,8 +66,17 @@ export class Stats {
   }
 
   /** A batch that was answered 200 or 207. */
-  batch(o: { size: number; accepted: number; duplicates: number; rejected: number; failed: number; partialOnPurpose: boolean },
-    now: number = Date.now()): void {
+  batch(
+    o: {
+      size: number;
+      accepted: number;
+      duplicates: number;
+      rejected: number;
+      failed: number;
+      partialOnPurpose: boolean;
+    },
+    now: number = Date.now(),
+  ): void {
     this.batches++;
     if (o.rejected > 0 || o.failed > 0) this.partialBatches++;
     if (o.partialOnPurpose) this.failedOnPurpose['207']++;

@@ -72,5 +72,8 @@ export class Store {
 }
 
 export function fingerprint(invoiceKeys: (string | null)[]): string {
-  return invoiceKeys.map((k, i) => k ?? `#${i}`).sort().join('\n');
+  return invoiceKeys
+    .map((k, i) => k ?? `#${i}`)
+    .sort()
+    .join('\n');
 }

@@ -29,15 +29,32 @@ const SHA256 = /^[0-9a-f]{64}$/;
 const CURRENCY = /^[A-Z]{3}$/;
 
 const BATCH_FIELDS = ['batchId', 'source', 'sentAt', 'items'];
-const ITEM_FIELDS = ['invoiceKey', 'sessionId', 'mailboxId', 'messageId', 'internetMessageId', 'receivedDateTime',
-  'from', 'subject', 'attachment', 'invoice', 'warnings'];
+const ITEM_FIELDS = [
+  'invoiceKey',
+  'sessionId',
+  'mailboxId',
+  'messageId',
+  'internetMessageId',
+  'receivedDateTime',
+  'from',
+  'subject',
+  'attachment',
+  'invoice',
+  'warnings',
+];
 const FROM_FIELDS = ['name', 'address'];
 const ATTACHMENT_FIELDS = ['name', 'contentType', 'size', 'sha256', 'storageRef', 'archiveName'];
 const INVOICE_STRING_FIELDS = ['number', 'currency', 'sellerName', 'sellerVatId', 'buyerName', 'iban'];
 const INVOICE_AMOUNT_FIELDS = ['totalAmount', 'taxExclusiveAmount', 'payableAmount'];
 const INVOICE_DATE_FIELDS = ['issueDate', 'dueDate'];
-const INVOICE_FIELDS = ['format', 'kind', ...INVOICE_STRING_FIELDS, ...INVOICE_AMOUNT_FIELDS, ...INVOICE_DATE_FIELDS,
-  'confidence'];
+const INVOICE_FIELDS = [
+  'format',
+  'kind',
+  ...INVOICE_STRING_FIELDS,
+  ...INVOICE_AMOUNT_FIELDS,
+  ...INVOICE_DATE_FIELDS,
+  'confidence',
+];
 
 export function isObject(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -52,8 +69,14 @@ function show(v: unknown): string {
 export function isIsoDateTime(v: unknown): boolean {
   if (typeof v !== 'string') return false;
   const m = ISO_DATE_TIME.exec(v);
-  return m !== null && isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3])) && Number(m[4]) < 24
-    && Number(m[5]) < 60 && Number(m[7] ?? 0) < 60 && !Number.isNaN(Date.parse(v));
+  return (
+    m !== null &&
+    isCalendarDate(Number(m[1]), Number(m[2]), Number(m[3])) &&
+    Number(m[4]) < 24 &&
+    Number(m[5]) < 60 &&
+    Number(m[7] ?? 0) < 60 &&
+    !Number.isNaN(Date.parse(v))
+  );
 }
 
 function isCalendarDate(y: number, m: number, d: number): boolean {
@@ -68,7 +91,11 @@ function isDate(v: string): boolean {
 
 /** Collects reasons for one object, each prefixed with the object's path. */
 class Fields {
-  constructor(private readonly obj: Obj, private readonly path: string, private readonly reasons: string[]) {}
+  constructor(
+    private readonly obj: Obj,
+    private readonly path: string,
+    private readonly reasons: string[],
+  ) {}
 
   private at(key: string): string {
     return this.path ? `${this.path}.${key}` : key;
@@ -97,12 +124,14 @@ class Fields {
 
   oneOf(key: string, allowed: readonly string[]): void {
     const v = this.obj[key];
-    if (typeof v !== 'string' || !allowed.includes(v)) this.fail(key, `must be one of ${allowed.join('|')} (got ${show(v)})`);
+    if (typeof v !== 'string' || !allowed.includes(v))
+      this.fail(key, `must be one of ${allowed.join('|')} (got ${show(v)})`);
   }
 
   onlyKnown(known: readonly string[], allowUnknown: boolean): void {
     if (allowUnknown) return;
-    for (const key of Object.keys(this.obj)) if (!known.includes(key)) this.fail(key, 'unknown field (not in the MS4 contract)');
+    for (const key of Object.keys(this.obj))
+      if (!known.includes(key)) this.fail(key, 'unknown field (not in the MS4 contract)');
   }
 }
 
@@ -134,7 +163,8 @@ function validateAttachment(item: Obj, path: string, reasons: string[], opts: Va
   if (typeof v.size !== 'number' || !Number.isSafeInteger(v.size) || v.size < 0) {
     f.fail('size', `required, a non-negative integer (got ${show(v.size)})`);
   }
-  if (typeof v.sha256 !== 'string' || !SHA256.test(v.sha256)) f.fail('sha256', `required, 64 lowercase hex digits (got ${show(v.sha256)})`);
+  if (typeof v.sha256 !== 'string' || !SHA256.test(v.sha256))
+    f.fail('sha256', `required, 64 lowercase hex digits (got ${show(v.sha256)})`);
   f.text('storageRef');
   if ('archiveName' in v) f.text('archiveName');
   f.onlyKnown(ATTACHMENT_FIELDS, opts.allowUnknownFields);
@@ -149,7 +179,10 @@ function validateInvoice(v: unknown, path: string, reasons: string[], opts: Vali
   f.oneOf('format', INVOICE_FORMATS);
   f.oneOf('kind', INVOICE_KINDS);
   for (const key of INVOICE_STRING_FIELDS) {
-    f.nullable(key, key === 'currency' ? { check: (s) => CURRENCY.test(s), what: 'an ISO 4217 code such as "EUR"' } : undefined);
+    f.nullable(
+      key,
+      key === 'currency' ? { check: (s) => CURRENCY.test(s), what: 'an ISO 4217 code such as "EUR"' } : undefined,
+    );
   }
   for (const key of INVOICE_AMOUNT_FIELDS) {
     f.nullable(key, { check: (s) => DECIMAL.test(s), what: 'a decimal string such as "1234.50"' });
@@ -183,9 +216,10 @@ export function validateItem(raw: unknown, index: number, opts: ValidateOptions)
   validateInvoice(raw.invoice, `${path}.invoice`, reasons, opts);
   const w = raw.warnings;
   if (!Array.isArray(w)) f.fail('warnings', `required, an array of strings (got ${show(w)})`);
-  else w.forEach((s: unknown, i) => {
-    if (typeof s !== 'string') reasons.push(`${path}.warnings[${i}]: must be a string (got ${show(s)})`);
-  });
+  else
+    w.forEach((s: unknown, i) => {
+      if (typeof s !== 'string') reasons.push(`${path}.warnings[${i}]: must be a string (got ${show(s)})`);
+    });
   f.onlyKnown(ITEM_FIELDS, opts.allowUnknownFields);
   const item = reasons.length === 0 ? (raw as unknown as Ms4Item) : null;
   return { index, invoiceKey, item, reasons };
@@ -195,20 +229,28 @@ export function validateItem(raw: unknown, index: number, opts: ValidateOptions)
  * Validates the batch envelope and each item. `ok: false` means the envelope itself is malformed (answer 400);
  * with `ok: true` the envelope is sound and each item carries its own reasons (empty when valid).
  */
-export function validateBatch(body: unknown, idempotencyKey: string | undefined, opts: ValidateOptions): BatchValidation {
+export function validateBatch(
+  body: unknown,
+  idempotencyKey: string | undefined,
+  opts: ValidateOptions,
+): BatchValidation {
   const reasons: string[] = [];
   if (!isObject(body)) return { ok: false, reasons: [`body: must be a JSON object (got ${show(body)})`], items: [] };
   const f = new Fields(body, '', reasons);
   const batchId = typeof body.batchId === 'string' && UUID.test(body.batchId) ? body.batchId : null;
   if (batchId === null) f.fail('batchId', `required, a UUID (got ${show(body.batchId)})`);
-  if (idempotencyKey === undefined || idempotencyKey === '') reasons.push('Idempotency-Key: header required, equal to batchId');
-  else if (idempotencyKey !== body.batchId) reasons.push(`Idempotency-Key: header ${show(idempotencyKey)} differs from batchId ${show(body.batchId)}`);
+  if (idempotencyKey === undefined || idempotencyKey === '')
+    reasons.push('Idempotency-Key: header required, equal to batchId');
+  else if (idempotencyKey !== body.batchId)
+    reasons.push(`Idempotency-Key: header ${show(idempotencyKey)} differs from batchId ${show(body.batchId)}`);
   if (body.source !== 'ms1') f.fail('source', `must be "ms1" (got ${show(body.source)})`);
-  if (!isIsoDateTime(body.sentAt)) f.fail('sentAt', `required, an ISO-8601 date-time with zone (got ${show(body.sentAt)})`);
+  if (!isIsoDateTime(body.sentAt))
+    f.fail('sentAt', `required, an ISO-8601 date-time with zone (got ${show(body.sentAt)})`);
   f.onlyKnown(BATCH_FIELDS, opts.allowUnknownFields);
   const rawItems = body.items;
   let items: ItemValidation[] = [];
-  if (!Array.isArray(rawItems) || rawItems.length === 0) f.fail('items', `required, a non-empty array (got ${show(rawItems)})`);
+  if (!Array.isArray(rawItems) || rawItems.length === 0)
+    f.fail('items', `required, a non-empty array (got ${show(rawItems)})`);
   else items = rawItems.map((raw: unknown, i) => validateItem(raw, i, opts));
   if (reasons.length > 0 || batchId === null || typeof body.sentAt !== 'string') {
     return { ok: false, reasons: [...reasons, ...items.flatMap((i) => i.reasons)], items };

@@ -6,7 +6,10 @@ describe('ms4-sim /batch-metadata', () => {
   const sim = useSim();
 
   it('accepts a valid batch with 200 { accepted } and stores its items', async () => {
-    const items = [item(), item({ attachment: null, invoice: { ...(item().invoice as Json), format: 'none', number: null } })];
+    const items = [
+      item(),
+      item({ attachment: null, invoice: { ...(item().invoice as Json), format: 'none', number: null } }),
+    ];
     const res = await post(sim(), batch(items));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ accepted: 2, duplicates: 0 });
@@ -18,7 +21,9 @@ describe('ms4-sim /batch-metadata', () => {
 
   it('accepts items whose optional fields are null, and a ZIP member with archiveName', async () => {
     const nulls = item({ internetMessageId: null, subject: null, from: { name: null, address: '' } });
-    nulls.invoice = Object.fromEntries(Object.entries(nulls.invoice as Json).map(([k, v]) => [k, k === 'format' || k === 'kind' ? v : null]));
+    nulls.invoice = Object.fromEntries(
+      Object.entries(nulls.invoice as Json).map(([k, v]) => [k, k === 'format' || k === 'kind' ? v : null]),
+    );
     const zipped = item({ attachment: { ...(item().attachment as Json), archiveName: 'invoices.zip' } });
     const credit = item({ invoice: { ...(item().invoice as Json), kind: 'creditNote', totalAmount: '-12.5' } });
     const res = await post(sim(), batch([nulls, zipped, credit]));
@@ -32,7 +37,9 @@ describe('ms4-sim /batch-metadata', () => {
     expect((await post(sim(), batch([{ ...a }, item()]))).body).toMatchObject({ accepted: 2, duplicates: 1 });
     const stats = (await admin(sim(), '/stats')).body;
     expect(stats).toMatchObject({ batches: 2, itemsReceived: 4, uniqueKeys: 2, duplicates: 2 });
-    expect((await admin(sim(), `/items/${encodeURIComponent(String(a.invoiceKey))}`)).body).toMatchObject({ timesReceived: 3 });
+    expect((await admin(sim(), `/items/${encodeURIComponent(String(a.invoiceKey))}`)).body).toMatchObject({
+      timesReceived: 3,
+    });
   });
 
   it('answers 409 to a repeated Idempotency-Key, and 422 when the key comes back with other items', async () => {

@@ -13,8 +13,10 @@ describe('ms4-sim CLI', () => {
   }, 60_000);
 
   it('prints {"baseUrl","adminUrl"} as its first stdout line, serves, and exits 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['packages/ms4-sim/dist/cli.js', '--', '--port', '0', '--api-token', 'tok'],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['packages/ms4-sim/dist/cli.js', '--', '--port', '0', '--api-token', 'tok'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const lines = createInterface({ input: child.stdout });
     const [first] = (await once(lines, 'line')) as [string];
     const printed = JSON.parse(first) as { baseUrl: string; adminUrl: string };
@@ -24,7 +26,11 @@ describe('ms4-sim CLI', () => {
     const b = batch([item()]);
     const res = await fetch(`${printed.baseUrl}/batch-metadata`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'idempotency-key': String(b.batchId), authorization: 'Bearer tok' },
+      headers: {
+        'content-type': 'application/json',
+        'idempotency-key': String(b.batchId),
+        authorization: 'Bearer tok',
+      },
       body: JSON.stringify(b),
     });
     expect(res.status).toBe(200);
@@ -37,11 +43,18 @@ describe('ms4-sim CLI', () => {
   });
 
   it('exits 2 with usage on stderr for an unknown flag', async () => {
-    const child = spawn(process.execPath, ['packages/ms4-sim/dist/cli.js', '--nope'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['packages/ms4-sim/dist/cli.js', '--nope'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let err = '';
     let out = '';
-    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+    });
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(2);
     expect(err).toMatch(/unknown option/);

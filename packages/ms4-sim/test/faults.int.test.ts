@@ -67,7 +67,11 @@ describe('ms4-sim faults', () => {
     expect((await post(sim(), b)).status).toBe(502);
     await admin(sim(), '/config', 'PUT', { errorRate: 0 });
     expect((await post(sim(), b)).status).toBe(200);
-    expect((await admin(sim(), '/stats')).body).toMatchObject({ requests: 3, batches: 1, failedOnPurpose: { '5xx': 2 } });
+    expect((await admin(sim(), '/stats')).body).toMatchObject({
+      requests: 3,
+      batches: 1,
+      failedOnPurpose: { '5xx': 2 },
+    });
   });
 
   it('outage window: 503 with Retry-After during the window, before and after it batches pass', async () => {
@@ -100,9 +104,13 @@ describe('ms4-sim faults', () => {
   it('refuses an invalid config with 400 and reasons; reset restores the start settings', async () => {
     const bad = await admin(sim(), '/config', 'PUT', { errorRate: 1.5, failNext: { count: 1, status: 404 }, bogus: 1 });
     expect(bad.status).toBe(400);
-    expect(bad.body.reasons).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^errorRate: /), expect.stringMatching(/^failNext\.status: /), expect.stringMatching(/^bogus: /),
-    ]));
+    expect(bad.body.reasons).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^errorRate: /),
+        expect.stringMatching(/^failNext\.status: /),
+        expect.stringMatching(/^bogus: /),
+      ]),
+    );
     const set = await admin(sim(), '/config', 'PUT', { errorRate: 0.25 });
     expect(set.body).toMatchObject({ errorRate: 0.25 });
     await admin(sim(), '/reset', 'POST');

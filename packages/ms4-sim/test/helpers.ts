@@ -18,12 +18,27 @@ export function item(overrides: Json = {}): Json {
     from: { name: 'Supplier', address: 'billing@supplier.example' },
     subject: 'Invoice 2026-001',
     attachment: {
-      name: 'invoice.xml', contentType: 'application/xml', size: 1234, sha256: 'ab'.repeat(32), storageRef: `sha256/${'ab'.repeat(32)}`,
+      name: 'invoice.xml',
+      contentType: 'application/xml',
+      size: 1234,
+      sha256: 'ab'.repeat(32),
+      storageRef: `sha256/${'ab'.repeat(32)}`,
     },
     invoice: {
-      format: 'ubl', kind: 'invoice', number: 'INV-1', issueDate: '2026-11-01', dueDate: '2026-12-01', currency: 'EUR',
-      totalAmount: '1210.00', taxExclusiveAmount: '1000.00', payableAmount: '1210.00', sellerName: 'Seller GmbH',
-      sellerVatId: 'DE123456789', buyerName: 'Buyer BV', iban: 'DE89370400440532013000', confidence: 1,
+      format: 'ubl',
+      kind: 'invoice',
+      number: 'INV-1',
+      issueDate: '2026-11-01',
+      dueDate: '2026-12-01',
+      currency: 'EUR',
+      totalAmount: '1210.00',
+      taxExclusiveAmount: '1000.00',
+      payableAmount: '1210.00',
+      sellerName: 'Seller GmbH',
+      sellerVatId: 'DE123456789',
+      buyerName: 'Buyer BV',
+      iban: 'DE89370400440532013000',
+      confidence: 1,
     },
     warnings: [],
     ...overrides,
@@ -41,10 +56,16 @@ export interface Answer {
 }
 
 /** POSTs a batch with Content-Type JSON and Idempotency-Key = batchId unless `headers` says otherwise. */
-export async function post(sim: Ms4Sim, body: Json | string, headers: Record<string, string | undefined> = {}): Promise<Answer> {
+export async function post(
+  sim: Ms4Sim,
+  body: Json | string,
+  headers: Record<string, string | undefined> = {},
+): Promise<Answer> {
   const key = typeof body === 'string' ? undefined : body.batchId;
   const all: Record<string, string | undefined> = {
-    'content-type': 'application/json', 'idempotency-key': typeof key === 'string' ? key : undefined, ...headers,
+    'content-type': 'application/json',
+    'idempotency-key': typeof key === 'string' ? key : undefined,
+    ...headers,
   };
   const res = await fetch(`${sim.baseUrl}/batch-metadata`, {
     method: 'POST',
@@ -54,7 +75,12 @@ export async function post(sim: Ms4Sim, body: Json | string, headers: Record<str
   return { status: res.status, headers: res.headers, body: (await res.json()) as Json };
 }
 
-export async function admin<T = Json>(sim: Ms4Sim, path: string, method = 'GET', body?: unknown): Promise<{ status: number; body: T }> {
+export async function admin<T = Json>(
+  sim: Ms4Sim,
+  path: string,
+  method = 'GET',
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(`${sim.adminUrl}${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },

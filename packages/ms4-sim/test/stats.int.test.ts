@@ -10,7 +10,12 @@ describe('ms4-sim admin API', () => {
     await post(sim(), batch([item()]), { 'idempotency-key': undefined });
     const stats = (await admin(sim(), '/stats')).body;
     expect(stats).toMatchObject({
-      requests: 7, batches: 6, itemsReceived: 88, uniqueKeys: 88, duplicates: 0, rejectedItems: 0,
+      requests: 7,
+      batches: 6,
+      itemsReceived: 88,
+      uniqueKeys: 88,
+      duplicates: 0,
+      rejectedItems: 0,
       responses: { 200: 6, 400: 1 },
       batchSizeHistogram: { 1: 2, '2-10': 2, '11-50': 1, '51-100': 1, '101-250': 0 },
       batchSizes: { 1: 2, 5: 1, 10: 1, 11: 1, 60: 1 },
@@ -37,6 +42,12 @@ describe('ms4-sim admin API', () => {
     await post(sim(), batch([item()]));
     await admin(sim(), '/reset', 'POST');
     expect((await admin<Json[]>(sim(), '/items')).body).toEqual([]);
-    expect((await admin(sim(), '/stats')).body).toMatchObject({ requests: 0, batches: 0, uniqueKeys: 0, maxBatch: 0, meanBatch: 0 });
+    expect((await admin(sim(), '/stats')).body).toMatchObject({
+      requests: 0,
+      batches: 0,
+      uniqueKeys: 0,
+      maxBatch: 0,
+      meanBatch: 0,
+    });
   });
 });

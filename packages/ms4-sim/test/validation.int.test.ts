@@ -7,55 +7,286 @@ const inv = (i: Json): Json => i.invoice as Json;
 const att = (i: Json): Json => i.attachment as Json;
 
 const ITEM_RULES: Mutation[] = [
-  ['items[0].invoiceKey', (i) => { delete i.invoiceKey; }],
-  ['items[0].sessionId', (i) => { i.sessionId = ''; }],
-  ['items[0].mailboxId', (i) => { i.mailboxId = 42; }],
-  ['items[0].messageId', (i) => { delete i.messageId; }],
-  ['items[0].internetMessageId', (i) => { delete i.internetMessageId; }],
-  ['items[0].receivedDateTime', (i) => { i.receivedDateTime = 'yesterday'; }],
-  ['items[0].receivedDateTime', (i) => { i.receivedDateTime = '2026-11-02T09:15:00'; }],
-  ['items[0].from', (i) => { i.from = null; }],
-  ['items[0].from.address', (i) => { i.from = { name: 'x' }; }],
-  ['items[0].subject', (i) => { i.subject = 7; }],
-  ['items[0].attachment', (i) => { delete i.attachment; }],
-  ['items[0].attachment', (i) => { i.attachment = 'invoice.pdf'; }],
-  ['items[0].attachment.name', (i) => { att(i).name = ''; }],
-  ['items[0].attachment.contentType', (i) => { delete att(i).contentType; }],
-  ['items[0].attachment.size', (i) => { att(i).size = '1234'; }],
-  ['items[0].attachment.size', (i) => { att(i).size = -1; }],
-  ['items[0].attachment.sha256', (i) => { att(i).sha256 = 'AB'.repeat(32); }],
-  ['items[0].attachment.sha256', (i) => { att(i).sha256 = 'abc'; }],
-  ['items[0].attachment.storageRef', (i) => { delete att(i).storageRef; }],
-  ['items[0].invoice', (i) => { delete i.invoice; }],
-  ['items[0].invoice.format', (i) => { inv(i).format = 'xrechnung'; }],
-  ['items[0].invoice.kind', (i) => { inv(i).kind = 'credit'; }],
-  ['items[0].invoice.kind', (i) => { delete inv(i).kind; }],
-  ['items[0].invoice.totalAmount', (i) => { inv(i).totalAmount = 1210; }],
-  ['items[0].invoice.taxExclusiveAmount', (i) => { inv(i).taxExclusiveAmount = '1.000,00'; }],
-  ['items[0].invoice.payableAmount', (i) => { inv(i).payableAmount = '12.'; }],
-  ['items[0].invoice.payableAmount', (i) => { delete inv(i).payableAmount; }],
-  ['items[0].invoice.issueDate', (i) => { inv(i).issueDate = '01.11.2026'; }],
-  ['items[0].invoice.dueDate', (i) => { inv(i).dueDate = '2026-02-30'; }],
-  ['items[0].invoice.currency', (i) => { inv(i).currency = '€'; }],
-  ['items[0].invoice.number', (i) => { inv(i).number = 12; }],
-  ['items[0].invoice.confidence', (i) => { inv(i).confidence = 'high'; }],
-  ['items[0].warnings', (i) => { i.warnings = 'none'; }],
-  ['items[0].warnings[1]', (i) => { i.warnings = ['ok', 3]; }],
-  ['items[0].invoice.lines', (i) => { inv(i).lines = []; }],
-  ['items[0].extra', (i) => { i.extra = true; }],
+  [
+    'items[0].invoiceKey',
+    (i) => {
+      delete i.invoiceKey;
+    },
+  ],
+  [
+    'items[0].sessionId',
+    (i) => {
+      i.sessionId = '';
+    },
+  ],
+  [
+    'items[0].mailboxId',
+    (i) => {
+      i.mailboxId = 42;
+    },
+  ],
+  [
+    'items[0].messageId',
+    (i) => {
+      delete i.messageId;
+    },
+  ],
+  [
+    'items[0].internetMessageId',
+    (i) => {
+      delete i.internetMessageId;
+    },
+  ],
+  [
+    'items[0].receivedDateTime',
+    (i) => {
+      i.receivedDateTime = 'yesterday';
+    },
+  ],
+  [
+    'items[0].receivedDateTime',
+    (i) => {
+      i.receivedDateTime = '2026-11-02T09:15:00';
+    },
+  ],
+  [
+    'items[0].from',
+    (i) => {
+      i.from = null;
+    },
+  ],
+  [
+    'items[0].from.address',
+    (i) => {
+      i.from = { name: 'x' };
+    },
+  ],
+  [
+    'items[0].subject',
+    (i) => {
+      i.subject = 7;
+    },
+  ],
+  [
+    'items[0].attachment',
+    (i) => {
+      delete i.attachment;
+    },
+  ],
+  [
+    'items[0].attachment',
+    (i) => {
+      i.attachment = 'invoice.pdf';
+    },
+  ],
+  [
+    'items[0].attachment.name',
+    (i) => {
+      att(i).name = '';
+    },
+  ],
+  [
+    'items[0].attachment.contentType',
+    (i) => {
+      delete att(i).contentType;
+    },
+  ],
+  [
+    'items[0].attachment.size',
+    (i) => {
+      att(i).size = '1234';
+    },
+  ],
+  [
+    'items[0].attachment.size',
+    (i) => {
+      att(i).size = -1;
+    },
+  ],
+  [
+    'items[0].attachment.sha256',
+    (i) => {
+      att(i).sha256 = 'AB'.repeat(32);
+    },
+  ],
+  [
+    'items[0].attachment.sha256',
+    (i) => {
+      att(i).sha256 = 'abc';
+    },
+  ],
+  [
+    'items[0].attachment.storageRef',
+    (i) => {
+      delete att(i).storageRef;
+    },
+  ],
+  [
+    'items[0].invoice',
+    (i) => {
+      delete i.invoice;
+    },
+  ],
+  [
+    'items[0].invoice.format',
+    (i) => {
+      inv(i).format = 'xrechnung';
+    },
+  ],
+  [
+    'items[0].invoice.kind',
+    (i) => {
+      inv(i).kind = 'credit';
+    },
+  ],
+  [
+    'items[0].invoice.kind',
+    (i) => {
+      delete inv(i).kind;
+    },
+  ],
+  [
+    'items[0].invoice.totalAmount',
+    (i) => {
+      inv(i).totalAmount = 1210;
+    },
+  ],
+  [
+    'items[0].invoice.taxExclusiveAmount',
+    (i) => {
+      inv(i).taxExclusiveAmount = '1.000,00';
+    },
+  ],
+  [
+    'items[0].invoice.payableAmount',
+    (i) => {
+      inv(i).payableAmount = '12.';
+    },
+  ],
+  [
+    'items[0].invoice.payableAmount',
+    (i) => {
+      delete inv(i).payableAmount;
+    },
+  ],
+  [
+    'items[0].invoice.issueDate',
+    (i) => {
+      inv(i).issueDate = '01.11.2026';
+    },
+  ],
+  [
+    'items[0].invoice.dueDate',
+    (i) => {
+      inv(i).dueDate = '2026-02-30';
+    },
+  ],
+  [
+    'items[0].invoice.currency',
+    (i) => {
+      inv(i).currency = '€';
+    },
+  ],
+  [
+    'items[0].invoice.number',
+    (i) => {
+      inv(i).number = 12;
+    },
+  ],
+  [
+    'items[0].invoice.confidence',
+    (i) => {
+      inv(i).confidence = 'high';
+    },
+  ],
+  [
+    'items[0].warnings',
+    (i) => {
+      i.warnings = 'none';
+    },
+  ],
+  [
+    'items[0].warnings[1]',
+    (i) => {
+      i.warnings = ['ok', 3];
+    },
+  ],
+  [
+    'items[0].invoice.lines',
+    (i) => {
+      inv(i).lines = [];
+    },
+  ],
+  [
+    'items[0].extra',
+    (i) => {
+      i.extra = true;
+    },
+  ],
 ];
 
 const ENVELOPE_RULES: [field: string, change: (b: Json, h: Record<string, string | undefined>) => void][] = [
-  ['Idempotency-Key', (_b, h) => { h['idempotency-key'] = undefined; }],
-  ['Idempotency-Key', (_b, h) => { h['idempotency-key'] = '00000000-0000-4000-8000-000000000000'; }],
-  ['batchId', (b, h) => { b.batchId = 'batch-1'; h['idempotency-key'] = 'batch-1'; }],
-  ['source', (b) => { b.source = 'ms2'; }],
-  ['sentAt', (b) => { delete b.sentAt; }],
-  ['sentAt', (b) => { b.sentAt = '29/11/2026'; }],
-  ['items', (b) => { b.items = []; }],
-  ['items', (b) => { b.items = { 0: item() }; }],
-  ['items[0]', (b) => { b.items = [null]; }],
-  ['trace', (b) => { b.trace = 'x'; }],
+  [
+    'Idempotency-Key',
+    (_b, h) => {
+      h['idempotency-key'] = undefined;
+    },
+  ],
+  [
+    'Idempotency-Key',
+    (_b, h) => {
+      h['idempotency-key'] = '00000000-0000-4000-8000-000000000000';
+    },
+  ],
+  [
+    'batchId',
+    (b, h) => {
+      b.batchId = 'batch-1';
+      h['idempotency-key'] = 'batch-1';
+    },
+  ],
+  [
+    'source',
+    (b) => {
+      b.source = 'ms2';
+    },
+  ],
+  [
+    'sentAt',
+    (b) => {
+      delete b.sentAt;
+    },
+  ],
+  [
+    'sentAt',
+    (b) => {
+      b.sentAt = '29/11/2026';
+    },
+  ],
+  [
+    'items',
+    (b) => {
+      b.items = [];
+    },
+  ],
+  [
+    'items',
+    (b) => {
+      b.items = { 0: item() };
+    },
+  ],
+  [
+    'items[0]',
+    (b) => {
+      b.items = [null];
+    },
+  ],
+  [
+    'trace',
+    (b) => {
+      b.trace = 'x';
+    },
+  ],
 ];
 
 describe('ms4-sim validation', () => {
@@ -105,7 +336,13 @@ describe('ms4-sim validation', () => {
     expect(res.body).toMatchObject({ accepted: 2, rejected: 1, failed: 0 });
     expect(res.body.results).toEqual([
       { index: 0, invoiceKey: good[0].invoiceKey, status: 'accepted', code: 200 },
-      expect.objectContaining({ index: 1, invoiceKey: bad.invoiceKey, status: 'rejected', code: 400, reasons: [expect.stringMatching(/^items\[1\]\.warnings: /)] }),
+      expect.objectContaining({
+        index: 1,
+        invoiceKey: bad.invoiceKey,
+        status: 'rejected',
+        code: 400,
+        reasons: [expect.stringMatching(/^items\[1\]\.warnings: /)],
+      }),
       { index: 2, invoiceKey: good[1].invoiceKey, status: 'accepted', code: 200 },
     ]);
     expect((await admin(sim(), '/stats')).body).toMatchObject({ uniqueKeys: 2, rejectedItems: 1, partialBatches: 1 });

@@ -22,6 +22,11 @@ export function bootstrap(app: AppName, env: NodeJS.ProcessEnv = process.env): B
     process.exitCode = 1;
     return null;
   }
-  const logger = createLogger({ service: app, level: config.log.level, format: config.log.format, secrets: config.secrets });
+  const logger = createLogger({
+    service: app,
+    level: config.log.level,
+    format: config.log.format,
+    secrets: config.secrets,
+  });
   return { config, logger };
 }

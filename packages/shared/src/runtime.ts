@@ -48,5 +48,16 @@ export async function createRuntime({ config, logger }: Bootstrapped): Promise<R
     const sessionId = (job.data as { sessionId?: unknown } | undefined)?.sessionId;
     if (typeof sessionId === 'string') await sessions.incr(sessionId, { failed: 1, deadLettered: final ? 1 : 0 });
   };
-  return { config, logger, connection, ctx, producer, deadLetters, shutdown, metrics: new Metrics(config.app), sessions, countFailure };
+  return {
+    config,
+    logger,
+    connection,
+    ctx,
+    producer,
+    deadLetters,
+    shutdown,
+    metrics: new Metrics(config.app),
+    sessions,
+    countFailure,
+  };
 }

@@ -38,20 +38,36 @@ describe('LocalDirectoryStore', () => {
     const script = path.join(dir, 'writer.js');
     const dist = path.resolve(__dirname, '../dist/storage/local-directory-store.js');
     expect(fs.existsSync(dist)).toBe(true);
-    fs.writeFileSync(script, `
+    fs.writeFileSync(
+      script,
+      `
       const { LocalDirectoryStore } = require(${JSON.stringify(dist)});
       const store = new LocalDirectoryStore(process.argv[2], 1 << 20);
       (async () => { for (let i = 0; i < 200; i++) await store.put(Buffer.from('document ' + i + ' ' + 'x'.repeat(i * 50))); process.send('done'); })();
-    `);
+    `,
+    );
     const docs = path.join(dir, 'docs');
-    await Promise.all([1, 2, 3].map(() => new Promise<void>((resolve, reject) => {
-      const child = fork(script, [docs]);
-      child.on('message', () => resolve());
-      child.on('exit', (code) => (code ? reject(new Error(`writer exited ${code}`)) : resolve()));
-    })));
-    const files = fs.readdirSync(docs, { recursive: true }).map(String).filter((f) => /[0-9a-f]{64}$/.test(f));
+    await Promise.all(
+      [1, 2, 3].map(
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const child = fork(script, [docs]);
+            child.on('message', () => resolve());
+            child.on('exit', (code) => (code ? reject(new Error(`writer exited ${code}`)) : resolve()));
+          }),
+      ),
+    );
+    const files = fs
+      .readdirSync(docs, { recursive: true })
+      .map(String)
+      .filter((f) => /[0-9a-f]{64}$/.test(f));
     expect(files).toHaveLength(200);
-    expect(fs.readdirSync(docs, { recursive: true }).map(String).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(
+      fs
+        .readdirSync(docs, { recursive: true })
+        .map(String)
+        .filter((f) => f.endsWith('.tmp')),
+    ).toEqual([]);
     const store = new LocalDirectoryStore(docs, 1 << 20);
     for (const i of [0, 99, 199]) {
       const bytes = Buffer.from(`document ${i} ${'x'.repeat(i * 50)}`);

@@ -1,6 +1,11 @@
 import { ConfigError, loadConfig } from '../src';
 
-const base = { TENANT_ID: 'contoso', CLIENT_ID: 'client-id', CLIENT_SECRET: 'a-very-secret-value', CONTROL_API_TOKEN: 'control-token-123' };
+const base = {
+  TENANT_ID: 'contoso',
+  CLIENT_ID: 'client-id',
+  CLIENT_SECRET: 'a-very-secret-value',
+  CONTROL_API_TOKEN: 'control-token-123',
+};
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
@@ -22,13 +27,19 @@ describe('loadConfig', () => {
   it('names the missing variable in one line', () => {
     const { CLIENT_ID: _omit, ...env } = base;
     expect(() => loadConfig('ingest-api', env)).toThrow(ConfigError);
-    expect(() => loadConfig('ingest-api', env)).toThrow(/^Invalid configuration for ingest-api: CLIENT_ID is required$/);
+    expect(() => loadConfig('ingest-api', env)).toThrow(
+      /^Invalid configuration for ingest-api: CLIENT_ID is required$/,
+    );
   });
 
   it('requires what each app needs and nothing more', () => {
     expect(() => loadConfig('ms4-sender', {})).toThrow(/MS4_BASE_URL is required/);
-    expect(loadConfig('ms4-sender', { MS4_BASE_URL: 'http://ms4.local:4500/' }).ms4.baseUrl).toBe('http://ms4.local:4500');
-    expect(() => loadConfig('processor-worker', {})).toThrow(/TENANT_ID is required; CLIENT_ID is required; CLIENT_SECRET is required/);
+    expect(loadConfig('ms4-sender', { MS4_BASE_URL: 'http://ms4.local:4500/' }).ms4.baseUrl).toBe(
+      'http://ms4.local:4500',
+    );
+    expect(() => loadConfig('processor-worker', {})).toThrow(
+      /TENANT_ID is required; CLIENT_ID is required; CLIENT_SECRET is required/,
+    );
     expect(loadConfig('tool', {}).app).toBe('tool');
   });
 
@@ -47,25 +58,41 @@ describe('loadConfig', () => {
 
   it('requires a 256-bit TOKEN_CACHE_KEY in delegated mode', () => {
     expect(() => loadConfig('ingest-api', { ...base, AUTH_MODE: 'delegated' })).toThrow(/TOKEN_CACHE_KEY is required/);
-    expect(() => loadConfig('ingest-api', { ...base, AUTH_MODE: 'delegated', TOKEN_CACHE_KEY: 'abc' })).toThrow(/TOKEN_CACHE_KEY must be 64 hex characters/);
-    expect(loadConfig('ingest-api', { ...base, AUTH_MODE: 'delegated', TOKEN_CACHE_KEY: 'ab'.repeat(32) }).graph.tokenCacheKey).toBe('ab'.repeat(32));
+    expect(() => loadConfig('ingest-api', { ...base, AUTH_MODE: 'delegated', TOKEN_CACHE_KEY: 'abc' })).toThrow(
+      /TOKEN_CACHE_KEY must be 64 hex characters/,
+    );
+    expect(
+      loadConfig('ingest-api', { ...base, AUTH_MODE: 'delegated', TOKEN_CACHE_KEY: 'ab'.repeat(32) }).graph
+        .tokenCacheKey,
+    ).toBe('ab'.repeat(32));
   });
 
   it('parses lists and booleans, treats empty strings as unset', () => {
-    const c = loadConfig('ingest-api', { ...base, MAILBOXES: 'a@x.example, b@x.example,', MARK_AS_READ: 'true', PUBLIC_BASE_URL: '' });
+    const c = loadConfig('ingest-api', {
+      ...base,
+      MAILBOXES: 'a@x.example, b@x.example,',
+      MARK_AS_READ: 'true',
+      PUBLIC_BASE_URL: '',
+    });
     expect(c.graph.mailboxes).toEqual(['a@x.example', 'b@x.example']);
     expect(c.processing.markAsRead).toBe(true);
     expect(c.webhooks.publicBaseUrl).toBeNull();
   });
 
   it('returns a frozen object and lists the secrets for redaction', () => {
-    const c = loadConfig('ingest-api', { ...base, MS4_API_TOKEN: 'ms4-token-xyz', REDIS_URL: 'redis://:redis-pass-123@127.0.0.1:6379' });
+    const c = loadConfig('ingest-api', {
+      ...base,
+      MS4_API_TOKEN: 'ms4-token-xyz',
+      REDIS_URL: 'redis://:redis-pass-123@127.0.0.1:6379',
+    });
     expect(Object.isFrozen(c)).toBe(true);
     expect(Object.isFrozen(c.graph)).toBe(true);
     expect(() => {
       (c.graph as { clientId: string | null }).clientId = 'x';
     }).toThrow(TypeError);
-    expect(c.secrets).toEqual(expect.arrayContaining(['a-very-secret-value', 'control-token-123', 'ms4-token-xyz', 'redis-pass-123']));
+    expect(c.secrets).toEqual(
+      expect.arrayContaining(['a-very-secret-value', 'control-token-123', 'ms4-token-xyz', 'redis-pass-123']),
+    );
   });
 });
 
@@ -74,10 +101,14 @@ describe('.env.example', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const fs = require('node:fs') as typeof import('node:fs');
     const text = fs.readFileSync(`${__dirname}/../../../.env.example`, 'utf8');
-    const listed = text.split('\n').map((l) => /^([A-Z0-9_]+)=/.exec(l)?.[1]).filter(Boolean).sort();
+    const listed = text
+      .split('\n')
+      .map((l) => /^([A-Z0-9_]+)=/.exec(l)?.[1])
+      .filter(Boolean)
+      .sort();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { envSchema } = require('../src') as typeof import('../src');
-    const keys = [...envSchema.describe().keys ? Object.keys(envSchema.describe().keys as object) : []].sort();
+    const keys = [...(envSchema.describe().keys ? Object.keys(envSchema.describe().keys as object) : [])].sort();
     expect(listed).toEqual(keys);
   });
 

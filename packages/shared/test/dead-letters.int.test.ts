@@ -1,7 +1,16 @@
 import { QueueEvents, type Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { testRedisUrl, waitFor } from '@ms1/test-utils';
-import { createWorker, jobIds, JobName, PermanentError, QueueName, RetryableError, ThrottledError, type JobHandler } from '../src';
+import {
+  createWorker,
+  jobIds,
+  JobName,
+  PermanentError,
+  QueueName,
+  RetryableError,
+  ThrottledError,
+  type JobHandler,
+} from '../src';
 import { queueHarness, type QueueHarness } from './helpers';
 
 const email = (messageId: string) => ({
@@ -9,7 +18,14 @@ const email = (messageId: string) => ({
   mailboxId: 'ap@contoso.example',
   messageId,
   receivedDateTime: '2026-11-01T10:00:00Z',
-  listing: { subject: 'Invoice', from: { name: 'S', address: 's@x.example' }, internetMessageId: null, hasAttachments: false, bodyPreview: null, attachments: [] },
+  listing: {
+    subject: 'Invoice',
+    from: { name: 'S', address: 's@x.example' },
+    internetMessageId: null,
+    hasAttachments: false,
+    bodyPreview: null,
+    attachments: [],
+  },
 });
 
 describe('dead-letter routing and replay (real Redis)', () => {
@@ -25,7 +41,11 @@ describe('dead-letter routing and replay (real Redis)', () => {
   });
 
   const start = (handler: JobHandler<'process-email'>) => {
-    worker = createWorker(QueueName.EmailInbound, { 'process-email': handler }, { ctx: h.ctx, deadLetters: h.deadLetters, concurrency: 2 });
+    worker = createWorker(
+      QueueName.EmailInbound,
+      { 'process-email': handler },
+      { ctx: h.ctx, deadLetters: h.deadLetters, concurrency: 2 },
+    );
     return worker;
   };
 
@@ -43,7 +63,13 @@ describe('dead-letter routing and replay (real Redis)', () => {
     const dlqId = jobIds.deadLetter('email-inbound', id);
     const entry = await waitFor(() => h.deadLetters.get(dlqId), { what: 'dead-letter entry' });
     expect(calls).toBe(1); // not retried
-    expect(entry).toMatchObject({ sourceQueue: 'email-inbound', jobName: 'process-email', jobId: id, failedReason: 'attachment of m-poison is not a PDF', attemptsMade: 1 });
+    expect(entry).toMatchObject({
+      sourceQueue: 'email-inbound',
+      jobName: 'process-email',
+      jobId: id,
+      failedReason: 'attachment of m-poison is not a PDF',
+      attemptsMade: 1,
+    });
     expect(entry.data).toMatchObject({ messageId: 'm-poison' });
     expect(entry.stacktrace.length).toBeGreaterThan(0);
     expect(new Date(entry.failedAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
@@ -54,7 +80,12 @@ describe('dead-letter routing and replay (real Redis)', () => {
     poison = false;
     const result = await h.deadLetters.replay(dlqId);
     expect(result).toEqual({ id: dlqId, status: 'replayed', sourceQueue: 'email-inbound', jobId: id });
-    await waitFor(async () => (await h.producer.queue(QueueName.EmailInbound).getJob(id))?.finishedOn && (await (await h.producer.queue(QueueName.EmailInbound).getJob(id))?.getState()) === 'completed', { what: 'replayed job completed' });
+    await waitFor(
+      async () =>
+        (await h.producer.queue(QueueName.EmailInbound).getJob(id))?.finishedOn &&
+        (await (await h.producer.queue(QueueName.EmailInbound).getJob(id))?.getState()) === 'completed',
+      { what: 'replayed job completed' },
+    );
     const replayed = await h.producer.queue(QueueName.EmailInbound).getJob(id);
     expect(replayed?.attemptsMade).toBe(1); // fresh attempt count: this one attempt only
     expect(calls).toBe(2);
@@ -69,7 +100,9 @@ describe('dead-letter routing and replay (real Redis)', () => {
     });
     const id = jobIds.processEmail('ap@contoso.example', 'm-flaky');
     await h.producer.add(JobName.ProcessEmail, email('m-flaky'), { jobId: id, backoff: { type: 'fixed', delay: 10 } });
-    const entry = await waitFor(() => h.deadLetters.get(jobIds.deadLetter('email-inbound', id)), { what: 'dead-letter entry' });
+    const entry = await waitFor(() => h.deadLetters.get(jobIds.deadLetter('email-inbound', id)), {
+      what: 'dead-letter entry',
+    });
     expect(calls).toBe(3);
     expect(entry).toMatchObject({ attemptsMade: 3, failedReason: 'MS4 answered 503' });
   });
@@ -104,13 +137,16 @@ describe('dead-letter routing and replay (real Redis)', () => {
       if (fail) throw new PermanentError('bad');
       return { outcome: 'not-an-invoice', invoices: 0, warnings: 0, reason: 'ok' };
     });
-    for (const m of ['a', 'b', 'c']) await h.producer.add(JobName.ProcessEmail, email(m), { jobId: jobIds.processEmail('ap@contoso.example', m) });
+    for (const m of ['a', 'b', 'c'])
+      await h.producer.add(JobName.ProcessEmail, email(m), { jobId: jobIds.processEmail('ap@contoso.example', m) });
     await waitFor(async () => (await h.deadLetters.list()).total === 3, { what: '3 dead letters' });
     fail = false;
     const { replayed, errors } = await h.deadLetters.replayAll();
     expect(replayed.map((r) => r.status)).toEqual(['replayed', 'replayed', 'replayed']);
     expect(errors).toEqual([]);
-    await waitFor(async () => (await h.producer.queue(QueueName.EmailInbound).getCompletedCount()) === 3, { what: 'replayed jobs completed' });
+    await waitFor(async () => (await h.producer.queue(QueueName.EmailInbound).getCompletedCount()) === 3, {
+      what: 'replayed jobs completed',
+    });
     await expect(h.deadLetters.replay('nope')).rejects.toThrow(/no dead letter/);
   });
 });

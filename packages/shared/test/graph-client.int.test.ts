@@ -1,7 +1,16 @@
 import { Redis } from 'ioredis';
 import { startGraphSim, trustCa, type GraphSim } from '@ms1/graph-sim';
 import { cleanPrefix, testRedisUrl, uniquePrefix } from '@ms1/test-utils';
-import { DeltaExpiredError, loadConfig, MailboxLimiter, MailGraph, MsalTokenProvider, ThrottledError, type Config, type GraphCallEvent } from '../src';
+import {
+  DeltaExpiredError,
+  loadConfig,
+  MailboxLimiter,
+  MailGraph,
+  MsalTokenProvider,
+  ThrottledError,
+  type Config,
+  type GraphCallEvent,
+} from '../src';
 import { memoryLogger } from './helpers';
 
 // The production Graph adapter (MSAL + Graph SDK + limiter) against graph-sim: only configuration differs.
@@ -14,18 +23,33 @@ describe('MailGraph and MsalTokenProvider against graph-sim (real MSAL, real Gra
   const prefix = uniquePrefix('graph');
   const key = `{${prefix}}`;
   const admin = async (method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${sim.adminUrl}${path}`, { method, headers: { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const r = await fetch(`${sim.adminUrl}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     return (await r.json()) as Record<string, unknown>;
   };
-  const stats = async () => (await admin('GET', '/stats')) as { tokenRequests: number; requests: { byKind: Record<string, number> }; throttled: { total: number }; peakConcurrency: Record<string, number> };
+  const stats = async () =>
+    (await admin('GET', '/stats')) as {
+      tokenRequests: number;
+      requests: { byKind: Record<string, number> };
+      throttled: { total: number };
+      peakConcurrency: Record<string, number>;
+    };
 
   beforeAll(async () => {
     sim = await startGraphSim({ port: 0, mailboxes: [MAILBOX] });
     trustCa(sim.caPem);
     redis = new Redis(testRedisUrl());
     config = loadConfig('ingest-api', {
-      TENANT_ID: 'contoso', CLIENT_ID: 'client-1', CLIENT_SECRET: 'secret-value-1', CONTROL_API_TOKEN: 'control-token',
-      AUTHORITY_HOST: sim.authorityHost, GRAPH_BASE_URL: sim.graphBaseUrl, QUEUE_PREFIX: prefix,
+      TENANT_ID: 'contoso',
+      CLIENT_ID: 'client-1',
+      CLIENT_SECRET: 'secret-value-1',
+      CONTROL_API_TOKEN: 'control-token',
+      AUTHORITY_HOST: sim.authorityHost,
+      GRAPH_BASE_URL: sim.graphBaseUrl,
+      QUEUE_PREFIX: prefix,
     });
   });
   afterAll(async () => {
@@ -34,10 +58,16 @@ describe('MailGraph and MsalTokenProvider against graph-sim (real MSAL, real Gra
     await cleanPrefix(testRedisUrl(), prefix);
   });
 
-  const graphClient = (events: GraphCallEvent[] = [], limits = { maxConcurrent: 4, maxPerWindow: 10_000, windowMs: 600_000 }) => {
+  const graphClient = (
+    events: GraphCallEvent[] = [],
+    limits = { maxConcurrent: 4, maxPerWindow: 10_000, windowMs: 600_000 },
+  ) => {
     const tokens = new MsalTokenProvider(config.graph, redis, key, memoryLogger().logger);
     const limiter = new MailboxLimiter(redis, key, { ...limits, maxInlineWaitMs: 2000 });
-    return { tokens, graph: new MailGraph({ baseUrl: config.graph.baseUrl, tokens, limiter, onCall: (e) => events.push(e) }) };
+    return {
+      tokens,
+      graph: new MailGraph({ baseUrl: config.graph.baseUrl, tokens, limiter, onCall: (e) => events.push(e) }),
+    };
   };
 
   it('shares one token between replicas through the encrypted Redis cache', async () => {
@@ -73,7 +103,13 @@ describe('MailGraph and MsalTokenProvider against graph-sim (real MSAL, real Gra
     expect(new Set(seen).size).toBe(30);
     expect(withContent).toBeGreaterThan(10);
 
-    const injected = (await admin('POST', `/users/${MAILBOX}/messages`, { subject: 'Invoice 99', from: { emailAddress: { address: 's@x.example' } }, receivedDateTime: new Date().toISOString(), body: { contentType: 'text', content: 'hi' }, attachments: [] })) as { id: string };
+    const injected = (await admin('POST', `/users/${MAILBOX}/messages`, {
+      subject: 'Invoice 99',
+      from: { emailAddress: { address: 's@x.example' } },
+      receivedDateTime: new Date().toISOString(),
+      body: { contentType: 'text', content: 'hi' },
+      attachments: [],
+    })) as { id: string };
     const next = await graph.deltaPage(ctx, 'inbox', link, 7);
     expect(next.messages.map((m) => m.id)).toEqual([injected.id]);
     expect(next.deltaLink).toBeTruthy();
@@ -85,8 +121,19 @@ describe('MailGraph and MsalTokenProvider against graph-sim (real MSAL, real Gra
   it('fetches attachment bytes and marks messages read with $batch', async () => {
     const bytes = Buffer.from('%PDF-1.4 not really');
     const { id } = (await admin('POST', `/users/${MAILBOX}/messages`, {
-      subject: 'Rechnung', from: { emailAddress: { address: 's@x.example' } }, receivedDateTime: new Date().toISOString(), body: { contentType: 'text', content: '' },
-      attachments: [{ '@odata.type': '#microsoft.graph.fileAttachment', name: 'r.pdf', contentType: 'application/pdf', isInline: false, contentBytes: bytes.toString('base64') }],
+      subject: 'Rechnung',
+      from: { emailAddress: { address: 's@x.example' } },
+      receivedDateTime: new Date().toISOString(),
+      body: { contentType: 'text', content: '' },
+      attachments: [
+        {
+          '@odata.type': '#microsoft.graph.fileAttachment',
+          name: 'r.pdf',
+          contentType: 'application/pdf',
+          isInline: false,
+          contentBytes: bytes.toString('base64'),
+        },
+      ],
     })) as { id: string };
     const { graph } = graphClient();
     const ctx = { mailboxId: MAILBOX };
@@ -101,7 +148,13 @@ describe('MailGraph and MsalTokenProvider against graph-sim (real MSAL, real Gra
   it('retries the inner 429s of a $batch after their Retry-After', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 8; i++) {
-      const r = (await admin('POST', '/users/batch@contoso.example/messages', { subject: `b${i}`, from: { emailAddress: { address: 's@x.example' } }, receivedDateTime: new Date().toISOString(), body: { contentType: 'text', content: '' }, attachments: [] })) as { id: string };
+      const r = (await admin('POST', '/users/batch@contoso.example/messages', {
+        subject: `b${i}`,
+        from: { emailAddress: { address: 's@x.example' } },
+        receivedDateTime: new Date().toISOString(),
+        body: { contentType: 'text', content: '' },
+        attachments: [],
+      })) as { id: string };
       ids.push(r.id);
     }
     await admin('PUT', '/config', { throttle: { concurrency: 4, requestsPerWindow: 5, windowMs: 1500 } });
@@ -123,14 +176,23 @@ describe('MailGraph and MsalTokenProvider against graph-sim (real MSAL, real Gra
     const events: GraphCallEvent[] = [];
     const { graph } = graphClient(events);
     const ctx = { mailboxId: 'peak@contoso.example' };
-    await admin('POST', '/users/peak@contoso.example/messages', { subject: 'x', from: { emailAddress: { address: 's@x.example' } }, receivedDateTime: new Date().toISOString(), body: { contentType: 'text', content: '' }, attachments: [] });
+    await admin('POST', '/users/peak@contoso.example/messages', {
+      subject: 'x',
+      from: { emailAddress: { address: 's@x.example' } },
+      receivedDateTime: new Date().toISOString(),
+      body: { contentType: 'text', content: '' },
+      attachments: [],
+    });
     await Promise.all(Array.from({ length: 24 }, () => graph.deltaPage(ctx, 'inbox', null, 10)));
     const s = await stats();
     expect(s.peakConcurrency['peak@contoso.example']).toBeLessThanOrEqual(4);
     expect(s.throttled.total).toBe(throttledBefore);
 
     // The sim's window is now tiny: its 429 pauses the mailbox for everyone and the call says when to come back.
-    await admin('PUT', '/config', { throttle: { concurrency: 4, requestsPerWindow: 1, windowMs: 5000 }, latency: { fixedMs: 0, perKbMs: 0, jitterMs: 0 } });
+    await admin('PUT', '/config', {
+      throttle: { concurrency: 4, requestsPerWindow: 1, windowMs: 5000 },
+      latency: { fixedMs: 0, perKbMs: 0, jitterMs: 0 },
+    });
     await graph.deltaPage(ctx, 'inbox', null, 10);
     const err = await graph.deltaPage(ctx, 'inbox', null, 10).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ThrottledError);

@@ -1,14 +1,37 @@
 import { PassThrough } from 'node:stream';
 import { cleanPrefix, testRedisUrl, uniquePrefix } from '@ms1/test-utils';
-import { createLogger, createRedis, DeadLetters, loadConfig, Producer, queueContext, type Config, type Logger, type QueueContext, type RedisConnection } from '../src';
+import {
+  createLogger,
+  createRedis,
+  DeadLetters,
+  loadConfig,
+  Producer,
+  queueContext,
+  type Config,
+  type Logger,
+  type QueueContext,
+  type RedisConnection,
+} from '../src';
 
 /** A logger that writes JSON lines into memory, for assertions on what was logged. */
-export function memoryLogger(secrets: readonly string[] = []): { logger: Logger; lines: () => Record<string, unknown>[]; text: () => string } {
+export function memoryLogger(secrets: readonly string[] = []): {
+  logger: Logger;
+  lines: () => Record<string, unknown>[];
+  text: () => string;
+} {
   const stream = new PassThrough();
   let text = '';
   stream.on('data', (b: Buffer) => (text += b.toString()));
   const logger = createLogger({ service: 'test', level: 'debug', format: 'json', secrets, stream });
-  return { logger, text: () => text, lines: () => text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
+  return {
+    logger,
+    text: () => text,
+    lines: () =>
+      text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
+  };
 }
 
 export interface QueueHarness {
@@ -32,7 +55,13 @@ export async function queueHarness(env: Record<string, string> = {}): Promise<Qu
   const producer = new Producer(ctx);
   const deadLetters = new DeadLetters(producer, logger);
   return {
-    config, connection, ctx, producer, deadLetters, logger, prefix,
+    config,
+    connection,
+    ctx,
+    producer,
+    deadLetters,
+    logger,
+    prefix,
     async close() {
       await producer.close();
       connection.disconnect();

@@ -7,7 +7,12 @@ describe('job map', () => {
   });
 
   it('uses the queue names fixed by the design', () => {
-    expect(QueueName).toMatchObject({ MailSync: 'mail-sync', EmailInbound: 'email-inbound', Ms4Outbound: 'ms4-outbound', DeadLetter: 'dead-letter' });
+    expect(QueueName).toMatchObject({
+      MailSync: 'mail-sync',
+      EmailInbound: 'email-inbound',
+      Ms4Outbound: 'ms4-outbound',
+      DeadLetter: 'dead-letter',
+    });
     expect(JobQueue['process-email']).toBe('email-inbound');
     expect(JobQueue['invoice-metadata']).toBe('ms4-outbound');
     expect(JobQueue['sync-mailbox']).toBe('mail-sync');

@@ -13,16 +13,37 @@ describe('logger', () => {
 
   it('redacts values under secret-looking keys and bearer tokens', () => {
     const { logger, text, lines } = memoryLogger([]);
-    logger.warn('calling graph', { headers: { Authorization: 'Bearer eyJhbGciOi.payload.sig' }, clientState: 'state-abc-123', password: 'hunter2-hunter2' });
+    logger.warn('calling graph', {
+      headers: { Authorization: 'Bearer eyJhbGciOi.payload.sig' },
+      clientState: 'state-abc-123',
+      password: 'hunter2-hunter2',
+    });
     logger.info('raw header Bearer eyJ0eXAiOiJKV1Qi.more');
     expect(text()).not.toMatch(/eyJ|state-abc-123|hunter2/);
-    expect(lines()[0]).toMatchObject({ headers: { Authorization: '[redacted]' }, clientState: '[redacted]', password: '[redacted]' });
+    expect(lines()[0]).toMatchObject({
+      headers: { Authorization: '[redacted]' },
+      clientState: '[redacted]',
+      password: '[redacted]',
+    });
   });
 
   it('carries session, mailbox, message and job ids on child loggers', () => {
     const { logger, lines } = memoryLogger();
-    withContext(logger, { sessionId: 's1', mailboxId: 'ap@contoso.example', messageId: 'm1', jobId: 'j1', absent: undefined }).info('hello');
-    expect(lines()[0]).toMatchObject({ message: 'hello', service: 'test', sessionId: 's1', mailboxId: 'ap@contoso.example', messageId: 'm1', jobId: 'j1' });
+    withContext(logger, {
+      sessionId: 's1',
+      mailboxId: 'ap@contoso.example',
+      messageId: 'm1',
+      jobId: 'j1',
+      absent: undefined,
+    }).info('hello');
+    expect(lines()[0]).toMatchObject({
+      message: 'hello',
+      service: 'test',
+      sessionId: 's1',
+      mailboxId: 'ap@contoso.example',
+      messageId: 'm1',
+      jobId: 'j1',
+    });
     expect(lines()[0]).not.toHaveProperty('absent');
   });
 });

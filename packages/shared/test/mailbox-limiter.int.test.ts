@@ -61,7 +61,12 @@ describe('MailboxLimiter (real Redis)', () => {
   });
 
   it('throws ThrottledError instead of waiting long, so the job is delayed', async () => {
-    const l = new MailboxLimiter(redis, key, { maxConcurrent: 4, maxPerWindow: 100, windowMs: 1000, maxInlineWaitMs: 200 });
+    const l = new MailboxLimiter(redis, key, {
+      maxConcurrent: 4,
+      maxPerWindow: 100,
+      windowMs: 1000,
+      maxInlineWaitMs: 200,
+    });
     await l.pause('long@x.example', 3000);
     const err = await l.run('long@x.example', async () => 'never').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ThrottledError);
@@ -74,7 +79,10 @@ describe('MailboxLimiter (real Redis)', () => {
     expect(batch).toMatchObject({ granted: true, slots: 4 });
     expect(await l.tryAcquire('batch@x.example')).toMatchObject({ granted: false, reason: 'concurrency' });
     if (batch.granted) await l.release('batch@x.example', batch.leaseId, batch.slots);
-    expect(await l.tryAcquire('batch@x.example', { weight: 10, slots: 4 })).toMatchObject({ granted: false, reason: 'window' });
+    expect(await l.tryAcquire('batch@x.example', { weight: 10, slots: 4 })).toMatchObject({
+      granted: false,
+      reason: 'window',
+    });
     expect((await l.tryAcquire('batch@x.example', { weight: 5, slots: 1 })).granted).toBe(true);
   });
 

@@ -2,7 +2,13 @@ import { Redis } from 'ioredis';
 import { cleanPrefix, testRedisUrl, uniquePrefix } from '@ms1/test-utils';
 import { SessionActiveError, SessionStore, type SessionSettings } from '../src';
 
-const settings: SessionSettings = { pollingMode: 'manual', pollingIntervalSeconds: 300, enableWebhook: false, mailboxes: ['a@x.example'], folder: 'inbox' };
+const settings: SessionSettings = {
+  pollingMode: 'manual',
+  pollingIntervalSeconds: 300,
+  enableWebhook: false,
+  mailboxes: ['a@x.example'],
+  folder: 'inbox',
+};
 
 describe('SessionStore (real Redis)', () => {
   const prefix = uniquePrefix('sessions');

@@ -21,7 +21,9 @@ describe('Shutdown', () => {
   it('bounds a step that never finishes', async () => {
     const { logger, text } = memoryLogger();
     const after = jest.fn();
-    const s = new Shutdown(logger, 50).add('stuck', () => new Promise(() => undefined)).add('after', after, { phase: 'connections' });
+    const s = new Shutdown(logger, 50)
+      .add('stuck', () => new Promise(() => undefined))
+      .add('after', after, { phase: 'connections' });
     const t0 = Date.now();
     await s.shutdown();
     expect(Date.now() - t0).toBeLessThan(1000);

@@ -1,5 +1,9 @@
 /** Environment that satisfies every app's required variables, pointed at the test Redis and a queue prefix. */
-export function appEnv(redisUrl: string, queuePrefix: string, extra: Record<string, string> = {}): Record<string, string> {
+export function appEnv(
+  redisUrl: string,
+  queuePrefix: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     REDIS_URL: redisUrl,
     QUEUE_PREFIX: queuePrefix,

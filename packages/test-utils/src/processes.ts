@@ -31,8 +31,19 @@ export async function startApp(name: string, opts: StartAppOptions): Promise<App
   return startNodeProcess(name, entry, [], opts);
 }
 
-export async function startNodeProcess(name: string, entry: string, args: string[], opts: StartAppOptions): Promise<AppProcess> {
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'test', LOG_FORMAT: 'json', ...opts.env };
+export async function startNodeProcess(
+  name: string,
+  entry: string,
+  args: string[],
+  opts: StartAppOptions,
+): Promise<AppProcess> {
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    NODE_ENV: 'test',
+    LOG_FORMAT: 'json',
+    ...opts.env,
+  };
   const child = spawn(process.execPath, [entry, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
@@ -48,7 +59,9 @@ export async function startNodeProcess(name: string, entry: string, args: string
   };
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
 
   const proc: AppProcess = {
     name,
@@ -59,7 +72,13 @@ export async function startNodeProcess(name: string, entry: string, args: string
       const found = out.split('\n').find((l) => pattern.test(l));
       if (found !== undefined) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${name}: no output matching ${pattern} within ${timeoutMs} ms. Output:\n${out.slice(-3000)}`)), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(`${name}: no output matching ${pattern} within ${timeoutMs} ms. Output:\n${out.slice(-3000)}`),
+            ),
+          timeoutMs,
+        );
         const done = (line: string) => {
           clearTimeout(timer);
           resolve(line);
@@ -67,7 +86,11 @@ export async function startNodeProcess(name: string, entry: string, args: string
         waiters.push({ pattern, resolve: done });
         void exited.then(({ code, signal }) => {
           clearTimeout(timer);
-          reject(new Error(`${name} exited (code ${code}, signal ${signal}) before output matching ${pattern}. Output:\n${out.slice(-3000)}`));
+          reject(
+            new Error(
+              `${name} exited (code ${code}, signal ${signal}) before output matching ${pattern}. Output:\n${out.slice(-3000)}`,
+            ),
+          );
         });
       });
     },
@@ -84,6 +107,7 @@ export async function startNodeProcess(name: string, entry: string, args: string
       await exited;
     },
   };
-  if (!opts.noWait) await proc.waitForOutput(opts.ready ?? /"message":"started"|\bstarted\b/, opts.readyTimeoutMs ?? 20_000);
+  if (!opts.noWait)
+    await proc.waitForOutput(opts.ready ?? /"message":"started"|\bstarted\b/, opts.readyTimeoutMs ?? 20_000);
   return proc;
 }

@@ -4,7 +4,10 @@ import { randomBytes } from 'node:crypto';
 /** The Redis the test run uses: TEST_REDIS_URL, which the jest global setup points at a private redis-server. */
 export function testRedisUrl(): string {
   const url = process.env.TEST_REDIS_URL;
-  if (!url) throw new Error('TEST_REDIS_URL is not set: run tests through the root jest config (its global setup starts a private redis-server)');
+  if (!url)
+    throw new Error(
+      'TEST_REDIS_URL is not set: run tests through the root jest config (its global setup starts a private redis-server)',
+    );
   return url;
 }
 
@@ -21,7 +24,13 @@ export async function cleanPrefix(url: string, queuePrefix: string): Promise<num
     for (const pattern of [`{${queuePrefix}}:*`, `${queuePrefix}:*`]) {
       let cursor = '0';
       do {
-        const [next, keys] = await r.scan(cursor, 'MATCH', pattern.replace(/[{}]/g, (c) => `\\${c}`), 'COUNT', 1000);
+        const [next, keys] = await r.scan(
+          cursor,
+          'MATCH',
+          pattern.replace(/[{}]/g, (c) => `\\${c}`),
+          'COUNT',
+          1000,
+        );
         cursor = next;
         if (keys.length) deleted += await r.unlink(...keys);
       } while (cursor !== '0');

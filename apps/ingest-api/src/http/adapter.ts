@@ -5,7 +5,12 @@ import { HttpError, type HttpHandler, type HttpOutput } from './types';
 /** The one async wrapper: runs a plain handler and writes its answer; errors go to the error middleware. */
 export function route(handler: HttpHandler): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    handler({ params: req.params as Record<string, string>, query: req.query as Record<string, unknown>, body: req.body as unknown, headers: req.headers })
+    handler({
+      params: req.params as Record<string, string>,
+      query: req.query as Record<string, unknown>,
+      body: req.body as unknown,
+      headers: req.headers,
+    })
       .then((out) => send(res, out))
       .catch(next);
   };
@@ -20,7 +25,8 @@ export function send(res: Response, out: HttpOutput): void {
 }
 
 export function notFound(): RequestHandler {
-  return (req, res) => send(res, { status: 404, body: { error: 'not_found', message: `no route for ${req.method} ${req.path}` } });
+  return (req, res) =>
+    send(res, { status: 404, body: { error: 'not_found', message: `no route for ${req.method} ${req.path}` } });
 }
 
 interface BodyParserError extends Error {
@@ -50,5 +56,17 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
 }
 
 function codeFor(status: number): string {
-  return ({ 400: 'invalid_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 409: 'conflict', 413: 'payload_too_large', 503: 'unavailable' } as Record<number, string>)[status] ?? 'error';
+  return (
+    (
+      {
+        400: 'invalid_request',
+        401: 'unauthorized',
+        403: 'forbidden',
+        404: 'not_found',
+        409: 'conflict',
+        413: 'payload_too_large',
+        503: 'unavailable',
+      } as Record<number, string>
+    )[status] ?? 'error'
+  );
 }

@@ -1,5 +1,15 @@
 import express, { type Express } from 'express';
-import { keyPrefix, type Config, type DeadLetters, type Logger, type Metrics, type MsalTokenProvider, type Producer, type RedisConnection, type SessionStore } from '@ms1/shared';
+import {
+  keyPrefix,
+  type Config,
+  type DeadLetters,
+  type Logger,
+  type Metrics,
+  type MsalTokenProvider,
+  type Producer,
+  type RedisConnection,
+  type SessionStore,
+} from '@ms1/shared';
 import type { SessionControl } from '../session/session-control';
 import { errorMiddleware, notFound, route } from './adapter';
 import { requireToken } from './auth';
@@ -38,11 +48,22 @@ export function createHttpApp(deps: HttpDeps): Express {
   app.use(express.json({ limit: config.http.bodyLimit }));
   app.get('/health', route(healthHandler(deps.healthConnection, config.ingestRoles)));
   // Graph calls these: no bearer token (Graph cannot send one); clientState is checked instead.
-  const hooks = webhookRoutes({ config, logger: deps.logger, producer: deps.producer, sessions: deps.store, subscriptions: deps.subscriptions });
+  const hooks = webhookRoutes({
+    config,
+    logger: deps.logger,
+    producer: deps.producer,
+    sessions: deps.store,
+    subscriptions: deps.subscriptions,
+  });
   app.post('/webhooks/graph', route(hooks.notify));
   app.post('/webhooks/graph/lifecycle', route(hooks.lifecycle));
   // Microsoft's sign-in redirects the browser here: it cannot carry our token; the one-time `state` protects it.
-  const auth = authRoutes({ config, tokens: deps.tokens, redis: deps.redis, keyPrefix: keyPrefix(config.redis.queuePrefix) });
+  const auth = authRoutes({
+    config,
+    tokens: deps.tokens,
+    redis: deps.redis,
+    keyPrefix: keyPrefix(config.redis.queuePrefix),
+  });
   app.get('/auth/callback', route(auth.callback));
 
   app.use(requireToken(config.http.controlApiToken ?? ''));

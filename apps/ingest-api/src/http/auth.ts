@@ -14,9 +14,13 @@ export function requireToken(token: string): RequestHandler {
     const [scheme, value = ''] = header.split(' ');
     let presented = '';
     if (scheme?.toLowerCase() === 'bearer') presented = value;
-    else if (scheme?.toLowerCase() === 'basic') presented = Buffer.from(value, 'base64').toString().split(':').slice(1).join(':');
+    else if (scheme?.toLowerCase() === 'basic')
+      presented = Buffer.from(value, 'base64').toString().split(':').slice(1).join(':');
     if (presented && safeEqual(presented, token)) return next();
-    res.set('WWW-Authenticate', scheme?.toLowerCase() === 'basic' || req.path.startsWith('/admin') ? 'Basic realm="ms1"' : 'Bearer');
+    res.set(
+      'WWW-Authenticate',
+      scheme?.toLowerCase() === 'basic' || req.path.startsWith('/admin') ? 'Basic realm="ms1"' : 'Bearer',
+    );
     send(res, { status: 401, body: { error: 'unauthorized', message: 'missing or invalid bearer token' } });
   };
 }

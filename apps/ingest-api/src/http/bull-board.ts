@@ -11,7 +11,9 @@ export function bullBoardRouter(producer: Producer): Router {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(BULL_BOARD_PATH);
   createBullBoard({
-    queues: allQueues.map((name) => new BullMQAdapter(producer.queue(name), { readOnlyMode: name === QueueName.DeadLetter, prefix: '' })),
+    queues: allQueues.map(
+      (name) => new BullMQAdapter(producer.queue(name), { readOnlyMode: name === QueueName.DeadLetter, prefix: '' }),
+    ),
     serverAdapter,
     options: { uiConfig: { boardTitle: 'MS1 queues' } },
   });

@@ -5,6 +5,9 @@ import type { HttpHandler } from './types';
 export function healthHandler(connection: RedisConnection, roles: readonly string[]): HttpHandler {
   return async () => {
     const redis = await pingRedis(connection);
-    return { status: redis ? 200 : 503, body: { status: redis ? 'ok' : 'unavailable', redis: redis ? 'up' : 'down', roles } };
+    return {
+      status: redis ? 200 : 503,
+      body: { status: redis ? 'ok' : 'unavailable', redis: redis ? 'up' : 'down', roles },
+    };
   };
 }

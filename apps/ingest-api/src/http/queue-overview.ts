@@ -21,7 +21,15 @@ export class QueueOverview {
     await Promise.all(
       allQueues.map(async (name) => {
         const q = this.producer.queue(name);
-        counts[name] = await q.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed', 'waiting-children', 'prioritized');
+        counts[name] = await q.getJobCounts(
+          'waiting',
+          'active',
+          'delayed',
+          'completed',
+          'failed',
+          'waiting-children',
+          'prioritized',
+        );
         const service = CONSUMERS[name];
         if (service) {
           const workers = await q.getWorkersCount();

@@ -1,5 +1,15 @@
 import type { SubscriptionManager } from '../subscriptions/subscription-manager';
-import { enqueueSessionSync, JobName, QueueName, SessionActiveError, type Logger, type Producer, type Session, type SessionSettings, type SessionStore } from '@ms1/shared';
+import {
+  enqueueSessionSync,
+  JobName,
+  QueueName,
+  SessionActiveError,
+  type Logger,
+  type Producer,
+  type Session,
+  type SessionSettings,
+  type SessionStore,
+} from '@ms1/shared';
 
 /** Ids of the job schedulers (stored in Redis). Upserted only from here. */
 export const POLLING_SCHEDULER_ID = 'polling';
@@ -21,15 +31,27 @@ export class SessionControl {
     if (settings.pollingMode === 'scheduled') {
       await this.producer
         .queue(QueueName.MailSync)
-        .upsertJobScheduler(POLLING_SCHEDULER_ID, { every: settings.pollingIntervalSeconds * 1000 }, { name: JobName.SyncTick, data: { sessionId: session.sessionId } });
+        .upsertJobScheduler(
+          POLLING_SCHEDULER_ID,
+          { every: settings.pollingIntervalSeconds * 1000 },
+          { name: JobName.SyncTick, data: { sessionId: session.sessionId } },
+        );
     }
     if (settings.enableWebhook) {
       const q = this.producer.queue(QueueName.MailSync);
       // The scheduler's first run is immediate: it creates the subscriptions, later runs renew them.
-      await q.upsertJobScheduler(RENEWAL_SCHEDULER_ID, { every: RENEWAL_EVERY_MS }, { name: JobName.RenewSubscriptions, data: { sessionId: session.sessionId, reason: 'schedule' } });
+      await q.upsertJobScheduler(
+        RENEWAL_SCHEDULER_ID,
+        { every: RENEWAL_EVERY_MS },
+        { name: JobName.RenewSubscriptions, data: { sessionId: session.sessionId, reason: 'schedule' } },
+      );
     }
     await this.triggerSync(session, 'manual');
-    this.logger.info('session started', { sessionId: session.sessionId, mailboxes: settings.mailboxes.length, pollingMode: settings.pollingMode });
+    this.logger.info('session started', {
+      sessionId: session.sessionId,
+      mailboxes: settings.mailboxes.length,
+      pollingMode: settings.pollingMode,
+    });
     return session;
   }
 

@@ -2,7 +2,12 @@ import { ThrottledError, tryLock, type JobHandler, type RedisConnection, type Se
 import type { SubscriptionManager } from './subscription-manager';
 
 /** Scheduled renewal, creation at session start, and the repair after Graph's lifecycle notifications. */
-export function renewSubscriptionsHandler(deps: { sessions: SessionStore; subscriptions: SubscriptionManager; redis: RedisConnection; keyPrefix: string }): JobHandler<'renew-subscriptions'> {
+export function renewSubscriptionsHandler(deps: {
+  sessions: SessionStore;
+  subscriptions: SubscriptionManager;
+  redis: RedisConnection;
+  keyPrefix: string;
+}): JobHandler<'renew-subscriptions'> {
   return async (job, { logger }) => {
     const session = await deps.sessions.current();
     if (!session || session.sessionId !== job.data.sessionId || !session.settings.enableWebhook) {

@@ -15,7 +15,10 @@ export class SubscriptionManager {
   ) {}
 
   /** Makes sure each mailbox has a live subscription: creates missing ones, renews those close to expiry. */
-  async ensure(session: Session, opts: { mailboxId?: string; recreate?: boolean; forceRenew?: boolean } = {}): Promise<number> {
+  async ensure(
+    session: Session,
+    opts: { mailboxId?: string; recreate?: boolean; forceRenew?: boolean } = {},
+  ): Promise<number> {
     const mailboxes = opts.mailboxId ? [opts.mailboxId] : session.settings.mailboxes;
     const existing = (await this.store.all()).filter((s) => s.sessionId === session.sessionId);
     let touched = 0;
@@ -48,7 +51,10 @@ export class SubscriptionManager {
       try {
         await this.drop(sub);
       } catch (err) {
-        this.logger.warn('could not delete a Graph subscription; it will expire by itself', { mailboxId: sub.mailboxId, err });
+        this.logger.warn('could not delete a Graph subscription; it will expire by itself', {
+          mailboxId: sub.mailboxId,
+          err,
+        });
       }
     }
   }
@@ -68,9 +74,19 @@ export class SubscriptionManager {
         expirationDateTime: this.expiry(),
       },
     );
-    const stored: StoredSubscription = { id: created.id, sessionId: session.sessionId, mailboxId, folder, expirationDateTime: created.expirationDateTime };
+    const stored: StoredSubscription = {
+      id: created.id,
+      sessionId: session.sessionId,
+      mailboxId,
+      folder,
+      expirationDateTime: created.expirationDateTime,
+    };
     await this.store.put(stored);
-    this.logger.info('Graph subscription created', { mailboxId, sessionId: session.sessionId, expires: created.expirationDateTime });
+    this.logger.info('Graph subscription created', {
+      mailboxId,
+      sessionId: session.sessionId,
+      expires: created.expirationDateTime,
+    });
   }
 
   private async drop(sub: StoredSubscription): Promise<void> {

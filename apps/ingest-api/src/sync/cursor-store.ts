@@ -43,7 +43,11 @@ export class CursorStore {
   async markSeen(mailbox: string, folder: string, messageIds: string[]): Promise<void> {
     if (messageIds.length === 0) return;
     const key = this.seenKey(mailbox, folder);
-    await this.redis.multi().sadd(key, ...messageIds.map(digest)).expire(key, SEEN_TTL_S).exec();
+    await this.redis
+      .multi()
+      .sadd(key, ...messageIds.map(digest))
+      .expire(key, SEEN_TTL_S)
+      .exec();
   }
 }
 

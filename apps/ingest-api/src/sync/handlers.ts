@@ -9,7 +9,12 @@ import { syncMailboxHandler, type SyncDeps } from './sync-mailbox';
  * mailbox of the current session; `sync-mailbox` runs one delta round; `renew-subscriptions` keeps the
  * session's Graph subscriptions alive.
  */
-export function syncHandlers(deps: { store: SessionStore; control: SessionControl; sync: SyncDeps; subscriptions: SubscriptionManager }): HandlersFor<'mail-sync'> {
+export function syncHandlers(deps: {
+  store: SessionStore;
+  control: SessionControl;
+  sync: SyncDeps;
+  subscriptions: SubscriptionManager;
+}): HandlersFor<'mail-sync'> {
   return {
     'sync-tick': async (job, { logger }) => {
       const session = await deps.store.current();
@@ -20,6 +25,11 @@ export function syncHandlers(deps: { store: SessionStore; control: SessionContro
       return { enqueued: await deps.control.triggerSync(session, 'schedule') };
     },
     'sync-mailbox': syncMailboxHandler(deps.sync),
-    'renew-subscriptions': renewSubscriptionsHandler({ sessions: deps.store, subscriptions: deps.subscriptions, redis: deps.sync.redis, keyPrefix: deps.sync.keyPrefix }),
+    'renew-subscriptions': renewSubscriptionsHandler({
+      sessions: deps.store,
+      subscriptions: deps.subscriptions,
+      redis: deps.sync.redis,
+      keyPrefix: deps.sync.keyPrefix,
+    }),
   };
 }

@@ -1,6 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { FlowProducer } from 'bullmq';
-import { DeltaExpiredError, ThrottledError, tryLock, type AttachmentStore, type Config, type JobHandler, type MailGraph, type ProcessEmailData, type QueueContext, type RedisConnection, type SessionStore } from '@ms1/shared';
+import {
+  DeltaExpiredError,
+  ThrottledError,
+  tryLock,
+  type AttachmentStore,
+  type Config,
+  type JobHandler,
+  type MailGraph,
+  type ProcessEmailData,
+  type QueueContext,
+  type RedisConnection,
+  type SessionStore,
+} from '@ms1/shared';
 import type { CursorStore } from './cursor-store';
 import { toListing } from './message-listing';
 import { addPageFlow } from './page-flow';
@@ -26,7 +38,11 @@ const LOCK_TTL_MS = 60_000;
 export function syncMailboxHandler(deps: SyncDeps): JobHandler<'sync-mailbox'> {
   return async (job, { logger }) => {
     const { sessionId, mailboxId, folder } = job.data;
-    const lock = await tryLock(deps.redis, `${deps.keyPrefix}:sync-lock:${mailboxId.toLowerCase()}:${folder}`, LOCK_TTL_MS);
+    const lock = await tryLock(
+      deps.redis,
+      `${deps.keyPrefix}:sync-lock:${mailboxId.toLowerCase()}:${folder}`,
+      LOCK_TTL_MS,
+    );
     if (!lock) throw new ThrottledError(`a sync of ${mailboxId}/${folder} is already running`, 2000);
     const ctx = { mailboxId, sessionId };
     const roundId = randomUUID();
@@ -55,22 +71,53 @@ export function syncMailboxHandler(deps: SyncDeps): JobHandler<'sync-mailbox'> {
           continue;
         }
         pages++;
-        const fresh = new Set(await deps.cursors.unseen(mailboxId, folder, page.messages.map((m) => m.id)));
+        const fresh = new Set(
+          await deps.cursors.unseen(
+            mailboxId,
+            folder,
+            page.messages.map((m) => m.id),
+          ),
+        );
         const emails: ProcessEmailData[] = [];
         for (const m of page.messages) {
           if (!fresh.has(m.id)) continue;
           fresh.delete(m.id); // a page may repeat a message
-          emails.push({ sessionId, mailboxId, messageId: m.id, receivedDateTime: m.receivedDateTime ?? new Date().toISOString(), listing: await toListing(m, deps.store) });
+          emails.push({
+            sessionId,
+            mailboxId,
+            messageId: m.id,
+            receivedDateTime: m.receivedDateTime ?? new Date().toISOString(),
+            listing: await toListing(m, deps.store),
+          });
         }
         const nextLink = page.nextLink ?? page.deltaLink;
         if (!nextLink) throw new Error('delta page carried neither nextLink nor deltaLink');
-        await addPageFlow(deps.flows, deps.ctx, { sessionId, mailboxId, folder, roundId, page: pages, link: link ?? `start:${roundId}` }, emails);
-        await deps.cursors.markSeen(mailboxId, folder, emails.map((e) => e.messageId));
+        await addPageFlow(
+          deps.flows,
+          deps.ctx,
+          { sessionId, mailboxId, folder, roundId, page: pages, link: link ?? `start:${roundId}` },
+          emails,
+        );
+        await deps.cursors.markSeen(
+          mailboxId,
+          folder,
+          emails.map((e) => e.messageId),
+        );
         await deps.cursors.saveCursor(mailboxId, folder, nextLink);
-        await deps.sessions.incrOnce(sessionId, pageEventId(mailboxId, folder, link ?? roundId), { discovered: page.messages.length, enqueued: emails.length, removed: page.removed.length });
+        await deps.sessions.incrOnce(sessionId, pageEventId(mailboxId, folder, link ?? roundId), {
+          discovered: page.messages.length,
+          enqueued: emails.length,
+          removed: page.removed.length,
+        });
         messages += emails.length;
         removed += page.removed.length;
-        pageSize = nextPageSize(pageSize, page.bytes, page.messages.length + page.removed.length, budget, deps.config.graph.deltaPageSize);
+        pageSize = nextPageSize(
+          pageSize,
+          page.bytes,
+          page.messages.length + page.removed.length,
+          budget,
+          deps.config.graph.deltaPageSize,
+        );
         await lock.extend(LOCK_TTL_MS);
         await job.updateProgress({ pages, messages });
         link = nextLink;

@@ -4,7 +4,11 @@ import type { EmailOutcome, JobHandler, MailGraph, SessionStore } from '@ms1/sha
  * The flow parent of one delta page: runs when all its `process-email` children are done (or failed), records the
  * page's outcome and, when MARK_AS_READ is on, marks the page's processed messages read with `$batch` requests.
  */
-export function syncPageHandler(deps: { graph: MailGraph; markAsRead: boolean; sessions: SessionStore }): JobHandler<'sync-page'> {
+export function syncPageHandler(deps: {
+  graph: MailGraph;
+  markAsRead: boolean;
+  sessions: SessionStore;
+}): JobHandler<'sync-page'> {
   return async (job, { logger }) => {
     const values = (await job.getChildrenValues()) as Record<string, EmailOutcome>;
     const failures = await job.getIgnoredChildrenFailures();
@@ -17,10 +21,18 @@ export function syncPageHandler(deps: { graph: MailGraph; markAsRead: boolean; s
       markedRead: 0,
     };
     if (deps.markAsRead) {
-      const done = Object.keys(values).map((key) => key.split('~').pop() ?? '').filter(Boolean);
-      outcome.markedRead = await deps.graph.markRead({ mailboxId: job.data.mailboxId, sessionId: job.data.sessionId }, done);
+      const done = Object.keys(values)
+        .map((key) => key.split('~').pop() ?? '')
+        .filter(Boolean);
+      outcome.markedRead = await deps.graph.markRead(
+        { mailboxId: job.data.mailboxId, sessionId: job.data.sessionId },
+        done,
+      );
     }
-    await deps.sessions.incrOnce(job.data.sessionId, `page:${String(job.id)}`, { pages: 1, markedRead: outcome.markedRead });
+    await deps.sessions.incrOnce(job.data.sessionId, `page:${String(job.id)}`, {
+      pages: 1,
+      markedRead: outcome.markedRead,
+    });
     logger.info('page done', outcome);
     return outcome;
   };

@@ -37,7 +37,8 @@ const DOCUMENT_TYPES = new Set([
   'multipart/x-zip',
 ]);
 /** Extensions that are never invoice documents, whatever the content type claims. */
-const NON_DOCUMENT_EXTENSIONS = /\.(ics|vcs|vcf|png|jpe?g|gif|bmp|svg|webp|tiff?|heic|ico|emz|wmz|p7s|eml|msg|htm|html|txt|docx?|xlsx?|pptx?)$/i;
+const NON_DOCUMENT_EXTENSIONS =
+  /\.(ics|vcs|vcf|png|jpe?g|gif|bmp|svg|webp|tiff?|heic|ico|emz|wmz|p7s|eml|msg|htm|html|txt|docx?|xlsx?|pptx?)$/i;
 
 function baseContentType(contentType: string | null): string {
   return (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
@@ -71,12 +72,19 @@ export function classifyMessage(message: MessageInfo): Classification {
   if (subjectHits.length > 0 || bodyHits.length > 0) {
     const where = subjectHits.length > 0 ? 'subject' : 'body';
     const words = [...new Set([...subjectHits, ...bodyHits].map((h) => h.term))];
-    return { candidate: true, reason: `invoice vocabulary in the ${where} (${words.join(', ')}), no document attachment`, candidateAttachments };
+    return {
+      candidate: true,
+      reason: `invoice vocabulary in the ${where} (${words.join(', ')}), no document attachment`,
+      candidateAttachments,
+    };
   }
   const skipped = message.attachments.length;
   return {
     candidate: false,
-    reason: skipped > 0 ? `no invoice vocabulary and none of ${skipped} attachment(s) is a PDF, XML or ZIP document` : 'no invoice vocabulary and no attachments',
+    reason:
+      skipped > 0
+        ? `no invoice vocabulary and none of ${skipped} attachment(s) is a PDF, XML or ZIP document`
+        : 'no invoice vocabulary and no attachments',
     candidateAttachments,
   };
 }

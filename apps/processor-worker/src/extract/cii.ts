@@ -59,7 +59,12 @@ export function readCii(root: XmlElement, format: InvoiceFormat = 'cii'): { invo
   const dueDates = pathAll(settlement, 'SpecifiedTradePaymentTerms', 'DueDateDateTime');
   inv.dueDate = dueDates.length > 0 ? dateTime(dueDates[0] ?? null, warnings, 'due date') : null;
 
-  const ibans = pathAll(settlement, 'SpecifiedTradeSettlementPaymentMeans', 'PayeePartyCreditorFinancialAccount', 'IBANID');
+  const ibans = pathAll(
+    settlement,
+    'SpecifiedTradeSettlementPaymentMeans',
+    'PayeePartyCreditorFinancialAccount',
+    'IBANID',
+  );
   inv.iban = normalizeIban(ibans.map(textOf).find((t) => t !== null) ?? null);
 
   const sums = child(settlement, names.summation);
@@ -94,6 +99,7 @@ function sellerVat(seller: XmlElement | null): string | null {
 
 /** An amount element may repeat with different currencyID (tax currency); take the invoice currency's, else the first. */
 function amountInCurrency(elements: XmlElement[], currency: string | null): string | null {
-  const preferred = elements.find((e) => currency !== null && e.attrs['currencyID'] === currency) ?? elements[0] ?? null;
+  const preferred =
+    elements.find((e) => currency !== null && e.attrs['currencyID'] === currency) ?? elements[0] ?? null;
   return xmlAmount(textOf(preferred));
 }

@@ -23,7 +23,10 @@ export async function extractDocument(input: DocumentInput, limits?: Partial<Ext
   try {
     const { bytes } = input;
     if (bytes.length > lim.maxAttachmentBytes) {
-      return outcome('limit-exceeded', `document is ${bytes.length} bytes, over the ${lim.maxAttachmentBytes}-byte limit`);
+      return outcome(
+        'limit-exceeded',
+        `document is ${bytes.length} bytes, over the ${lim.maxAttachmentBytes}-byte limit`,
+      );
     }
     const kind = sniffKind(bytes);
     const warnings = declaredTypeWarnings(input, kind);
@@ -37,7 +40,10 @@ export async function extractDocument(input: DocumentInput, limits?: Partial<Ext
 async function extractSingle(src: Source, lim: ExtractLimits): Promise<DocumentResult> {
   switch (src.kind) {
     case 'empty':
-      return outcome('empty', src.bytes.length === 0 ? 'document is empty (0 bytes)' : 'document holds only whitespace');
+      return outcome(
+        'empty',
+        src.bytes.length === 0 ? 'document is empty (0 bytes)' : 'document holds only whitespace',
+      );
     case 'xml':
       return extractXml(src);
     case 'pdf':
@@ -52,11 +58,20 @@ async function extractSingle(src: Source, lim: ExtractLimits): Promise<DocumentR
 function extractXml(src: Source): DocumentResult {
   const read = readXmlInvoice(src.bytes);
   if (!read.ok) return outcome(read.outcome, read.reason);
-  return found(src, read.invoice, read.warnings, `${read.invoice.format.toUpperCase()} ${read.invoice.kind === 'creditNote' ? 'credit note' : 'invoice'} read`);
+  return found(
+    src,
+    read.invoice,
+    read.warnings,
+    `${read.invoice.format.toUpperCase()} ${read.invoice.kind === 'creditNote' ? 'credit note' : 'invoice'} read`,
+  );
 }
 
 async function extractPdf(src: Source, lim: ExtractLimits): Promise<DocumentResult> {
-  const pdf = await readPdf(src.bytes, { maxPages: lim.maxPdfPages, timeoutMs: lim.pdfTimeoutMs, maxEmbeddedBytes: lim.maxAttachmentBytes });
+  const pdf = await readPdf(src.bytes, {
+    maxPages: lim.maxPdfPages,
+    timeoutMs: lim.pdfTimeoutMs,
+    maxEmbeddedBytes: lim.maxAttachmentBytes,
+  });
   if (!pdf.ok) {
     if (pdf.failure === 'unreadable' && /\/Encrypt\b/.test(src.bytes.toString('latin1'))) {
       return outcome('encrypted', `encrypted PDF could not be opened: ${pdf.reason}`);
@@ -66,16 +81,29 @@ async function extractPdf(src: Source, lim: ExtractLimits): Promise<DocumentResu
   const embedded = readEmbeddedInvoice(pdf.attachments);
   if (embedded.found) {
     const label = embedded.invoice.format === 'facturx' ? 'Factur-X/ZUGFeRD' : embedded.invoice.format.toUpperCase();
-    return found(src, embedded.invoice, [...embedded.warnings, ...pdf.warnings], `${label} XML ${embedded.fileName} embedded in the PDF read`);
+    return found(
+      src,
+      embedded.invoice,
+      [...embedded.warnings, ...pdf.warnings],
+      `${label} XML ${embedded.fileName} embedded in the PDF read`,
+    );
   }
   const docWarnings = [...embedded.warnings, ...pdf.warnings];
   const text = pdf.pages.join('\n');
   if (text.trim() === '') {
-    return { ...outcome('scanned-pdf', `scanned PDF without text (${pdf.numPages} page(s)); OCR would be needed`), warnings: ['scanned PDF without text', ...docWarnings] };
+    return {
+      ...outcome('scanned-pdf', `scanned PDF without text (${pdf.numPages} page(s)); OCR would be needed`),
+      warnings: ['scanned PDF without text', ...docWarnings],
+    };
   }
   const heuristics = readPdfText(pdf.pages);
   if (!heuristics.found) return { ...outcome('not-an-invoice', heuristics.reason), warnings: docWarnings };
-  return found(src, heuristics.invoice, [...heuristics.warnings, ...docWarnings], `invoice fields read from PDF text (confidence ${heuristics.invoice.confidence})`);
+  return found(
+    src,
+    heuristics.invoice,
+    [...heuristics.warnings, ...docWarnings],
+    `invoice fields read from PDF text (confidence ${heuristics.invoice.confidence})`,
+  );
 }
 
 async function extractZip(name: string, bytes: Buffer, lim: ExtractLimits): Promise<DocumentResult> {
@@ -101,13 +129,31 @@ async function extractZip(name: string, bytes: Buffer, lim: ExtractLimits): Prom
   }
   if (zip.failure !== null) {
     warnings.push(zip.failure.reason);
-    if (invoices.length > 0) return { outcome: 'extracted', reason: `${invoices.length} invoice(s) read from ZIP before: ${zip.failure.reason}`, invoices, warnings };
+    if (invoices.length > 0)
+      return {
+        outcome: 'extracted',
+        reason: `${invoices.length} invoice(s) read from ZIP before: ${zip.failure.reason}`,
+        invoices,
+        warnings,
+      };
     return { outcome: zip.failure.outcome, reason: zip.failure.reason, invoices, warnings };
   }
-  if (invoices.length > 0) return { outcome: 'extracted', reason: `${invoices.length} invoice(s) read from ${zip.members.length} ZIP member(s)`, invoices, warnings };
-  if (memberOutcomes.length === 0) return { outcome: 'not-an-invoice', reason: 'ZIP holds no PDF or XML document', invoices, warnings };
+  if (invoices.length > 0)
+    return {
+      outcome: 'extracted',
+      reason: `${invoices.length} invoice(s) read from ${zip.members.length} ZIP member(s)`,
+      invoices,
+      warnings,
+    };
+  if (memberOutcomes.length === 0)
+    return { outcome: 'not-an-invoice', reason: 'ZIP holds no PDF or XML document', invoices, warnings };
   const only = memberOutcomes.every((o) => o === memberOutcomes[0]) ? memberOutcomes[0] : undefined;
-  return { outcome: only ?? 'not-an-invoice', reason: `no invoice in ${memberOutcomes.length} ZIP document member(s)`, invoices, warnings };
+  return {
+    outcome: only ?? 'not-an-invoice',
+    reason: `no invoice in ${memberOutcomes.length} ZIP document member(s)`,
+    invoices,
+    warnings,
+  };
 }
 
 function found(src: Source, invoice: InvoiceData, warnings: string[], reason: string): DocumentResult {

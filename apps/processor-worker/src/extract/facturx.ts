@@ -8,8 +8,7 @@ import { readXmlInvoice } from './xml-invoice';
 const KNOWN_NAMES = ['factur-x.xml', 'zugferd-invoice.xml', 'xrechnung.xml'];
 
 export type EmbeddedInvoiceRead =
-  | { found: true; invoice: InvoiceData; warnings: string[]; fileName: string }
-  | { found: false; warnings: string[] };
+  { found: true; invoice: InvoiceData; warnings: string[]; fileName: string } | { found: false; warnings: string[] };
 
 export function readEmbeddedInvoice(files: PdfEmbeddedFile[]): EmbeddedInvoiceRead {
   const warnings: string[] = [];
@@ -25,8 +24,16 @@ export function readEmbeddedInvoice(files: PdfEmbeddedFile[]): EmbeddedInvoiceRe
     }
     const read = readXmlInvoice(file.content, 'facturx');
     if (read.ok) {
-      const extra = read.invoice.format === 'facturx' ? [] : [`embedded ${file.name} is ${read.invoice.format.toUpperCase()}, not CII`];
-      return { found: true, invoice: read.invoice, warnings: [...warnings, ...extra, ...read.warnings], fileName: file.name };
+      const extra =
+        read.invoice.format === 'facturx'
+          ? []
+          : [`embedded ${file.name} is ${read.invoice.format.toUpperCase()}, not CII`];
+      return {
+        found: true,
+        invoice: read.invoice,
+        warnings: [...warnings, ...extra, ...read.warnings],
+        fileName: file.name,
+      };
     }
     warnings.push(`embedded file ${file.name} is not a readable invoice: ${read.reason}`);
   }

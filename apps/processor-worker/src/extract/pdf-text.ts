@@ -25,11 +25,17 @@ const NUMBER_LABELS = [
   String.raw`numero\s*(?:di\s*)?fattura`,
   String.raw`factuur\s*-?\s*(?:nummer|nr\.?|no\.?)`,
 ];
-const NUMBER_RE = new RegExp(String.raw`(?:${NUMBER_LABELS.join('|')})\s*[:#.]?\s*([A-Z0-9][A-Z0-9\-/._]{0,39})`, 'giu');
+const NUMBER_RE = new RegExp(
+  String.raw`(?:${NUMBER_LABELS.join('|')})\s*[:#.]?\s*([A-Z0-9][A-Z0-9\-/._]{0,39})`,
+  'giu',
+);
 
 /** Labels of the total with VAT; `strong` ones beat a generic "Total". */
 const TOTAL_LABELS: { re: string; strong: boolean; payable?: boolean }[] = [
-  { re: String.raw`grand\s*total|total\s*(?:amount\s*)?(?:incl\.?|including)\s*(?:vat|tax)|invoice\s*total|total\s*amount`, strong: true },
+  {
+    re: String.raw`grand\s*total|total\s*(?:amount\s*)?(?:incl\.?|including)\s*(?:vat|tax)|invoice\s*total|total\s*amount`,
+    strong: true,
+  },
   { re: String.raw`amount\s*due|total\s*due|balance\s*due|amount\s*payable`, strong: true, payable: true },
   { re: String.raw`gesamtbetrag|rechnungsbetrag|endbetrag|bruttobetrag|gesamtsumme|summe\s*brutto`, strong: true },
   { re: String.raw`zu\s*zahlen(?:der\s*betrag)?|zahlbetrag`, strong: true, payable: true },
@@ -46,20 +52,49 @@ const TOTAL_LABELS: { re: string; strong: boolean; payable?: boolean }[] = [
 /** Labels of the total without VAT. */
 const NET_LABELS = String.raw`sub\s*-?total|total\s*(?:excl\.?|excluding|net|before\s*tax|ht|hors\s*taxes?)|net\s*amount|nettobetrag|zwischensumme|summe\s*netto|gesamt\s*netto|montant\s*ht|base\s*imponible|imponibile|totaal\s*excl\.?\s*btw|subtotaal`;
 
-const CURRENCY_CODES = ['EUR', 'USD', 'GBP', 'CHF', 'SEK', 'NOK', 'DKK', 'PLN', 'CZK', 'HUF', 'RON', 'BGN', 'JPY', 'CAD', 'AUD'];
-const SYMBOLS: Record<string, string> = { '€': 'EUR', $: 'USD', '£': 'GBP', '¥': 'JPY', 'US$': 'USD', 'Fr.': 'CHF', 'zł': 'PLN', 'Kč': 'CZK' };
+const CURRENCY_CODES = [
+  'EUR',
+  'USD',
+  'GBP',
+  'CHF',
+  'SEK',
+  'NOK',
+  'DKK',
+  'PLN',
+  'CZK',
+  'HUF',
+  'RON',
+  'BGN',
+  'JPY',
+  'CAD',
+  'AUD',
+];
+const SYMBOLS: Record<string, string> = {
+  '€': 'EUR',
+  $: 'USD',
+  '£': 'GBP',
+  '¥': 'JPY',
+  US$: 'USD',
+  'Fr.': 'CHF',
+  zł: 'PLN',
+  Kč: 'CZK',
+};
 const CUR = String.raw`(?:${CURRENCY_CODES.join('|')}|US\$|€|\$|£|¥|zł|Kč)`;
 const AMOUNT = String.raw`[-\u2212]?\d{1,3}(?:[.,'\u00a0\u202f ]\d{3})*(?:[.,]\d{1,2})?(?!\d)|[-\u2212]?\d+(?:[.,]\d{1,2})?(?!\d)`;
 /** label, then on the same line: optional currency, amount, optional currency. */
 function amountAfter(label: string): RegExp {
-  return new RegExp(String.raw`(?<!\p{L})(?:${label})(?!\p{L})([^\n\d€$£¥]{0,40}?)(${CUR})?\s*(${AMOUNT})(?!\s*%)\s*(${CUR})?`, 'giu');
+  return new RegExp(
+    String.raw`(?<!\p{L})(?:${label})(?!\p{L})([^\n\d€$£¥]{0,40}?)(${CUR})?\s*(${AMOUNT})(?!\s*%)\s*(${CUR})?`,
+    'giu',
+  );
 }
 
 const ISSUE_DATE_LABELS = String.raw`invoice\s*date|date\s*of\s*invoice|issue\s*date|rechnungsdatum|datum|date\s*de\s*(?:la\s*)?facture|fecha(?:\s*de\s*(?:la\s*)?factura)?|data\s*(?:della\s*)?fattura|factuurdatum|(?<!(?:due|payment|delivery|order|expiry|expiration)\s{1,3})date(?!\s*d['’]?[ée]ch)`;
 const DUE_DATE_LABELS = String.raw`due\s*date|payment\s*due|due\s*by|pay\s*by|f[äa]llig(?:keitsdatum|\s*am)?|zahlbar\s*bis|[ée]ch[ée]ance|date\s*d['’]?[ée]ch[ée]ance|vencimiento|fecha\s*de\s*vencimiento|scadenza|data\s*(?:di\s*)?scadenza|vervaldatum|uiterste\s*betaaldatum`;
 
 const IBAN_RE = /\b([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?)\b/g;
-const VAT_RE = /(?:VAT|USt-?Id(?:Nr)?\.?|UID|TVA|IVA|BTW|P\.?\s?IVA|N[°º]?\s*TVA)[^\n]{0,25}?\b([A-Z]{2}\s?[0-9A-Z]{8,12})\b/giu;
+const VAT_RE =
+  /(?:VAT|USt-?Id(?:Nr)?\.?|UID|TVA|IVA|BTW|P\.?\s?IVA|N[°º]?\s*TVA)[^\n]{0,25}?\b([A-Z]{2}\s?[0-9A-Z]{8,12})\b/giu;
 
 interface Found<T> {
   value: T;
@@ -81,7 +116,10 @@ export function readPdfText(pages: string[]): PdfTextRead {
   if (number === null && total.gross === null && total.payable === null) {
     return {
       found: false,
-      reason: vocab.length > 0 ? 'PDF text mentions invoices but carries no invoice number or total' : 'PDF text has no invoice number, total or invoice vocabulary',
+      reason:
+        vocab.length > 0
+          ? 'PDF text mentions invoices but carries no invoice number or total'
+          : 'PDF text has no invoice number, total or invoice vocabulary',
     };
   }
 
@@ -150,7 +188,11 @@ function amountsAfter(text: string, label: string): Found<AmountHit>[] {
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const amount = normalizePrintedAmount(m[3] ?? '');
     if (amount === null) continue;
-    out.push({ value: { amount, currency: currencyOf(m[2]) ?? currencyOf(m[4]) }, index: m.index, between: m[1] ?? '' });
+    out.push({
+      value: { amount, currency: currencyOf(m[2]) ?? currencyOf(m[4]) },
+      index: m.index,
+      between: m[1] ?? '',
+    });
   }
   return out;
 }
@@ -172,7 +214,8 @@ function findTotal(text: string): { gross: AmountHit | null; payable: AmountHit 
       if (!label.strong && NOT_GRAND_TOTAL.test(found.between)) continue;
       if (!label.strong && /sub\s*-?$/i.test(text.slice(Math.max(0, found.index - 4), found.index))) continue;
       const best = label.payable === true ? payable : gross;
-      const better = best === null || (label.strong && !best.strong) || (label.strong === best.strong && found.index > best.index);
+      const better =
+        best === null || (label.strong && !best.strong) || (label.strong === best.strong && found.index > best.index);
       if (!better) continue;
       const next = { hit: found.value, strong: label.strong, index: found.index };
       if (label.payable === true) payable = next;

@@ -80,7 +80,8 @@ export class PdfReaderThread {
     });
     w.on('error', (err: Error) => {
       if (w !== this.worker) return;
-      const oom = (err as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY' || /out of memory|heap/i.test(err.message);
+      const oom =
+        (err as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY' || /out of memory|heap/i.test(err.message);
       this.retire();
       this.settleCurrent(
         oom
@@ -91,7 +92,11 @@ export class PdfReaderThread {
     w.on('exit', (code) => {
       if (w !== this.worker) return;
       this.worker = null;
-      this.settleCurrent({ ok: false, failure: 'unreadable', reason: `PDF reader stopped unexpectedly (exit code ${code})` });
+      this.settleCurrent({
+        ok: false,
+        failure: 'unreadable',
+        reason: `PDF reader stopped unexpectedly (exit code ${code})`,
+      });
     });
     w.unref();
     return w;
@@ -103,7 +108,11 @@ export class PdfReaderThread {
     if (job === undefined) return;
     const timer = setTimeout(() => {
       this.retire();
-      this.settleCurrent({ ok: false, failure: 'limit-exceeded', reason: `PDF reading exceeded ${job.options.timeoutMs} ms and was stopped` });
+      this.settleCurrent({
+        ok: false,
+        failure: 'limit-exceeded',
+        reason: `PDF reading exceeded ${job.options.timeoutMs} ms and was stopped`,
+      });
     }, job.options.timeoutMs);
     this.current = { job, timer };
     try {
@@ -115,7 +124,11 @@ export class PdfReaderThread {
       );
     } catch (err) {
       this.retire();
-      this.settleCurrent({ ok: false, failure: 'unreadable', reason: `PDF reader could not start: ${err instanceof Error ? err.message : String(err)}` });
+      this.settleCurrent({
+        ok: false,
+        failure: 'unreadable',
+        reason: `PDF reader could not start: ${err instanceof Error ? err.message : String(err)}`,
+      });
     }
   }
 
@@ -179,7 +192,8 @@ function toResult(msg: Record<string, unknown>): PdfReadResult {
       attachments.push({
         name: str(a['name'], 'embedded'),
         size: typeof a['size'] === 'number' ? a['size'] : 0,
-        content: content instanceof Uint8Array ? Buffer.from(content.buffer, content.byteOffset, content.byteLength) : null,
+        content:
+          content instanceof Uint8Array ? Buffer.from(content.buffer, content.byteOffset, content.byteLength) : null,
       });
     }
   }

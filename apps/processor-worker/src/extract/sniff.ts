@@ -23,7 +23,8 @@ function looksLikeXml(bytes: Buffer): boolean {
   // UTF-8 byte order mark
   if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) i = 3;
   // UTF-16 byte order marks: XML, but decoded differently
-  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return true;
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)))
+    return true;
   while (i < bytes.length && i < 4096) {
     const b = bytes[i];
     if (b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d) {
@@ -41,8 +42,10 @@ function looksLikeXml(bytes: Buffer): boolean {
  * does not know is read as UTF-8, with a warning saying so.
  */
 export function decodeXmlText(bytes: Buffer): { text: string; warnings: string[] } {
-  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), warnings: [] };
-  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), warnings: [] };
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe)
+    return { text: new TextDecoder('utf-16le').decode(bytes.subarray(2)), warnings: [] };
+  if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff)
+    return { text: new TextDecoder('utf-16be').decode(bytes.subarray(2)), warnings: [] };
   const start = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   const declared = start === 0 ? declaredEncoding(bytes) : null;
   const warnings: string[] = [];

@@ -59,5 +59,4 @@ export interface DocumentInput {
 
 /** The result of reading structured XML (UBL or CII) before it is bound to a source document. */
 export type XmlInvoiceRead =
-  | { ok: true; invoice: InvoiceData; warnings: string[] }
-  | { ok: false; outcome: DocumentOutcome; reason: string };
+  { ok: true; invoice: InvoiceData; warnings: string[] } | { ok: false; outcome: DocumentOutcome; reason: string };

@@ -35,7 +35,9 @@ export function readUbl(root: XmlElement): { invoice: InvoiceData; warnings: str
   inv.sellerVatId = vatId(seller);
   inv.buyerName = partyName(path(root, 'AccountingCustomerParty', 'Party'));
 
-  const account = pathAll(root, 'PaymentMeans', 'PayeeFinancialAccount', 'ID').map(textOf).find((t) => t !== null);
+  const account = pathAll(root, 'PaymentMeans', 'PayeeFinancialAccount', 'ID')
+    .map(textOf)
+    .find((t) => t !== null);
   inv.iban = normalizeIban(account ?? null);
   inv.confidence = 1;
 

@@ -21,7 +21,8 @@ export function readXmlInvoice(bytes: Buffer, ciiFormat: InvoiceFormat = 'cii'):
     outcome: 'not-an-invoice',
     reason: `XML root <${root.name}> is in namespace "${root.ns}", not ${expected}`,
   });
-  const lax = (expected: string): string[] => (root.ns === '' ? [`root <${root.name}> declares no namespace (${expected} expected)`] : []);
+  const lax = (expected: string): string[] =>
+    root.ns === '' ? [`root <${root.name}> declares no namespace (${expected} expected)`] : [];
   if (isUblRoot(root)) {
     if (root.ns !== '' && !root.ns.startsWith(UBL_NS_PREFIX)) return foreign('UBL 2.1');
     const read = readUbl(root);
@@ -32,5 +33,9 @@ export function readXmlInvoice(bytes: Buffer, ciiFormat: InvoiceFormat = 'cii'):
     const read = readCii(root, ciiFormat);
     return { ok: true, invoice: read.invoice, warnings: [...decoding, ...lax('UN/CEFACT CII'), ...read.warnings] };
   }
-  return { ok: false, outcome: 'not-an-invoice', reason: `XML root element <${root.name}> is neither a UBL Invoice/CreditNote nor a CII CrossIndustryInvoice/CrossIndustryDocument` };
+  return {
+    ok: false,
+    outcome: 'not-an-invoice',
+    reason: `XML root element <${root.name}> is neither a UBL Invoice/CreditNote nor a CII CrossIndustryInvoice/CrossIndustryDocument`,
+  };
 }

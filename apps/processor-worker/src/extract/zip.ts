@@ -26,10 +26,14 @@ class LimitError extends Error {}
 
 function openZip(bytes: Buffer): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(bytes, { lazyEntries: true, validateEntrySizes: true, decodeStrings: true, strictFileNames: false }, (err, zip) => {
-      if (err || !zip) reject(err ?? new Error('no archive'));
-      else resolve(zip);
-    });
+    yauzl.fromBuffer(
+      bytes,
+      { lazyEntries: true, validateEntrySizes: true, decodeStrings: true, strictFileNames: false },
+      (err, zip) => {
+        if (err || !zip) reject(err ?? new Error('no archive'));
+        else resolve(zip);
+      },
+    );
   });
 }
 
@@ -43,7 +47,13 @@ function openStream(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
 }
 
 /** Inflates one member, counting bytes as they come and stopping at the first limit crossed. */
-async function inflate(stream: Readable, entry: yauzl.Entry, perMember: number, totalLeft: number, maxRatio: number): Promise<Buffer> {
+async function inflate(
+  stream: Readable,
+  entry: yauzl.Entry,
+  perMember: number,
+  totalLeft: number,
+  maxRatio: number,
+): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   const compressed = Math.max(entry.compressedSize, 1);
@@ -52,7 +62,8 @@ async function inflate(stream: Readable, entry: yauzl.Entry, perMember: number, 
       const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
       size += buf.length;
       if (size > perMember) throw new LimitError(`member ${entry.fileName} inflates past ${perMember} bytes`);
-      if (size > totalLeft) throw new LimitError(`archive inflates past its total limit while reading ${entry.fileName}`);
+      if (size > totalLeft)
+        throw new LimitError(`archive inflates past its total limit while reading ${entry.fileName}`);
       if (size > ZIP_RATIO_GRACE_BYTES && size / compressed > maxRatio) {
         throw new LimitError(`member ${entry.fileName} inflates more than ${maxRatio}:1 (probable zip bomb)`);
       }
@@ -106,12 +117,20 @@ export async function readZip(bytes: Buffer, limits: ExtractLimits): Promise<Zip
       }
       // Cheap early refusal on declared sizes; the real check happens while inflating.
       if (entry.uncompressedSize > limits.maxAttachmentBytes) {
-        result.warnings.push(`member ${name} declares ${entry.uncompressedSize} bytes, over the ${limits.maxAttachmentBytes}-byte limit; skipped`);
+        result.warnings.push(
+          `member ${name} declares ${entry.uncompressedSize} bytes, over the ${limits.maxAttachmentBytes}-byte limit; skipped`,
+        );
         continue;
       }
       try {
         const stream = await openStream(zip, entry);
-        const data = await inflate(stream, entry, limits.maxAttachmentBytes, limits.maxZipTotalBytes - total, limits.maxZipRatio);
+        const data = await inflate(
+          stream,
+          entry,
+          limits.maxAttachmentBytes,
+          limits.maxZipTotalBytes - total,
+          limits.maxZipRatio,
+        );
         total += data.length;
         result.members.push({ name, bytes: data });
       } catch (err) {

@@ -6,7 +6,9 @@ export const FIXTURES_DIR = path.resolve(__dirname, '../../../../../shared/fixtu
 
 export function requireFixturesDir(): string {
   if (!fs.existsSync(FIXTURES_DIR)) {
-    throw new Error(`e-invoice fixtures not found at ${FIXTURES_DIR}: expected the shared fixtures folder beside the repository (../shared/fixtures/einvoices)`);
+    throw new Error(
+      `e-invoice fixtures not found at ${FIXTURES_DIR}: expected the shared fixtures folder beside the repository (../shared/fixtures/einvoices)`,
+    );
   }
   return FIXTURES_DIR;
 }

@@ -1,7 +1,11 @@
 // Builds test PDFs with pdf-lib: Factur-X (CII XML embedded as factur-x.xml), plain text, image-only.
 import { AFRelationship, PDFDocument, StandardFonts } from 'pdf-lib';
 
-export async function buildFacturXPdf(xml: Buffer, fileName = 'factur-x.xml', visibleText = 'Invoice (see embedded Factur-X XML)'): Promise<Buffer> {
+export async function buildFacturXPdf(
+  xml: Buffer,
+  fileName = 'factur-x.xml',
+  visibleText = 'Invoice (see embedded Factur-X XML)',
+): Promise<Buffer> {
   const doc = await PDFDocument.create();
   const page = doc.addPage();
   const font = await doc.embedFont(StandardFonts.Helvetica);

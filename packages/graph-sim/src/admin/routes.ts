@@ -23,7 +23,8 @@ export function adminRouter(ctx: SimContext, hooks: { reset: () => void }): expr
 
   r.post('/users/:mailbox/messages', (req, res) => {
     const body = req.body as unknown;
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return bad(res, 400, 'body must be a Graph message JSON object');
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      return bad(res, 400, 'body must be a Graph message JSON object');
     const mb = ctx.store.getOrCreate(param(req, 'mailbox'));
     const folder = typeof req.query.folder === 'string' ? req.query.folder : undefined;
     if (folder && !mb.folder(folder)) return bad(res, 400, `unknown folder '${folder}'`);
@@ -39,8 +40,12 @@ export function adminRouter(ctx: SimContext, hooks: { reset: () => void }): expr
       mailboxId: mb.id,
       count: mb.messages.size,
       messages: mb.list().map((m) => ({
-        id: m.data.id, internetMessageId: m.data.internetMessageId, subject: m.data.subject, isRead: m.data.isRead,
-        receivedDateTime: m.data.receivedDateTime, folder: mb.folders.get(m.data.parentFolderId ?? '')?.wellKnownName ?? m.data.parentFolderId,
+        id: m.data.id,
+        internetMessageId: m.data.internetMessageId,
+        subject: m.data.subject,
+        isRead: m.data.isRead,
+        receivedDateTime: m.data.receivedDateTime,
+        folder: mb.folders.get(m.data.parentFolderId ?? '')?.wellKnownName ?? m.data.parentFolderId,
         attachments: m.attachments.length,
       })),
     });
@@ -50,7 +55,8 @@ export function adminRouter(ctx: SimContext, hooks: { reset: () => void }): expr
     const b = (req.body ?? {}) as Record<string, unknown>;
     if (typeof b.mailbox !== 'string' || !b.mailbox) return bad(res, 400, 'mailbox is required');
     const count = typeof b.count === 'number' ? b.count : NaN;
-    if (!Number.isInteger(count) || count < 0 || count > 100_000) return bad(res, 400, 'count must be an integer 0..100000');
+    if (!Number.isInteger(count) || count < 0 || count > 100_000)
+      return bad(res, 400, 'count must be an integer 0..100000');
     const seed = typeof b.seed === 'number' ? b.seed : 1;
     const baseDate = typeof b.baseDate === 'string' ? new Date(b.baseDate) : undefined;
     res.status(201).json(await seedMailbox(ctx, b.mailbox, count, seed, baseDate));
@@ -73,7 +79,8 @@ export function adminRouter(ctx: SimContext, hooks: { reset: () => void }): expr
 
   r.post('/users/:mailbox/lifecycle', async (req, res) => {
     const ev = (req.body as { event?: unknown } | undefined)?.event;
-    if (typeof ev !== 'string' || !LIFECYCLE.includes(ev as LifecycleEvent)) return bad(res, 400, `event must be one of ${LIFECYCLE.join(', ')}`);
+    if (typeof ev !== 'string' || !LIFECYCLE.includes(ev as LifecycleEvent))
+      return bad(res, 400, `event must be one of ${LIFECYCLE.join(', ')}`);
     const mb = ctx.store.find(param(req, 'mailbox'));
     if (!mb) return bad(res, 404, 'unknown mailbox');
     res.json(await sendLifecycle(ctx, mb, ev as LifecycleEvent));

@@ -8,7 +8,13 @@ export interface SeedResult {
 }
 
 /** Generates `count` e-mails with the seeded generator and injects them into the mailbox (notifications fire). */
-export async function seedMailbox(ctx: SimContext, mailbox: string, count: number, seed: number, baseDate?: Date): Promise<SeedResult> {
+export async function seedMailbox(
+  ctx: SimContext,
+  mailbox: string,
+  count: number,
+  seed: number,
+  baseDate?: Date,
+): Promise<SeedResult> {
   const emails = await generateEmails({ mailbox, count, seed, baseDate });
   const mb = ctx.store.getOrCreate(mailbox);
   const out: SeedResult = { mailbox: mb.address, count: emails.length, emails: [] };

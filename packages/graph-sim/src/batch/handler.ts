@@ -29,7 +29,8 @@ function parse(body: unknown): InnerRequest[] | string {
   if (reqs.length > MAX_REQUESTS) return `The number of batch requests exceeds the limit of ${MAX_REQUESTS}.`;
   const ids = new Set<string>();
   for (const r of reqs as Record<string, unknown>[]) {
-    if (typeof r?.id !== 'string' || typeof r.method !== 'string' || typeof r.url !== 'string') return 'Each batch request needs id, method and url.';
+    if (typeof r?.id !== 'string' || typeof r.method !== 'string' || typeof r.url !== 'string')
+      return 'Each batch request needs id, method and url.';
     if (ids.has(r.id)) return `Batch request id '${r.id}' is duplicated.`;
     ids.add(r.id);
   }

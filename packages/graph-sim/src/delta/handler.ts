@@ -25,7 +25,11 @@ function parseDeltaFilter(raw: string | null): [string, number] | null {
   const m = /^\s*receivedDateTime\s+(ge|gt)\s+'?([^']+?)'?\s*$/i.exec(raw);
   const t = m ? Date.parse(m[2]) : NaN;
   if (!m || Number.isNaN(t)) {
-    throw new GraphError(400, 'ErrorInvalidUrlQueryFilter', 'The only supported filter for message delta is receivedDateTime ge|gt {DateTimeOffset}.');
+    throw new GraphError(
+      400,
+      'ErrorInvalidUrlQueryFilter',
+      'The only supported filter for message delta is receivedDateTime ge|gt {DateTimeOffset}.',
+    );
   }
   return [m[1].toLowerCase(), t];
 }
@@ -33,17 +37,30 @@ function parseDeltaFilter(raw: string | null): [string, number] | null {
 function parseChangeType(raw: string | null): string[] | null {
   if (raw === null || raw.trim() === '') return null;
   const types = raw.split(',').map((s) => s.trim());
-  for (const t of types) if (!['created', 'updated', 'deleted'].includes(t)) throw new GraphError(400, 'BadRequest', `Invalid changeType '${t}'.`);
+  for (const t of types)
+    if (!['created', 'updated', 'deleted'].includes(t))
+      throw new GraphError(400, 'BadRequest', `Invalid changeType '${t}'.`);
   return types;
 }
 
 function initialState(input: HandlerInput, mb: Mailbox, scope: string): DeltaState {
   const q = input.req.query;
-  const ps = pageSizeFrom(input.req.headers.prefer) ?? (q.get('$top') ? Math.min(MAX_PAGE, Number(q.get('$top')) || DEFAULT_PAGE) : DEFAULT_PAGE);
+  const ps =
+    pageSizeFrom(input.req.headers.prefer) ??
+    (q.get('$top') ? Math.min(MAX_PAGE, Number(q.get('$top')) || DEFAULT_PAGE) : DEFAULT_PAGE);
   return {
-    mb: mb.id, sc: scope, ep: mb.epoch, since: 0, upTo: mb.seq, pos: 0, n: 0,
-    sel: parseSelect(q.get('$select')), exp: parseExpand(q.get('$expand')),
-    ct: parseChangeType(q.get('changeType')), flt: parseDeltaFilter(q.get('$filter')), ps,
+    mb: mb.id,
+    sc: scope,
+    ep: mb.epoch,
+    since: 0,
+    upTo: mb.seq,
+    pos: 0,
+    n: 0,
+    sel: parseSelect(q.get('$select')),
+    exp: parseExpand(q.get('$expand')),
+    ct: parseChangeType(q.get('changeType')),
+    flt: parseDeltaFilter(q.get('$filter')),
+    ps,
   };
 }
 
@@ -54,9 +71,14 @@ function stateFromToken(input: HandlerInput, mb: Mailbox, scope: string): DeltaS
   const raw = skip ?? delta;
   if (raw === null) return null;
   const st = decodeToken(raw);
-  if (!st || st.mb !== mb.id || st.sc !== scope) throw new GraphError(400, 'syncStateInvalid', 'The sync state is not valid for this request.');
+  if (!st || st.mb !== mb.id || st.sc !== scope)
+    throw new GraphError(400, 'syncStateInvalid', 'The sync state is not valid for this request.');
   if (st.ep !== mb.epoch) {
-    throw new GraphError(410, 'syncStateNotFound', 'The sync state generation was not found. Please restart the synchronization without a token.');
+    throw new GraphError(
+      410,
+      'syncStateNotFound',
+      'The sync state generation was not found. Please restart the synchronization without a token.',
+    );
   }
   if (delta !== null && skip === null) {
     // A new round: every change after the previous round's end.
@@ -124,7 +146,13 @@ export function deltaHandler(ctx: SimContext): GraphHandler {
 }
 
 /** Delta may replay a change the client already has (Graph documents this); deltaReplayRate makes it happen. */
-function maybeReplay(ctx: SimContext, mb: Mailbox, scope: string, st: DeltaState, value: (MessageJson | RemovedJson)[]): void {
+function maybeReplay(
+  ctx: SimContext,
+  mb: Mailbox,
+  scope: string,
+  st: DeltaState,
+  value: (MessageJson | RemovedJson)[],
+): void {
   if (st.since === 0 || ctx.config.deltaReplayRate <= 0 || ctx.rng() >= ctx.config.deltaReplayRate) return;
   const log = mb.logs.get(scope);
   if (!log) return;

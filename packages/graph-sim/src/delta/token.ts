@@ -31,7 +31,13 @@ export function encodeToken(state: DeltaState): string {
 export function decodeToken(token: string): DeltaState | null {
   try {
     const v = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as DeltaState;
-    if (typeof v.mb !== 'string' || typeof v.sc !== 'string' || typeof v.since !== 'number' || typeof v.pos !== 'number') return null;
+    if (
+      typeof v.mb !== 'string' ||
+      typeof v.sc !== 'string' ||
+      typeof v.since !== 'number' ||
+      typeof v.pos !== 'number'
+    )
+      return null;
     return v;
   } catch {
     return null;

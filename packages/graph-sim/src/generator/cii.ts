@@ -15,11 +15,15 @@ export function ciiTemplate(file: string, xml: string): EInvoiceTemplate {
   const totals = child(settlement, 'SpecifiedTradeSettlementHeaderMonetarySummation');
   const typeCodeEl = child(doc, 'TypeCode');
   const typeCode = textOf(xml, typeCodeEl);
-  const vat = children(seller, 'SpecifiedTaxRegistration').map((r) => child(r, 'ID')).find((id) => id?.attrs['schemeID'] === 'VA');
+  const vat = children(seller, 'SpecifiedTaxRegistration')
+    .map((r) => child(r, 'ID'))
+    .find((id) => id?.attrs['schemeID'] === 'VA');
   const iban = children(settlement, 'SpecifiedTradeSettlementPaymentMeans')
-    .map((m) => path(m, 'PayeePartyCreditorFinancialAccount', 'IBANID')).find((el) => textOf(xml, el) !== null);
+    .map((m) => path(m, 'PayeePartyCreditorFinancialAccount', 'IBANID'))
+    .find((el) => textOf(xml, el) !== null);
   const due = children(settlement, 'SpecifiedTradePaymentTerms')
-    .map((t) => path(t, 'DueDateDateTime', 'DateTimeString')).find((el) => el !== undefined);
+    .map((t) => path(t, 'DueDateDateTime', 'DateTimeString'))
+    .find((el) => el !== undefined);
   const slots = definedSlots({
     number: slotOf(xml, child(doc, 'ID')),
     issueDate: slotOf(xml, path(doc, 'IssueDateTime', 'DateTimeString'), '102'),
@@ -34,5 +38,12 @@ export function ciiTemplate(file: string, xml: string): EInvoiceTemplate {
     iban: slotOf(xml, iban),
   });
   const typeCodeSlot = slotOf(xml, typeCodeEl);
-  return { file, syntax: 'cii', xml, kind: typeCode === '381' ? 'creditNote' : 'invoice', slots, ...(typeCodeSlot ? { typeCodeSlot } : {}) };
+  return {
+    file,
+    syntax: 'cii',
+    xml,
+    kind: typeCode === '381' ? 'creditNote' : 'invoice',
+    slots,
+    ...(typeCodeSlot ? { typeCodeSlot } : {}),
+  };
 }

@@ -15,10 +15,14 @@ export function nextNumber(ctx: DrawContext): string {
   const n = ctx.counter;
   const year = ctx.received.getUTCFullYear();
   switch (ctx.rng.int(0, 3)) {
-    case 0: return `INV-${year}-${ctx.tag}-${String(n).padStart(5, '0')}`;
-    case 1: return `RE${year}${ctx.tag}${String(n).padStart(5, '0')}`;
-    case 2: return `F-${ctx.tag}/${String(n).padStart(5, '0')}`;
-    default: return `${ctx.tag}-${String(n).padStart(6, '0')}`;
+    case 0:
+      return `INV-${year}-${ctx.tag}-${String(n).padStart(5, '0')}`;
+    case 1:
+      return `RE${year}${ctx.tag}${String(n).padStart(5, '0')}`;
+    case 2:
+      return `F-${ctx.tag}/${String(n).padStart(5, '0')}`;
+    default:
+      return `${ctx.tag}-${String(n).padStart(6, '0')}`;
   }
 }
 
@@ -27,16 +31,36 @@ export function issueDateFor(ctx: DrawContext): string {
 }
 
 export function fileSafe(text: string): string {
-  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/[^A-Za-z0-9._-]+/g, '_');
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^A-Za-z0-9._-]+/g, '_');
 }
 
 function senderFor(ctx: DrawContext, company: string, lang: Lang, domain?: string): Address {
-  const local = ctx.rng.pick(['invoices', 'billing', 'accounting', 'noreply', ...(
-    { en: ['accounts'], de: ['rechnungen', 'buchhaltung'], fr: ['facturation', 'compta'], es: ['administracion'], it: ['amministrazione'], nl: ['administratie'] }[lang])]);
+  const local = ctx.rng.pick([
+    'invoices',
+    'billing',
+    'accounting',
+    'noreply',
+    ...{
+      en: ['accounts'],
+      de: ['rechnungen', 'buchhaltung'],
+      fr: ['facturation', 'compta'],
+      es: ['administracion'],
+      it: ['amministrazione'],
+      nl: ['administratie'],
+    }[lang],
+  ]);
   return { name: company, address: `${local}@${domain ?? `${slug(company)}.example`}` };
 }
 
-function expected(attachmentName: string, format: InvoiceFormat, r: Pick<RenderedInvoice, 'kind' | 'fields'>, archiveName?: string): ExpectedInvoice {
+function expected(
+  attachmentName: string,
+  format: InvoiceFormat,
+  r: Pick<RenderedInvoice, 'kind' | 'fields'>,
+  archiveName?: string,
+): ExpectedInvoice {
   return { attachmentName, ...(archiveName ? { archiveName } : {}), format, kind: r.kind, ...r.fields };
 }
 
@@ -50,19 +74,30 @@ function templateFor(ctx: DrawContext, flavour: XmlFlavour): EInvoiceTemplate {
 }
 
 /** A fresh variant of a fixture: unique number, recent issue date. */
-export function renderXml(ctx: DrawContext, flavour: XmlFlavour): { tpl: EInvoiceTemplate; rendered: RenderedInvoice; number: string } {
+export function renderXml(
+  ctx: DrawContext,
+  flavour: XmlFlavour,
+): { tpl: EInvoiceTemplate; rendered: RenderedInvoice; number: string } {
   const tpl = templateFor(ctx, flavour);
   const number = nextNumber(ctx);
   const rendered = renderVariant(tpl, { number, issueDate: issueDateFor(ctx), creditNote: flavour === 'cii-credit' });
   return { tpl, rendered, number };
 }
 
-function xmlName(ctx: DrawContext, syntax: 'ubl' | 'cii', number: string, lang: Lang, kind: 'invoice' | 'creditNote'): string {
+function xmlName(
+  ctx: DrawContext,
+  syntax: 'ubl' | 'cii',
+  number: string,
+  lang: Lang,
+  kind: 'invoice' | 'creditNote',
+): string {
   const n = fileSafe(number);
   const word = fileSafe(kind === 'creditNote' ? VOCAB[lang].creditNote : VOCAB[lang].invoice);
-  return ctx.rng.pick(syntax === 'ubl'
-    ? [`${n}.xml`, `${word}_${n}.xml`, `UBL-${n}.xml`]
-    : [`${n}_cii.xml`, `xrechnung_${n}.xml`, `${word}_${n}.xml`]);
+  return ctx.rng.pick(
+    syntax === 'ubl'
+      ? [`${n}.xml`, `${word}_${n}.xml`, `UBL-${n}.xml`]
+      : [`${n}_cii.xml`, `xrechnung_${n}.xml`, `${word}_${n}.xml`],
+  );
 }
 
 function xmlContentType(ctx: DrawContext): string {
@@ -73,8 +108,14 @@ export function xmlDoc(ctx: DrawContext, flavour: XmlFlavour, lang: Lang = ctx.r
   const { tpl, rendered, number } = renderXml(ctx, flavour);
   const name = xmlName(ctx, tpl.syntax, number, lang, rendered.kind);
   const attachment = fileAttachment(name, xmlContentType(ctx), Buffer.from(rendered.xml, 'utf8'));
-  return { attachment, invoices: [expected(name, tpl.syntax, rendered)], number, kind: rendered.kind,
-    sender: senderFor(ctx, rendered.fields.sellerName ?? 'Supplier', lang), lang };
+  return {
+    attachment,
+    invoices: [expected(name, tpl.syntax, rendered)],
+    number,
+    kind: rendered.kind,
+    sender: senderFor(ctx, rendered.fields.sellerName ?? 'Supplier', lang),
+    lang,
+  };
 }
 
 function pdfContentType(ctx: DrawContext): string {
@@ -89,8 +130,14 @@ export async function facturXDoc(ctx: DrawContext, lang: Lang = ctx.rng.pick(LAN
   const relationship = ctx.rng.chance(0.8) ? 'Alternative' : 'Data';
   const sender = senderFor(ctx, rendered.fields.sellerName ?? 'Supplier', lang);
   const pdf = await buildFacturX(rendered.xml, rendered.fields, rendered.kind, lang, relationship);
-  return { attachment: fileAttachment(name, contentType, pdf), invoices: [expected(name, 'facturx', rendered)], number,
-    kind: rendered.kind, sender, lang };
+  return {
+    attachment: fileAttachment(name, contentType, pdf),
+    invoices: [expected(name, 'facturx', rendered)],
+    number,
+    kind: rendered.kind,
+    sender,
+    lang,
+  };
 }
 
 export async function plainPdfDoc(ctx: DrawContext, lang: Lang = ctx.rng.pick(LANGS)): Promise<InvoiceDoc> {
@@ -98,14 +145,28 @@ export async function plainPdfDoc(ctx: DrawContext, lang: Lang = ctx.rng.pick(LA
   const buyer = makeParty(ctx.rng, lang);
   const number = nextNumber(ctx);
   const issueDate = issueDateFor(ctx);
-  const data = drawPlainData(ctx.rng, lang, seller, buyer, number, issueDate, addDays(issueDate, ctx.rng.pick([14, 30, 30, 45, 60])));
+  const data = drawPlainData(
+    ctx.rng,
+    lang,
+    seller,
+    buyer,
+    number,
+    issueDate,
+    addDays(issueDate, ctx.rng.pick([14, 30, 30, 45, 60])),
+  );
   const name = ctx.rng.pick([`${fileSafe(VOCAB[lang].invoice)}_${fileSafe(number)}.pdf`, `${fileSafe(number)}.pdf`]);
   const contentType = pdfContentType(ctx);
   const sender = senderFor(ctx, seller.name, lang, seller.domain);
   const pdf = await drawPlainInvoice(data);
   const fields = plainExpected(data);
-  return { attachment: fileAttachment(name, contentType, pdf), invoices: [expected(name, 'pdf-text', { kind: 'invoice', fields })],
-    number, kind: 'invoice', sender, lang };
+  return {
+    attachment: fileAttachment(name, contentType, pdf),
+    invoices: [expected(name, 'pdf-text', { kind: 'invoice', fields })],
+    number,
+    kind: 'invoice',
+    sender,
+    lang,
+  };
 }
 
 /** A ZIP with two or three XML invoices; each member is its own expected invoice, named after the archive. */
@@ -114,10 +175,19 @@ export function zipDoc(ctx: DrawContext, lang: Lang = ctx.rng.pick(LANGS)): Invo
   const members = Array.from({ length: count }, () => renderXml(ctx, ctx.rng.pick(['ubl', 'ubl', 'cii'] as const)));
   const first = members[0] as (typeof members)[number];
   const zipName = `${fileSafe(VOCAB[lang].invoices)}_${first.rendered.fields.issueDate ?? 'batch'}.zip`;
-  const entries = members.map((m) => ({ name: `${fileSafe(m.number)}.xml`, data: Buffer.from(m.rendered.xml, 'utf8'), m }));
+  const entries = members.map((m) => ({
+    name: `${fileSafe(m.number)}.xml`,
+    data: Buffer.from(m.rendered.xml, 'utf8'),
+    m,
+  }));
   const zip = writeZip(entries, ctx.received);
   const invoices = entries.map((e) => expected(e.name, e.m.tpl.syntax, e.m.rendered, zipName));
-  return { attachment: fileAttachment(zipName, ctx.rng.chance(0.8) ? 'application/zip' : 'application/x-zip-compressed', zip),
-    invoices, number: members.map((m) => m.number).join(', '), kind: 'invoice',
-    sender: senderFor(ctx, first.rendered.fields.sellerName ?? 'Supplier', lang), lang };
+  return {
+    attachment: fileAttachment(zipName, ctx.rng.chance(0.8) ? 'application/zip' : 'application/x-zip-compressed', zip),
+    invoices,
+    number: members.map((m) => m.number).join(', '),
+    kind: 'invoice',
+    sender: senderFor(ctx, first.rendered.fields.sellerName ?? 'Supplier', lang),
+    lang,
+  };
 }

@@ -7,23 +7,41 @@ import type { InvoiceFields, InvoiceKind } from './types';
  * A Factur-X / ZUGFeRD PDF: a visible page stating the invoice, the CII XML embedded as the associated file `factur-x.xml`
  * (AFRelationship Alternative, listed in the catalog's /AF), and Factur-X XMP metadata. Not certified PDF/A-3.
  */
-export async function buildFacturX(ciiXml: string, fields: InvoiceFields, kind: InvoiceKind, lang: Lang,
-  relationship: 'Alternative' | 'Data' = 'Alternative'): Promise<Uint8Array> {
+export async function buildFacturX(
+  ciiXml: string,
+  fields: InvoiceFields,
+  kind: InvoiceKind,
+  lang: Lang,
+  relationship: 'Alternative' | 'Data' = 'Alternative',
+): Promise<Uint8Array> {
   const v = VOCAB[lang];
   const title = kind === 'creditNote' ? v.creditNote : v.invoice;
   const date = new Date(`${fields.issueDate ?? '2020-01-01'}T08:00:00Z`);
   const p = await PdfPage.create(`${title} ${fields.number ?? ''}`, fields.sellerName ?? '', date);
   const cur = fields.currency ?? '';
-  p.text(50, fields.sellerName ?? '', { size: 16, bold: true }); p.down(16);
-  if (fields.sellerVatId) { p.text(50, `${v.vatId} ${fields.sellerVatId}`); p.down(); }
+  p.text(50, fields.sellerName ?? '', { size: 16, bold: true });
+  p.down(16);
+  if (fields.sellerVatId) {
+    p.text(50, `${v.vatId} ${fields.sellerVatId}`);
+    p.down();
+  }
   p.down(10, 2);
-  p.text(50, v.billTo, { bold: true }); p.down();
-  p.text(50, fields.buyerName ?? ''); p.down(10, 3);
-  p.text(50, title.toUpperCase(), { size: 20, bold: true }); p.down(20);
-  p.text(50, `${v.number}: ${fields.number ?? ''}`); p.down();
-  p.text(50, `${v.date}: ${fields.issueDate ?? ''}`); p.down();
-  if (fields.dueDate) { p.text(50, `${v.due}: ${fields.dueDate}`); p.down(); }
-  p.down(); p.rule();
+  p.text(50, v.billTo, { bold: true });
+  p.down();
+  p.text(50, fields.buyerName ?? '');
+  p.down(10, 3);
+  p.text(50, title.toUpperCase(), { size: 20, bold: true });
+  p.down(20);
+  p.text(50, `${v.number}: ${fields.number ?? ''}`);
+  p.down();
+  p.text(50, `${v.date}: ${fields.issueDate ?? ''}`);
+  p.down();
+  if (fields.dueDate) {
+    p.text(50, `${v.due}: ${fields.dueDate}`);
+    p.down();
+  }
+  p.down();
+  p.rule();
   if (fields.taxExclusiveAmount) p.pair(v.net, `${fields.taxExclusiveAmount} ${cur}`);
   if (fields.totalAmount) p.pair(v.total, `${fields.totalAmount} ${cur}`, true);
   if (fields.payableAmount) p.pair(v.payable, `${fields.payableAmount} ${cur}`, true);

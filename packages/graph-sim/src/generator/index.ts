@@ -6,7 +6,15 @@ import { hash32, Prng } from './prng';
 import type { GeneratedEmail, SeedOptions } from './types';
 
 export type {
-  ExpectedInvoice, ExpectedOutcome, GeneratedAttachment, GeneratedEmail, GeneratedMessage, InvoiceFields, InvoiceFormat, InvoiceKind, SeedOptions,
+  ExpectedInvoice,
+  ExpectedOutcome,
+  GeneratedAttachment,
+  GeneratedEmail,
+  GeneratedMessage,
+  InvoiceFields,
+  InvoiceFormat,
+  InvoiceKind,
+  SeedOptions,
 } from './types';
 export { CASE_GROUPS, MIX, type CaseName } from './mix';
 export { FIXTURES_DIR } from './fixtures';
@@ -26,9 +34,15 @@ export async function generateEmails(opts: SeedOptions): Promise<GeneratedEmail[
   const span = Math.min(30 * 86_400_000, Math.max(3_600_000, count * 15 * 60_000));
   const step = count > 0 ? span / count : 0;
   const ctx: DrawContext = {
-    rng, mailbox: opts.mailbox, tag: hash32(seedKey).toString(36).toUpperCase().padStart(7, '0').slice(-6),
-    templates: loadTemplates(), oversizedBytes: opts.oversizedBytes ?? DEFAULT_OVERSIZED_BYTES,
-    index: 0, received: new Date(end), counter: 0, sent: [],
+    rng,
+    mailbox: opts.mailbox,
+    tag: hash32(seedKey).toString(36).toUpperCase().padStart(7, '0').slice(-6),
+    templates: loadTemplates(),
+    oversizedBytes: opts.oversizedBytes ?? DEFAULT_OVERSIZED_BYTES,
+    index: 0,
+    received: new Date(end),
+    counter: 0,
+    sent: [],
   };
   const out: GeneratedEmail[] = [];
   for (let i = 0; i < count; i++) {

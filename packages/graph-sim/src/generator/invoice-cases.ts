@@ -24,8 +24,10 @@ export const ublCase = (ctx: DrawContext): GeneratedEmail => single(ctx, 'ubl', 
 export const ciiCase = (ctx: DrawContext): GeneratedEmail => single(ctx, 'cii', xmlDoc(ctx, 'cii'));
 export const creditNoteCase = (ctx: DrawContext): GeneratedEmail =>
   single(ctx, 'credit-note', xmlDoc(ctx, ctx.rng.chance(0.6) ? 'ubl-credit' : 'cii-credit'));
-export const facturXCase = async (ctx: DrawContext): Promise<GeneratedEmail> => single(ctx, 'facturx', await facturXDoc(ctx));
-export const pdfTextCase = async (ctx: DrawContext): Promise<GeneratedEmail> => single(ctx, 'pdf-text', await plainPdfDoc(ctx));
+export const facturXCase = async (ctx: DrawContext): Promise<GeneratedEmail> =>
+  single(ctx, 'facturx', await facturXDoc(ctx));
+export const pdfTextCase = async (ctx: DrawContext): Promise<GeneratedEmail> =>
+  single(ctx, 'pdf-text', await plainPdfDoc(ctx));
 
 export function zipCase(ctx: DrawContext): GeneratedEmail {
   const doc = zipDoc(ctx);
@@ -37,8 +39,15 @@ export async function twoInvoicesCase(ctx: DrawContext): Promise<GeneratedEmail>
   const docs: InvoiceDoc[] = [];
   for (let i = 0; i < 2; i++) {
     const kind = ctx.rng.weighted({ ubl: 3, cii: 2, facturx: 2, pdf: 2 });
-    docs.push(kind === 'ubl' ? xmlDoc(ctx, 'ubl', lang) : kind === 'cii' ? xmlDoc(ctx, 'cii', lang)
-      : kind === 'facturx' ? await facturXDoc(ctx, lang) : await plainPdfDoc(ctx, lang));
+    docs.push(
+      kind === 'ubl'
+        ? xmlDoc(ctx, 'ubl', lang)
+        : kind === 'cii'
+          ? xmlDoc(ctx, 'cii', lang)
+          : kind === 'facturx'
+            ? await facturXDoc(ctx, lang)
+            : await plainPdfDoc(ctx, lang),
+    );
   }
   return invoiceMail(ctx, docs, 'two-invoices', contentTypeNote(docs));
 }
@@ -50,8 +59,8 @@ export function duplicateCase(ctx: DrawContext): GeneratedEmail {
   const v = VOCAB[orig.doc.lang];
   const subject = `${ctx.rng.chance(0.5) ? v.reminder : v.forward}${orig.subject}`;
   const email = invoiceMail(ctx, [orig.doc], 'duplicate', {
-    subject, note: `same document as ${orig.internetMessageId} (${orig.doc.attachment.name})`,
+    subject,
+    note: `same document as ${orig.internetMessageId} (${orig.doc.attachment.name})`,
   });
   return email;
 }
-

@@ -19,8 +19,12 @@ export interface MailParts {
 
 const base64Cache = new WeakMap<Uint8Array, string>();
 
-export function fileAttachment(name: string, contentType: string, bytes: Uint8Array,
-  opts: { inline?: boolean; contentId?: string } = {}): GeneratedAttachment {
+export function fileAttachment(
+  name: string,
+  contentType: string,
+  bytes: Uint8Array,
+  opts: { inline?: boolean; contentId?: string } = {},
+): GeneratedAttachment {
   let contentBytes = base64Cache.get(bytes);
   if (contentBytes === undefined) {
     contentBytes = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
@@ -42,7 +46,10 @@ export function escapeHtml(text: string): string {
 }
 
 export function textToHtml(text: string, extra = ''): string {
-  const paragraphs = text.split(/\n{2,}/).map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`).join('\n');
+  const paragraphs = text
+    .split(/\n{2,}/)
+    .map((p) => `<p>${escapeHtml(p).replace(/\n/g, '<br>')}</p>`)
+    .join('\n');
   return `<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"></head><body>\n${paragraphs}${extra}\n</body></html>`;
 }
 
@@ -55,7 +62,10 @@ export function buildMessage(parts: MailParts): GeneratedMessage {
     toRecipients: [{ emailAddress: { name: parts.to.split('@')[0] ?? parts.to, address: parts.to } }],
     receivedDateTime: isoSeconds(parts.received),
     sentDateTime: isoSeconds(new Date(parts.received.getTime() - 7_000)),
-    body: parts.html !== undefined ? { contentType: 'html', content: parts.html } : { contentType: 'text', content: parts.text },
+    body:
+      parts.html !== undefined
+        ? { contentType: 'html', content: parts.html }
+        : { contentType: 'text', content: parts.text },
     bodyPreview: preview,
     hasAttachments: parts.attachments.some((a) => !a.isInline),
     isRead: false,

@@ -7,8 +7,19 @@ import { makeParty } from './parties';
 import type { GeneratedEmail } from './types';
 
 /** An invoice-looking e-mail whose only document cannot be read: MS1 records it, forwards nothing. */
-function unreadable(ctx: DrawContext, doc: InvoiceDoc, caseName: string, bytes: Uint8Array, note: string, contentType?: string): GeneratedEmail {
-  const broken: InvoiceDoc = { ...doc, attachment: fileAttachment(doc.attachment.name, contentType ?? doc.attachment.contentType, bytes), invoices: [] };
+function unreadable(
+  ctx: DrawContext,
+  doc: InvoiceDoc,
+  caseName: string,
+  bytes: Uint8Array,
+  note: string,
+  contentType?: string,
+): GeneratedEmail {
+  const broken: InvoiceDoc = {
+    ...doc,
+    attachment: fileAttachment(doc.attachment.name, contentType ?? doc.attachment.contentType, bytes),
+    invoices: [],
+  };
   const email = invoiceMail(ctx, [broken], caseName, { malformed: true, note });
   email.expected.invoice = false;
   return email;
@@ -27,15 +38,27 @@ export function brokenXmlCase(ctx: DrawContext): GeneratedEmail {
   const doc = xmlDoc(ctx, ctx.rng.chance(0.5) ? 'ubl' : 'cii');
   const xml = Buffer.from(doc.attachment.contentBytes, 'base64');
   const cut = Math.floor(xml.length * (0.3 + 0.4 * ctx.rng.next()));
-  return unreadable(ctx, doc, 'broken-xml', xml.subarray(0, cut), `XML cut after ${cut} of ${xml.length} bytes; not well-formed`);
+  return unreadable(
+    ctx,
+    doc,
+    'broken-xml',
+    xml.subarray(0, cut),
+    `XML cut after ${cut} of ${xml.length} bytes; not well-formed`,
+  );
 }
 
 export function emptyAttachmentCase(ctx: DrawContext): GeneratedEmail {
   const doc = xmlDoc(ctx, 'ubl');
   const pdf = ctx.rng.chance(0.5);
   const name = pdf ? doc.attachment.name.replace(/\.xml$/, '.pdf') : doc.attachment.name;
-  const email = unreadable(ctx, { ...doc, attachment: { ...doc.attachment, name } }, 'empty-attachment', new Uint8Array(0),
-    'zero-byte attachment', pdf ? 'application/pdf' : undefined);
+  const email = unreadable(
+    ctx,
+    { ...doc, attachment: { ...doc.attachment, name } },
+    'empty-attachment',
+    new Uint8Array(0),
+    'zero-byte attachment',
+    pdf ? 'application/pdf' : undefined,
+  );
   return email;
 }
 
@@ -55,10 +78,21 @@ export function oversizedCase(ctx: DrawContext): GeneratedEmail {
   const seller = makeParty(ctx.rng, lang);
   const number = nextNumber(ctx);
   const doc: InvoiceDoc = {
-    attachment: fileAttachment(`Scan_${fileSafe(VOCAB[lang].invoice)}_${fileSafe(number)}.pdf`, 'application/pdf', bytes),
-    invoices: [], number, kind: 'invoice', sender: { name: seller.name, address: `scanner@${seller.domain}` }, lang,
+    attachment: fileAttachment(
+      `Scan_${fileSafe(VOCAB[lang].invoice)}_${fileSafe(number)}.pdf`,
+      'application/pdf',
+      bytes,
+    ),
+    invoices: [],
+    number,
+    kind: 'invoice',
+    sender: { name: seller.name, address: `scanner@${seller.domain}` },
+    lang,
   };
-  const email = invoiceMail(ctx, [doc], 'oversized-attachment', { malformed: true, note: `attachment of ${size} bytes, over the size limit` });
+  const email = invoiceMail(ctx, [doc], 'oversized-attachment', {
+    malformed: true,
+    note: `attachment of ${size} bytes, over the size limit`,
+  });
   email.expected.invoice = false;
   return email;
 }
@@ -66,6 +100,11 @@ export function oversizedCase(ctx: DrawContext): GeneratedEmail {
 /** A readable invoice whose message has no `from`: MS1 should still forward it, with a warning. */
 export async function missingSenderCase(ctx: DrawContext): Promise<GeneratedEmail> {
   const pick = ctx.rng.weighted({ ubl: 2, cii: 1, facturx: 1, pdf: 1 });
-  const doc = pick === 'ubl' || pick === 'cii' ? xmlDoc(ctx, pick) : pick === 'facturx' ? await facturXDoc(ctx) : await plainPdfDoc(ctx);
+  const doc =
+    pick === 'ubl' || pick === 'cii'
+      ? xmlDoc(ctx, pick)
+      : pick === 'facturx'
+        ? await facturXDoc(ctx)
+        : await plainPdfDoc(ctx);
   return invoiceMail(ctx, [doc], 'missing-sender', { from: null, malformed: true, note: 'message has no from/sender' });
 }

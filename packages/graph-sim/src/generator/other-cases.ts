@@ -32,27 +32,56 @@ export function newsletterCase(ctx: DrawContext): GeneratedEmail {
   const cid = `hero-${ctx.rng.hex(8)}@news`;
   const html = textToHtml(text, `\n<p><img src="cid:${cid}" alt="${brand}" width="96" height="24"></p>`);
   const message = buildMessage({
-    subject, text, html, from, to: ctx.mailbox, received: ctx.received, internetMessageId: messageId(ctx, from.address.split('@')[1] as string),
+    subject,
+    text,
+    html,
+    from,
+    to: ctx.mailbox,
+    received: ctx.received,
+    internetMessageId: messageId(ctx, from.address.split('@')[1] as string),
     attachments: [fileAttachment('banner.png', 'image/png', logoPng(0xd04a02), { inline: true, contentId: cid })],
   });
-  return { message, expected: { case: 'newsletter', invoice: false, invoices: [], malformed: false, note: 'inline image only' } };
+  return {
+    message,
+    expected: { case: 'newsletter', invoice: false, invoices: [], malformed: false, note: 'inline image only' },
+  };
 }
 
 export function replyCase(ctx: DrawContext): GeneratedEmail {
   const lang = ctx.rng.pick(LANGS);
   const v = VOCAB[lang];
   const domain = ctx.mailbox.split('@')[1] ?? 'contoso.example';
-  const from = { name: ctx.rng.pick(['Anna Schmidt', 'Marc Dubois', 'Lucía Gómez', 'Paolo Conti', 'Sanne de Jong', 'James Carter']), address: '' };
-  from.address = `${from.name.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').replace(/\s+/g, '.')}@${domain}`;
+  const from = {
+    name: ctx.rng.pick(['Anna Schmidt', 'Marc Dubois', 'Lucía Gómez', 'Paolo Conti', 'Sanne de Jong', 'James Carter']),
+    address: '',
+  };
+  from.address = `${from.name
+    .toLowerCase()
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/\s+/g, '.')}@${domain}`;
   const aboutInvoice = ctx.rng.chance(0.3);
   const topic = aboutInvoice ? `${v.invoice} ${ctx.tag}-${ctx.rng.int(1000, 9999)}` : ctx.rng.pick(TOPICS[lang]);
-  const text = `${ctx.rng.pick(['OK, thanks.', 'Danke, passt so.', 'Merci, c\'est noté.', 'Gracias, de acuerdo.', 'Grazie, va bene.', 'Dank je, akkoord.'])}\n\n${from.name}\n\n> ${topic}`;
+  const text = `${ctx.rng.pick(['OK, thanks.', 'Danke, passt so.', "Merci, c'est noté.", 'Gracias, de acuerdo.', 'Grazie, va bene.', 'Dank je, akkoord.'])}\n\n${from.name}\n\n> ${topic}`;
   const message = buildMessage({
-    subject: `${ctx.rng.pick(['RE: ', 'AW: ', 'Re: '])}${topic}`, text, from, to: ctx.mailbox, received: ctx.received,
-    internetMessageId: messageId(ctx, domain), attachments: [],
+    subject: `${ctx.rng.pick(['RE: ', 'AW: ', 'Re: '])}${topic}`,
+    text,
+    from,
+    to: ctx.mailbox,
+    received: ctx.received,
+    internetMessageId: messageId(ctx, domain),
+    attachments: [],
   });
-  return { message, expected: { case: 'reply', invoice: false, invoices: [], malformed: false,
-    ...(aboutInvoice ? { note: 'mentions an invoice but carries no invoice document' } : {}) } };
+  return {
+    message,
+    expected: {
+      case: 'reply',
+      invoice: false,
+      invoices: [],
+      malformed: false,
+      ...(aboutInvoice ? { note: 'mentions an invoice but carries no invoice document' } : {}),
+    },
+  };
 }
 
 export function calendarCase(ctx: DrawContext): GeneratedEmail {
@@ -63,14 +92,31 @@ export function calendarCase(ctx: DrawContext): GeneratedEmail {
   const stamp = (d: Date): string => isoSeconds(d).replace(/[-:]/g, '');
   const organizer = { name: 'Project Office', address: `pmo@${ctx.mailbox.split('@')[1] ?? 'contoso.example'}` };
   const uid = `${ctx.rng.hex(16)}@graph-sim`;
-  const ics = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//graph-sim//EN', 'METHOD:REQUEST', 'BEGIN:VEVENT', `UID:${uid}`,
-    `DTSTAMP:${stamp(ctx.received)}`, `DTSTART:${stamp(start)}`, `DTEND:${stamp(new Date(start.getTime() + 3_600_000))}`,
-    `SUMMARY:${topic}`, `ORGANIZER;CN=${organizer.name}:mailto:${organizer.address}`, `ATTENDEE;RSVP=TRUE:mailto:${ctx.mailbox}`,
-    'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n');
+  const ics = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//graph-sim//EN',
+    'METHOD:REQUEST',
+    'BEGIN:VEVENT',
+    `UID:${uid}`,
+    `DTSTAMP:${stamp(ctx.received)}`,
+    `DTSTART:${stamp(start)}`,
+    `DTEND:${stamp(new Date(start.getTime() + 3_600_000))}`,
+    `SUMMARY:${topic}`,
+    `ORGANIZER;CN=${organizer.name}:mailto:${organizer.address}`,
+    `ATTENDEE;RSVP=TRUE:mailto:${ctx.mailbox}`,
+    'END:VEVENT',
+    'END:VCALENDAR',
+    '',
+  ].join('\r\n');
   const body = withBody(ctx, fill('{t}\n{d}', { t: topic, d: isoSeconds(start) }), 0.5, 0x2e7d32);
   const message = buildMessage({
     subject: `${ctx.rng.pick(['Invitation: ', 'Einladung: ', 'Invitation : ', 'Invitación: ', 'Invito: ', 'Uitnodiging: '])}${topic}`,
-    text: body.text, ...(body.html !== undefined ? { html: body.html } : {}), from: organizer, to: ctx.mailbox, received: ctx.received,
+    text: body.text,
+    ...(body.html !== undefined ? { html: body.html } : {}),
+    from: organizer,
+    to: ctx.mailbox,
+    received: ctx.received,
     internetMessageId: messageId(ctx, organizer.address.split('@')[1] as string),
     attachments: [fileAttachment('invite.ics', 'text/calendar', Buffer.from(ics, 'utf8')), ...body.inline],
   });

@@ -26,27 +26,76 @@ interface Country {
 }
 
 const digits = (rng: Prng, n: number): string => Array.from({ length: n }, () => rng.int(0, 9)).join('');
-const letters = (rng: Prng, n: number): string => Array.from({ length: n }, () => String.fromCharCode(65 + rng.int(0, 25))).join('');
+const letters = (rng: Prng, n: number): string =>
+  Array.from({ length: n }, () => String.fromCharCode(65 + rng.int(0, 25))).join('');
 
 const COUNTRIES: Readonly<Record<Lang, Country>> = {
-  en: { code: 'GB', stems: ['Northwind', 'Blue Harbour', 'Kestrel', 'Ashford', 'Redbrook', 'Oakline'], suffixes: ['Ltd', 'Supplies Ltd', 'plc'],
-    streets: ['12 King Street', '4 Mill Lane', '88 High Road'], cities: ['Leeds', 'Bristol', 'Manchester'], vatRate: 20,
-    currencies: ['GBP', 'GBP', 'EUR', 'USD'], vat: (r) => `GB${digits(r, 9)}`, bban: (r) => `${letters(r, 4)}${digits(r, 14)}` },
-  de: { code: 'DE', stems: ['Müller', 'Becker Technik', 'Nordlicht', 'Schäfer & Sohn', 'Rheinwerk', 'Alpenblick'], suffixes: ['GmbH', 'AG', 'KG'],
-    streets: ['Hauptstraße 12', 'Industriestraße 7', 'Am Markt 3'], cities: ['Köln', 'Hamburg', 'München'], vatRate: 19,
-    currencies: ['EUR'], vat: (r) => `DE${digits(r, 9)}`, bban: (r) => digits(r, 18) },
-  fr: { code: 'FR', stems: ['Durand', 'Lumière', 'Atelier Brun', 'Bleu Marine', 'Provence Bureau', 'Les Halles'], suffixes: ['SARL', 'SAS', 'SA'],
-    streets: ['12 rue de la Paix', '5 avenue Victor Hugo', '28 boulevard Voltaire'], cities: ['Lyon', 'Nantes', 'Lille'], vatRate: 20,
-    currencies: ['EUR'], vat: (r) => `FR${digits(r, 11)}`, bban: (r) => digits(r, 23) },
-  es: { code: 'ES', stems: ['García', 'Sol y Mar', 'Iberia Suministros', 'Montaña Verde', 'Distribuciones Norte', 'Luna'], suffixes: ['S.L.', 'S.A.'],
-    streets: ['Calle Mayor 10', 'Avenida de la Constitución 4', 'Calle del Sol 22'], cities: ['Madrid', 'Valencia', 'Sevilla'], vatRate: 21,
-    currencies: ['EUR'], vat: (r) => `ESB${digits(r, 8)}`, bban: (r) => digits(r, 20) },
-  it: { code: 'IT', stems: ['Rossi', 'Bianchi Forniture', 'Sole', 'Lago Blu', 'Officine Verdi', 'Stella'], suffixes: ['S.r.l.', 'S.p.A.'],
-    streets: ['Via Roma 15', 'Corso Italia 8', 'Via Garibaldi 33'], cities: ['Milano', 'Torino', 'Bologna'], vatRate: 22,
-    currencies: ['EUR'], vat: (r) => `IT${digits(r, 11)}`, bban: (r) => `${letters(r, 1)}${digits(r, 22)}` },
-  nl: { code: 'NL', stems: ['De Vries', 'Van Dijk Techniek', 'Polder', 'Oranje Kantoor', 'Molenaar', 'Zeewind'], suffixes: ['B.V.', 'N.V.'],
-    streets: ['Dorpsstraat 14', 'Kerkweg 2', 'Stationsplein 9'], cities: ['Utrecht', 'Eindhoven', 'Groningen'], vatRate: 21,
-    currencies: ['EUR'], vat: (r) => `NL${digits(r, 9)}B01`, bban: (r) => `${letters(r, 4)}${digits(r, 10)}` },
+  en: {
+    code: 'GB',
+    stems: ['Northwind', 'Blue Harbour', 'Kestrel', 'Ashford', 'Redbrook', 'Oakline'],
+    suffixes: ['Ltd', 'Supplies Ltd', 'plc'],
+    streets: ['12 King Street', '4 Mill Lane', '88 High Road'],
+    cities: ['Leeds', 'Bristol', 'Manchester'],
+    vatRate: 20,
+    currencies: ['GBP', 'GBP', 'EUR', 'USD'],
+    vat: (r) => `GB${digits(r, 9)}`,
+    bban: (r) => `${letters(r, 4)}${digits(r, 14)}`,
+  },
+  de: {
+    code: 'DE',
+    stems: ['Müller', 'Becker Technik', 'Nordlicht', 'Schäfer & Sohn', 'Rheinwerk', 'Alpenblick'],
+    suffixes: ['GmbH', 'AG', 'KG'],
+    streets: ['Hauptstraße 12', 'Industriestraße 7', 'Am Markt 3'],
+    cities: ['Köln', 'Hamburg', 'München'],
+    vatRate: 19,
+    currencies: ['EUR'],
+    vat: (r) => `DE${digits(r, 9)}`,
+    bban: (r) => digits(r, 18),
+  },
+  fr: {
+    code: 'FR',
+    stems: ['Durand', 'Lumière', 'Atelier Brun', 'Bleu Marine', 'Provence Bureau', 'Les Halles'],
+    suffixes: ['SARL', 'SAS', 'SA'],
+    streets: ['12 rue de la Paix', '5 avenue Victor Hugo', '28 boulevard Voltaire'],
+    cities: ['Lyon', 'Nantes', 'Lille'],
+    vatRate: 20,
+    currencies: ['EUR'],
+    vat: (r) => `FR${digits(r, 11)}`,
+    bban: (r) => digits(r, 23),
+  },
+  es: {
+    code: 'ES',
+    stems: ['García', 'Sol y Mar', 'Iberia Suministros', 'Montaña Verde', 'Distribuciones Norte', 'Luna'],
+    suffixes: ['S.L.', 'S.A.'],
+    streets: ['Calle Mayor 10', 'Avenida de la Constitución 4', 'Calle del Sol 22'],
+    cities: ['Madrid', 'Valencia', 'Sevilla'],
+    vatRate: 21,
+    currencies: ['EUR'],
+    vat: (r) => `ESB${digits(r, 8)}`,
+    bban: (r) => digits(r, 20),
+  },
+  it: {
+    code: 'IT',
+    stems: ['Rossi', 'Bianchi Forniture', 'Sole', 'Lago Blu', 'Officine Verdi', 'Stella'],
+    suffixes: ['S.r.l.', 'S.p.A.'],
+    streets: ['Via Roma 15', 'Corso Italia 8', 'Via Garibaldi 33'],
+    cities: ['Milano', 'Torino', 'Bologna'],
+    vatRate: 22,
+    currencies: ['EUR'],
+    vat: (r) => `IT${digits(r, 11)}`,
+    bban: (r) => `${letters(r, 1)}${digits(r, 22)}`,
+  },
+  nl: {
+    code: 'NL',
+    stems: ['De Vries', 'Van Dijk Techniek', 'Polder', 'Oranje Kantoor', 'Molenaar', 'Zeewind'],
+    suffixes: ['B.V.', 'N.V.'],
+    streets: ['Dorpsstraat 14', 'Kerkweg 2', 'Stationsplein 9'],
+    cities: ['Utrecht', 'Eindhoven', 'Groningen'],
+    vatRate: 21,
+    currencies: ['EUR'],
+    vat: (r) => `NL${digits(r, 9)}B01`,
+    bban: (r) => `${letters(r, 4)}${digits(r, 10)}`,
+  },
 };
 
 /** A valid IBAN (ISO 13616 check digits) for the country and BBAN. */
@@ -58,7 +107,14 @@ export function iban(country: string, bban: string): string {
 }
 
 export function slug(name: string): string {
-  return name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'supplier';
+  return (
+    name
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '') || 'supplier'
+  );
 }
 
 export function makeParty(rng: Prng, lang: Lang): Party {

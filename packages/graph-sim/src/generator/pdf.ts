@@ -7,7 +7,12 @@ export function winAnsi(text: string): string {
 
 /** A one-page A4 document with deterministic metadata (no clock, no random ids), and a cursor for lines of text. */
 export class PdfPage {
-  private constructor(readonly doc: PDFDocument, readonly page: PDFPage, private readonly font: PDFFont, private readonly bold: PDFFont) {}
+  private constructor(
+    readonly doc: PDFDocument,
+    readonly page: PDFPage,
+    private readonly font: PDFFont,
+    private readonly bold: PDFFont,
+  ) {}
 
   y = 790;
 
@@ -20,7 +25,10 @@ export class PdfPage {
     doc.setCreationDate(date);
     doc.setModificationDate(date);
     const page = doc.addPage([595.28, 841.89]);
-    const [font, bold] = await Promise.all([doc.embedFont(StandardFonts.Helvetica), doc.embedFont(StandardFonts.HelveticaBold)]);
+    const [font, bold] = await Promise.all([
+      doc.embedFont(StandardFonts.Helvetica),
+      doc.embedFont(StandardFonts.HelveticaBold),
+    ]);
     return new PdfPage(doc, page, font, bold);
   }
 
@@ -38,7 +46,12 @@ export class PdfPage {
   }
 
   rule(): void {
-    this.page.drawLine({ start: { x: 50, y: this.y + 4 }, end: { x: 545, y: this.y + 4 }, thickness: 0.5, color: rgb(0.6, 0.6, 0.6) });
+    this.page.drawLine({
+      start: { x: 50, y: this.y + 4 },
+      end: { x: 545, y: this.y + 4 },
+      thickness: 0.5,
+      color: rgb(0.6, 0.6, 0.6),
+    });
     this.down();
   }
 

@@ -11,8 +11,19 @@ export interface Slot {
 }
 
 export type FieldKey = keyof InvoiceFields;
-export const FIELD_KEYS: readonly FieldKey[] = ['number', 'issueDate', 'dueDate', 'currency', 'totalAmount', 'taxExclusiveAmount',
-  'payableAmount', 'sellerName', 'sellerVatId', 'buyerName', 'iban'];
+export const FIELD_KEYS: readonly FieldKey[] = [
+  'number',
+  'issueDate',
+  'dueDate',
+  'currency',
+  'totalAmount',
+  'taxExclusiveAmount',
+  'payableAmount',
+  'sellerName',
+  'sellerVatId',
+  'buyerName',
+  'iban',
+];
 
 export interface EInvoiceTemplate {
   file: string;

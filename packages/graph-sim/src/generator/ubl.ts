@@ -5,7 +5,8 @@ import { child, children, path, scanXml, textOf, type XmlElement } from './xml-s
 /** Locates the EN 16931 fields of a UBL 2.1 Invoice or CreditNote (paths as in the fixtures README). */
 export function ublTemplate(file: string, xml: string): EInvoiceTemplate {
   const root = scanXml(xml);
-  if (root.local !== 'Invoice' && root.local !== 'CreditNote') throw new Error(`${file}: not a UBL Invoice or CreditNote`);
+  if (root.local !== 'Invoice' && root.local !== 'CreditNote')
+    throw new Error(`${file}: not a UBL Invoice or CreditNote`);
   const typeCode = textOf(xml, child(root, root.local === 'Invoice' ? 'InvoiceTypeCode' : 'CreditNoteTypeCode'));
   const kind = root.local === 'CreditNote' || typeCode === '381' ? 'creditNote' : 'invoice';
   const supplier = path(root, 'AccountingSupplierParty', 'Party');
@@ -15,8 +16,8 @@ export function ublTemplate(file: string, xml: string): EInvoiceTemplate {
   const vatScheme = children(supplier, 'PartyTaxScheme').find((s) => textOf(xml, path(s, 'TaxScheme', 'ID')) === 'VAT');
   const payee = means.map((m) => path(m, 'PayeeFinancialAccount', 'ID')).find((el) => textOf(xml, el) !== null);
   // A UBL CreditNote carries its due date on the payment means (BT-9), an Invoice at the root.
-  const due: XmlElement | undefined = child(root, 'DueDate')
-    ?? means.map((m) => child(m, 'PaymentDueDate')).find((el) => el !== undefined);
+  const due: XmlElement | undefined =
+    child(root, 'DueDate') ?? means.map((m) => child(m, 'PaymentDueDate')).find((el) => el !== undefined);
   const slots: Partial<Record<FieldKey, Slot | undefined>> = {
     number: slotOf(xml, child(root, 'ID')),
     issueDate: slotOf(xml, child(root, 'IssueDate'), 'iso'),

@@ -39,7 +39,13 @@ export function scanXml(xml: string): XmlElement {
       const qname = tag.slice(0, nameEnd);
       const attrs: Record<string, string> = {};
       for (const m of tag.slice(nameEnd).matchAll(ATTR_RE)) attrs[m[1] as string] = decodeXml(m[2] ?? m[3] ?? '');
-      const el: XmlElement = { local: qname.slice(qname.indexOf(':') + 1), attrs, children: [], contentStart: gt, contentEnd: gt };
+      const el: XmlElement = {
+        local: qname.slice(qname.indexOf(':') + 1),
+        attrs,
+        children: [],
+        contentStart: gt,
+        contentEnd: gt,
+      };
       const parent = stack[stack.length - 1];
       if (parent) parent.children.push(el);
       else if (root) throw new Error('more than one root element');

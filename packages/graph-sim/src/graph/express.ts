@@ -8,7 +8,8 @@ import type { GraphRequest, GraphResponse } from './types';
 
 function headersOf(req: Request): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
   return out;
 }
 
@@ -20,7 +21,10 @@ function send(res: Response, r: GraphResponse): void {
   } else if (r.body === undefined) {
     res.end();
   } else {
-    res.setHeader('content-type', 'application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8');
+    res.setHeader(
+      'content-type',
+      'application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8',
+    );
     res.end(r.encoded ?? JSON.stringify(r.body));
   }
 }
@@ -62,8 +66,13 @@ export function graphRouter(ctx: SimContext): express.Router {
   r.use((err: Error & { status?: number }, req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) return next(err);
     const requestId = randomUUID();
-    const clientRequestId = typeof req.headers['client-request-id'] === 'string' ? req.headers['client-request-id'] : randomUUID();
-    res.status(err.status ?? 400).json(graphErrorBody('BadRequest', `Unable to read JSON request payload: ${err.message}`, requestId, clientRequestId));
+    const clientRequestId =
+      typeof req.headers['client-request-id'] === 'string' ? req.headers['client-request-id'] : randomUUID();
+    res
+      .status(err.status ?? 400)
+      .json(
+        graphErrorBody('BadRequest', `Unable to read JSON request payload: ${err.message}`, requestId, clientRequestId),
+      );
   });
   return r;
 }

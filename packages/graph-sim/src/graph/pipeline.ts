@@ -9,8 +9,18 @@ import type { Caller, GraphRequest, GraphResponse } from './types';
 
 const NOT_THROTTLED: Admission = { ok: true, release: () => undefined };
 
-export function errorResponse(req: GraphRequest, status: number, code: string, message: string, headers: Record<string, string> = {}): GraphResponse {
-  return { status, headers: { ...headers, 'request-id': req.requestId, 'client-request-id': req.clientRequestId }, body: graphErrorBody(code, message, req.requestId, req.clientRequestId) };
+export function errorResponse(
+  req: GraphRequest,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+): GraphResponse {
+  return {
+    status,
+    headers: { ...headers, 'request-id': req.requestId, 'client-request-id': req.clientRequestId },
+    body: graphErrorBody(code, message, req.requestId, req.clientRequestId),
+  };
 }
 
 /** Serializes the JSON body once and returns the size in bytes of what will be sent. */
@@ -53,7 +63,12 @@ export class GraphPipeline {
     const route = this.router.match(req.method.toUpperCase(), segs);
     if (!route) {
       ctx.stats.request('unknown', undefined);
-      return errorResponse(req, 400, 'BadRequest', `Resource not found for the segment '${segs[segs.length - 1] ?? ''}'.`);
+      return errorResponse(
+        req,
+        400,
+        'BadRequest',
+        `Resource not found for the segment '${segs[segs.length - 1] ?? ''}'.`,
+      );
     }
     let mailbox;
     if (route.params.u !== undefined) {
@@ -70,9 +85,10 @@ export class GraphPipeline {
     const admission = mailbox ? ctx.limiter.tryAcquire(`${caller.appId}|${mailbox.id}`) : NOT_THROTTLED;
     if (!admission.ok) {
       ctx.stats.throttled(admission.reason, mbName);
-      const message = admission.reason === 'concurrency'
-        ? 'Application is over its MailboxConcurrency limit.'
-        : 'Application is over its request limit for this mailbox (TooManyRequests).';
+      const message =
+        admission.reason === 'concurrency'
+          ? 'Application is over its MailboxConcurrency limit.'
+          : 'Application is over its request limit for this mailbox (TooManyRequests).';
       const code = admission.reason === 'concurrency' ? 'ApplicationThrottled' : 'TooManyRequests';
       return errorResponse(req, 429, code, message, { 'retry-after': String(admission.retryAfterSeconds) });
     }
@@ -81,9 +97,16 @@ export class GraphPipeline {
       let res: GraphResponse;
       if (ctx.config.errorRate > 0 && ctx.rng() < ctx.config.errorRate) {
         ctx.stats.s.errorsInjected++;
-        res = ctx.rng() < 0.7
-          ? errorResponse(req, 503, 'serviceNotAvailable', 'The service is temporarily unavailable. Please retry later.', { 'retry-after': '1' })
-          : errorResponse(req, 500, 'generalException', 'An unexpected error occurred (injected by graph-sim).');
+        res =
+          ctx.rng() < 0.7
+            ? errorResponse(
+                req,
+                503,
+                'serviceNotAvailable',
+                'The service is temporarily unavailable. Please retry later.',
+                { 'retry-after': '1' },
+              )
+            : errorResponse(req, 500, 'generalException', 'An unexpected error occurred (injected by graph-sim).');
       } else {
         try {
           res = await route.handler({ req, caller, params: route.params, mailbox });

@@ -18,7 +18,12 @@ export interface RouteMatch {
 }
 
 function routes(ctx: SimContext): Route[] {
-  const r = (method: string, path: string, kind: EndpointKind, handler: GraphHandler): Route => ({ method, pattern: path.split('/'), kind, handler });
+  const r = (method: string, path: string, kind: EndpointKind, handler: GraphHandler): Route => ({
+    method,
+    pattern: path.split('/'),
+    kind,
+    handler,
+  });
   const msgRoutes = (prefix: string): Route[] => [
     r('GET', `${prefix}/messages`, 'list', mail.listMessages),
     r('GET', `${prefix}/messages/delta`, 'delta', deltaHandler(ctx)),

@@ -44,7 +44,9 @@ export function verifyJwt(keys: JwtKeys, token: string, audiences: string[]): Ve
     return { ok: false, reason: 'JWT is not well formed.' };
   }
   if (header.alg !== 'RS256') return { ok: false, reason: 'Invalid signature algorithm.' };
-  const valid = createVerify('RSA-SHA256').update(`${parts[0]}.${parts[1]}`).verify(keys.publicKey, Buffer.from(parts[2], 'base64url'));
+  const valid = createVerify('RSA-SHA256')
+    .update(`${parts[0]}.${parts[1]}`)
+    .verify(keys.publicKey, Buffer.from(parts[2], 'base64url'));
   if (!valid) return { ok: false, reason: 'Invalid signature.' };
   const exp = typeof claims.exp === 'number' ? claims.exp : 0;
   if (exp * 1000 <= Date.now()) return { ok: false, reason: 'Lifetime validation failed, the token is expired.' };

@@ -51,7 +51,20 @@ export function identityRouter(ctx: SimContext): express.Router {
     http_logout_supported: true,
     frontchannel_logout_supported: true,
     end_session_endpoint: `${ctx.origin}/${tenant}/oauth2/v2.0/logout`,
-    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'preferred_username', 'name', 'tid', 'ver', 'oid'],
+    claims_supported: [
+      'sub',
+      'iss',
+      'aud',
+      'exp',
+      'iat',
+      'auth_time',
+      'nonce',
+      'preferred_username',
+      'name',
+      'tid',
+      'ver',
+      'oid',
+    ],
     kerberos_endpoint: `${ctx.origin}/${tenant}/kerberos`,
     tenant_region_scope: 'EU',
     cloud_instance_name: 'microsoftonline.com',
@@ -80,18 +93,39 @@ export function identityRouter(ctx: SimContext): express.Router {
     const q = req.query as Record<string, unknown>;
     const clientId = str(q.client_id);
     const redirectUri = str(q.redirect_uri);
-    if (!clientId || !redirectUri) return aadError(res, 400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_id' and 'redirect_uri'.");
-    if (ctx.credentials && ctx.credentials.clientId !== clientId) return aadError(res, 400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found.`);
+    if (!clientId || !redirectUri)
+      return aadError(
+        res,
+        400,
+        'invalid_request',
+        900144,
+        "The request body must contain the following parameter: 'client_id' and 'redirect_uri'.",
+      );
+    if (ctx.credentials && ctx.credentials.clientId !== clientId)
+      return aadError(
+        res,
+        400,
+        'unauthorized_client',
+        700016,
+        `Application with identifier '${clientId}' was not found.`,
+      );
     const tenant = str(req.params.tenant);
     const mb = userFor(str(q.login_hint));
     const code = grants.issueCode({
-      clientId, userAddress: mb.address, scope: str(q.scope), tenant, redirectUri,
-      nonce: str(q.nonce) || undefined, codeChallenge: str(q.code_challenge) || undefined, codeChallengeMethod: str(q.code_challenge_method) || undefined,
+      clientId,
+      userAddress: mb.address,
+      scope: str(q.scope),
+      tenant,
+      redirectUri,
+      nonce: str(q.nonce) || undefined,
+      codeChallenge: str(q.code_challenge) || undefined,
+      codeChallengeMethod: str(q.code_challenge_method) || undefined,
     });
     const target = new URL(redirectUri);
     target.searchParams.set('code', code);
     if (q.state !== undefined) target.searchParams.set('state', str(q.state));
-    if (str(q.client_info) === '1') target.searchParams.set('client_info', clientInfo(mb, tenantGuid(tenant, ctx.credentials?.tenantId)));
+    if (str(q.client_info) === '1')
+      target.searchParams.set('client_info', clientInfo(mb, tenantGuid(tenant, ctx.credentials?.tenantId)));
     target.searchParams.set('session_state', 'graph-sim');
     res.redirect(302, target.toString());
   });
@@ -109,40 +143,100 @@ export function identityRouter(ctx: SimContext): express.Router {
       clientId = clientId || decodeURIComponent(id ?? '');
       secret = secret || decodeURIComponent(sec ?? '');
     }
-    if (!clientId) return aadError(res, 400, 'invalid_request', 900144, "The request body must contain the following parameter: 'client_id'.");
+    if (!clientId)
+      return aadError(
+        res,
+        400,
+        'invalid_request',
+        900144,
+        "The request body must contain the following parameter: 'client_id'.",
+      );
     const cred = ctx.credentials;
     if (cred) {
-      if (cred.tenantId && ![cred.tenantId, 'common', 'organizations'].includes(tenant)) return aadError(res, 400, 'invalid_tenant', 90002, `Tenant '${tenant}' not found.`);
-      if (cred.clientId !== clientId) return aadError(res, 400, 'unauthorized_client', 700016, `Application with identifier '${clientId}' was not found in the directory.`);
-      if (!b.client_assertion && !safeEqual(secret, cred.clientSecret)) return aadError(res, 401, 'invalid_client', 7000215, 'Invalid client secret provided.');
+      if (cred.tenantId && ![cred.tenantId, 'common', 'organizations'].includes(tenant))
+        return aadError(res, 400, 'invalid_tenant', 90002, `Tenant '${tenant}' not found.`);
+      if (cred.clientId !== clientId)
+        return aadError(
+          res,
+          400,
+          'unauthorized_client',
+          700016,
+          `Application with identifier '${clientId}' was not found in the directory.`,
+        );
+      if (!b.client_assertion && !safeEqual(secret, cred.clientSecret))
+        return aadError(res, 401, 'invalid_client', 7000215, 'Invalid client secret provided.');
     }
     const tid = tenantGuid(tenant, cred?.tenantId);
     const scope = str(b.scope);
     if (grant === 'client_credentials') {
-      return res.json({ token_type: 'Bearer', expires_in: ACCESS_TOKEN_LIFETIME_S, ext_expires_in: ACCESS_TOKEN_LIFETIME_S, access_token: appAccessToken(ctx.keys, tid, clientId) });
+      return res.json({
+        token_type: 'Bearer',
+        expires_in: ACCESS_TOKEN_LIFETIME_S,
+        ext_expires_in: ACCESS_TOKEN_LIFETIME_S,
+        access_token: appAccessToken(ctx.keys, tid, clientId),
+      });
     }
     let g: DelegatedGrant | undefined;
     if (grant === 'authorization_code') {
       g = grants.redeemCode(str(b.code));
-      if (!g || g.clientId !== clientId) return aadError(res, 400, 'invalid_grant', 70008, 'The provided authorization code or refresh token has expired or is invalid.');
-      if (g.redirectUri && str(b.redirect_uri) && g.redirectUri !== str(b.redirect_uri)) return aadError(res, 400, 'invalid_grant', 50148, 'The redirect_uri does not match the one used in the authorization request.');
+      if (!g || g.clientId !== clientId)
+        return aadError(
+          res,
+          400,
+          'invalid_grant',
+          70008,
+          'The provided authorization code or refresh token has expired or is invalid.',
+        );
+      if (g.redirectUri && str(b.redirect_uri) && g.redirectUri !== str(b.redirect_uri))
+        return aadError(
+          res,
+          400,
+          'invalid_grant',
+          50148,
+          'The redirect_uri does not match the one used in the authorization request.',
+        );
       if (g.codeChallenge) {
         const verifier = str(b.code_verifier);
-        const computed = g.codeChallengeMethod === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier;
-        if (computed !== g.codeChallenge) return aadError(res, 400, 'invalid_grant', 501481, 'The Code_Verifier does not match the code_challenge supplied in the authorization request.');
+        const computed =
+          g.codeChallengeMethod === 'S256' ? createHash('sha256').update(verifier).digest('base64url') : verifier;
+        if (computed !== g.codeChallenge)
+          return aadError(
+            res,
+            400,
+            'invalid_grant',
+            501481,
+            'The Code_Verifier does not match the code_challenge supplied in the authorization request.',
+          );
       }
     } else if (grant === 'refresh_token') {
       g = grants.redeemRefresh(str(b.refresh_token));
-      if (!g || g.clientId !== clientId) return aadError(res, 400, 'invalid_grant', 70008, 'The provided authorization code or refresh token has expired or is invalid.');
+      if (!g || g.clientId !== clientId)
+        return aadError(
+          res,
+          400,
+          'invalid_grant',
+          70008,
+          'The provided authorization code or refresh token has expired or is invalid.',
+        );
     } else {
-      return aadError(res, 400, 'unsupported_grant_type', 70003, `The app requested an unsupported grant type '${grant}'.`);
+      return aadError(
+        res,
+        400,
+        'unsupported_grant_type',
+        70003,
+        `The app requested an unsupported grant type '${grant}'.`,
+      );
     }
     const mb = userFor(g.userAddress);
     const grantedScope = scope || g.scope;
     const issuer = `${ctx.origin}/${tid}/v2.0`;
     res.json({
       token_type: 'Bearer',
-      scope: grantedScope.split(' ').filter((s) => !['openid', 'profile', 'offline_access'].includes(s)).join(' ') || 'https://graph.microsoft.com/Mail.ReadWrite',
+      scope:
+        grantedScope
+          .split(' ')
+          .filter((s) => !['openid', 'profile', 'offline_access'].includes(s))
+          .join(' ') || 'https://graph.microsoft.com/Mail.ReadWrite',
       expires_in: ACCESS_TOKEN_LIFETIME_S,
       ext_expires_in: ACCESS_TOKEN_LIFETIME_S,
       access_token: userAccessToken(ctx.keys, tid, clientId, mb, grantedScope),

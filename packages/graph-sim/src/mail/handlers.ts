@@ -4,7 +4,16 @@ import type { Mailbox } from '../state/mailbox';
 import type { StoredFolder, StoredMessage } from '../state/types';
 import { GraphError } from '../util/errors';
 import { contextUrl, linkWith } from './links';
-import { checkFilterOrder, matches, parseExpand, parseFilter, parseIntParam, parseOrderBy, parseSelect, sorter } from './odata';
+import {
+  checkFilterOrder,
+  matches,
+  parseExpand,
+  parseFilter,
+  parseIntParam,
+  parseOrderBy,
+  parseSelect,
+  sorter,
+} from './odata';
 import { attachmentJson, messageJson } from './serialize';
 
 const MAX_TOP = 1000;
@@ -38,7 +47,10 @@ export const getUser: GraphHandler = (input) => {
   const mb = mailboxOf(input);
   return json(200, {
     '@odata.context': contextUrl(input.req, 'users/$entity'),
-    id: mb.id, displayName: mb.displayName, mail: mb.address, userPrincipalName: mb.address,
+    id: mb.id,
+    displayName: mb.displayName,
+    mail: mb.address,
+    userPrincipalName: mb.address,
   });
 };
 
@@ -53,7 +65,10 @@ export const listFolders: GraphHandler = (input) => {
 export const getFolder: GraphHandler = (input) => {
   const mb = mailboxOf(input);
   const f = folderOf(mb, input.params.f);
-  return json(200, { '@odata.context': contextUrl(input.req, `users('${mb.id}')/mailFolders/$entity`), ...folderJson(mb, f) });
+  return json(200, {
+    '@odata.context': contextUrl(input.req, `users('${mb.id}')/mailFolders/$entity`),
+    ...folderJson(mb, f),
+  });
 };
 
 /** GET /users/{id}/messages and /users/{id}/mailFolders/{f}/messages. */
@@ -77,7 +92,8 @@ export const listMessages: GraphHandler = (input) => {
     '@odata.context': contextUrl(input.req, `users('${mb.id}')/messages${select ? `(${select.join(',')})` : ''}`),
     value: page.map((m) => messageJson(m, select, expand)),
   };
-  if (skip + top < items.length) body['@odata.nextLink'] = linkWith(input.req, { $skip: String(skip + top), $top: String(top) });
+  if (skip + top < items.length)
+    body['@odata.nextLink'] = linkWith(input.req, { $skip: String(skip + top), $top: String(top) });
   return json(200, body);
 };
 
@@ -85,16 +101,23 @@ export const getMessage: GraphHandler = (input) => {
   const m = messageOf(input);
   const q = input.req.query;
   const body = messageJson(m, parseSelect(q.get('$select')), parseExpand(q.get('$expand')));
-  return json(200, { '@odata.context': contextUrl(input.req, `users('${mailboxOf(input).id}')/messages/$entity`), ...body });
+  return json(200, {
+    '@odata.context': contextUrl(input.req, `users('${mailboxOf(input).id}')/messages/$entity`),
+    ...body,
+  });
 };
 
 export const patchMessage: GraphHandler = (input) => {
   const m = messageOf(input);
   const body = input.req.body;
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new GraphError(400, 'BadRequest', 'Empty Payload. JSON content expected.');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new GraphError(400, 'BadRequest', 'Empty Payload. JSON content expected.');
   const res = mailboxOf(input).update(m.data.id ?? '', body as Record<string, unknown>);
   if (typeof res === 'string') throw new GraphError(400, 'ErrorInvalidPropertyUpdateSentMessage', res);
-  return json(200, { '@odata.context': contextUrl(input.req, `users('${mailboxOf(input).id}')/messages/$entity`), ...messageJson(res, null, false) });
+  return json(200, {
+    '@odata.context': contextUrl(input.req, `users('${mailboxOf(input).id}')/messages/$entity`),
+    ...messageJson(res, null, false),
+  });
 };
 
 export const deleteMessage: GraphHandler = (input) => {
@@ -112,7 +135,10 @@ export const moveMessage: GraphHandler = (input) => {
   const immutable = /IdType\s*=\s*"?ImmutableId/i.test(input.req.headers.prefer ?? '');
   const moved = mb.move(m.data.id ?? '', folderOf(mb, dest).id, immutable);
   if (!moved) throw new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
-  return json(201, { '@odata.context': contextUrl(input.req, `users('${mb.id}')/messages/$entity`), ...messageJson(moved, null, false) });
+  return json(201, {
+    '@odata.context': contextUrl(input.req, `users('${mb.id}')/messages/$entity`),
+    ...messageJson(moved, null, false),
+  });
 };
 
 export const listAttachments: GraphHandler = (input) => {
@@ -136,7 +162,10 @@ function attachmentOf(input: HandlerInput) {
 export const getAttachment: GraphHandler = (input) => {
   const { m, a } = attachmentOf(input);
   return json(200, {
-    '@odata.context': contextUrl(input.req, `users('${mailboxOf(input).id}')/messages('${m.data.id}')/attachments/$entity`),
+    '@odata.context': contextUrl(
+      input.req,
+      `users('${mailboxOf(input).id}')/messages('${m.data.id}')/attachments/$entity`,
+    ),
     ...attachmentJson(a),
   });
 };

@@ -29,7 +29,11 @@ export function parseSelect(raw: string | null): string[] | null {
   return raw.split(',').map((p) => {
     const name = p.trim();
     const canon = canonicalMessageProperty(name);
-    if (!canon) throw badRequest(`Could not find a property named '${name}' on type 'microsoft.graph.message'.`, 'RequestBroker--ParseUri');
+    if (!canon)
+      throw badRequest(
+        `Could not find a property named '${name}' on type 'microsoft.graph.message'.`,
+        'RequestBroker--ParseUri',
+      );
     return canon;
   });
 }
@@ -42,7 +46,11 @@ export function parseExpand(raw: string | null): boolean {
   for (const item of items) {
     const name = item.replace(/\(.*\)$/, '').trim();
     if (name.toLowerCase() === 'attachments') attachments = true;
-    else throw badRequest(`Could not find a property named '${name}' on type 'microsoft.graph.message'.`, 'RequestBroker--ParseUri');
+    else
+      throw badRequest(
+        `Could not find a property named '${name}' on type 'microsoft.graph.message'.`,
+        'RequestBroker--ParseUri',
+      );
   }
   return attachments;
 }
@@ -55,7 +63,8 @@ function parseValue(prop: FilterClause['prop'], raw: string): boolean | number {
     return t;
   }
   const lower = raw.toLowerCase();
-  if (lower !== 'true' && lower !== 'false') throw badRequest(`Invalid filter clause: '${raw}' is not a valid Boolean.`);
+  if (lower !== 'true' && lower !== 'false')
+    throw badRequest(`Invalid filter clause: '${raw}' is not a valid Boolean.`);
   return lower === 'true';
 }
 
@@ -77,7 +86,11 @@ export function parseOrderBy(raw: string | null): OrderBy[] {
   return raw.split(',').map((p) => {
     const [name, dir] = p.trim().split(/\s+/);
     const canon = canonicalMessageProperty(name);
-    if (!canon) throw badRequest(`Could not find a property named '${name}' on type 'microsoft.graph.message'.`, 'RequestBroker--ParseUri');
+    if (!canon)
+      throw badRequest(
+        `Could not find a property named '${name}' on type 'microsoft.graph.message'.`,
+        'RequestBroker--ParseUri',
+      );
     return { prop: canon, desc: (dir ?? 'asc').toLowerCase() === 'desc' };
   });
 }
@@ -88,18 +101,25 @@ export function checkFilterOrder(filter: FilterClause[], order: OrderBy[]): void
   const seen: string[] = [];
   for (const c of filter) if (!seen.includes(c.prop)) seen.push(c.prop);
   for (let i = 0; i < order.length; i++) {
-    if (seen[i] !== order[i].prop) throw badRequest('The restriction or sort order is too complex for this operation.', 'InefficientFilter');
+    if (seen[i] !== order[i].prop)
+      throw badRequest('The restriction or sort order is too complex for this operation.', 'InefficientFilter');
   }
 }
 
 function compare(a: number | boolean, op: FilterOp, b: number | boolean): boolean {
   switch (op) {
-    case 'eq': return a === b;
-    case 'ne': return a !== b;
-    case 'ge': return a >= b;
-    case 'gt': return a > b;
-    case 'le': return a <= b;
-    case 'lt': return a < b;
+    case 'eq':
+      return a === b;
+    case 'ne':
+      return a !== b;
+    case 'ge':
+      return a >= b;
+    case 'gt':
+      return a > b;
+    case 'le':
+      return a <= b;
+    case 'lt':
+      return a < b;
   }
 }
 

@@ -7,7 +7,11 @@ export type AttachmentJson = FileAttachment & { '@odata.type': string; '@odata.m
 /** Attachment JSON as Graph returns it; contentBytes is encoded from the stored bytes when asked. */
 export function attachmentJson(a: StoredAttachment, withContent = true, select?: string[] | null): AttachmentJson {
   const { '@odata.type': type, ...rest } = a.meta;
-  const full: AttachmentJson = { '@odata.type': type, '@odata.mediaContentType': a.meta.contentType ?? 'application/octet-stream', ...rest };
+  const full: AttachmentJson = {
+    '@odata.type': type,
+    '@odata.mediaContentType': a.meta.contentType ?? 'application/octet-stream',
+    ...rest,
+  };
   if (withContent) full.contentBytes = a.bytes.toString('base64');
   if (!select) return full;
   const out: AttachmentJson = { '@odata.type': full['@odata.type'], id: full.id };

@@ -16,7 +16,9 @@ const WELL_KNOWN: [string, string][] = [
 /** Properties a client may PATCH on a received message. */
 const PATCHABLE = new Set(['isRead', 'categories', 'flag', 'importance', 'inferenceClassification']);
 
-export type InjectInput = Omit<Message, 'attachments'> & { attachments?: (FileAttachment & { '@odata.type'?: string })[] | null };
+export type InjectInput = Omit<Message, 'attachments'> & {
+  attachments?: (FileAttachment & { '@odata.type'?: string })[] | null;
+};
 
 /** Graph writes message dates as ISO-8601 UTC without fractions. */
 function normalizeDate(v: string | null | undefined): string | undefined {
@@ -53,7 +55,15 @@ export class Mailbox {
       this.folders.set(id, {
         id,
         wellKnownName: wk,
-        data: { id, displayName: name, parentFolderId: this.rootFolderId, childFolderCount: 0, unreadItemCount: 0, totalItemCount: 0, isHidden: false },
+        data: {
+          id,
+          displayName: name,
+          parentFolderId: this.rootFolderId,
+          childFolderCount: 0,
+          unreadItemCount: 0,
+          totalItemCount: 0,
+          isHidden: false,
+        },
       });
       this.logs.set(id, new ChangeLog());
     }
@@ -155,12 +165,14 @@ export class Mailbox {
   update(id: string, patch: Record<string, unknown>): StoredMessage | string {
     const m = this.messages.get(id);
     if (!m) return 'not found';
-    for (const k of Object.keys(patch)) if (!PATCHABLE.has(k)) return `Property '${k}' is read-only or cannot be updated on a received message.`;
+    for (const k of Object.keys(patch))
+      if (!PATCHABLE.has(k)) return `Property '${k}' is read-only or cannot be updated on a received message.`;
     if ('isRead' in patch) m.data.isRead = Boolean(patch.isRead);
     if ('categories' in patch && Array.isArray(patch.categories)) m.data.categories = patch.categories.map(String);
     if ('flag' in patch && typeof patch.flag === 'object') m.data.flag = patch.flag as FollowupFlag;
     if ('importance' in patch) m.data.importance = patch.importance as Message['importance'];
-    if ('inferenceClassification' in patch) m.data.inferenceClassification = patch.inferenceClassification as Message['inferenceClassification'];
+    if ('inferenceClassification' in patch)
+      m.data.inferenceClassification = patch.inferenceClassification as Message['inferenceClassification'];
     m.data.lastModifiedDateTime = graphDate(new Date());
     m.data.changeKey = changeKey();
     const folderId = m.data.parentFolderId ?? '';
@@ -177,7 +189,13 @@ export class Mailbox {
     const from = m.data.parentFolderId ?? '';
     const newId = keepId ? id : exchangeId();
     const moved: StoredMessage = {
-      data: { ...m.data, id: newId, parentFolderId: dest.id, lastModifiedDateTime: graphDate(new Date()), changeKey: changeKey() },
+      data: {
+        ...m.data,
+        id: newId,
+        parentFolderId: dest.id,
+        lastModifiedDateTime: graphDate(new Date()),
+        changeKey: changeKey(),
+      },
       attachments: m.attachments,
       seq: 0,
     };

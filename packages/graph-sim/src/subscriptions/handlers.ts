@@ -21,7 +21,8 @@ function checkExpiration(raw: unknown): string {
   if (Number.isNaN(t)) throw bad('expirationDateTime is required and must be a DateTimeOffset.');
   const now = Date.now();
   if (t <= now) throw bad('Subscription expiration can only be in the future.', 'ExtensionError');
-  if (t > now + MAX_MINUTES * 60_000 + 60_000) throw bad(`Subscription expiration can only be ${MAX_MINUTES} minutes in the future.`, 'ExtensionError');
+  if (t > now + MAX_MINUTES * 60_000 + 60_000)
+    throw bad(`Subscription expiration can only be ${MAX_MINUTES} minutes in the future.`, 'ExtensionError');
   return new Date(t).toISOString().replace(/\.\d{3}Z$/, '.0000000Z');
 }
 
@@ -40,7 +41,8 @@ export function createSubscription(ctx: SimContext): GraphHandler {
     const b = (input.req.body ?? {}) as Record<string, unknown>;
     const changeType = typeof b.changeType === 'string' ? b.changeType : '';
     const types = changeType.split(',').map((t) => t.trim());
-    if (!changeType || types.some((t) => !['created', 'updated', 'deleted'].includes(t))) throw bad("changeType must be a comma-separated list of 'created', 'updated', 'deleted'.");
+    if (!changeType || types.some((t) => !['created', 'updated', 'deleted'].includes(t)))
+      throw bad("changeType must be a comma-separated list of 'created', 'updated', 'deleted'.");
     const urlErr = notificationUrlError(b.notificationUrl, 'notificationUrl');
     if (urlErr) throw bad(urlErr);
     if (b.lifecycleNotificationUrl !== undefined && b.lifecycleNotificationUrl !== null) {
@@ -53,10 +55,13 @@ export function createSubscription(ctx: SimContext): GraphHandler {
     const mb = ctx.store.find(userRef);
     if (!mb) throw new GraphError(404, 'ErrorInvalidUser', `The requested user '${res.user}' is invalid.`);
     const folder = res.folder ? mb.folder(res.folder) : undefined;
-    if (res.folder && !folder) throw new GraphError(404, 'ErrorItemNotFound', 'The specified folder was not found in the store.');
+    if (res.folder && !folder)
+      throw new GraphError(404, 'ErrorItemNotFound', 'The specified folder was not found in the store.');
     const expirationDateTime = checkExpiration(b.expirationDateTime);
-    if (b.includeResourceData === true && !b.encryptionCertificate) throw bad('A subscription with resource data requires encryptionCertificate.');
-    if (ctx.subscriptions.forMailbox(mb.id).length >= MAX_PER_MAILBOX) throw new GraphError(403, 'ExtensionError', 'Subscription limit reached for this mailbox.');
+    if (b.includeResourceData === true && !b.encryptionCertificate)
+      throw bad('A subscription with resource data requires encryptionCertificate.');
+    if (ctx.subscriptions.forMailbox(mb.id).length >= MAX_PER_MAILBOX)
+      throw new GraphError(403, 'ExtensionError', 'Subscription limit reached for this mailbox.');
     const notificationUrl = String(b.notificationUrl);
     const lifecycleNotificationUrl = typeof b.lifecycleNotificationUrl === 'string' ? b.lifecycleNotificationUrl : null;
     for (const url of [notificationUrl, lifecycleNotificationUrl]) {
@@ -64,7 +69,10 @@ export function createSubscription(ctx: SimContext): GraphHandler {
       ctx.stats.s.subscriptions.validationsSent++;
       if (!(await validateEndpoint(url))) {
         ctx.stats.s.subscriptions.validationsFailed++;
-        throw bad('Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.', 'ValidationError');
+        throw bad(
+          'Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.',
+          'ValidationError',
+        );
       }
     }
     const s: StoredSubscription = {
@@ -84,7 +92,8 @@ export function createSubscription(ctx: SimContext): GraphHandler {
         expirationDateTime,
         creatorId: input.caller.userId ?? input.caller.appId,
         includeResourceData: b.includeResourceData === true ? true : null,
-        latestSupportedTlsVersion: typeof b.latestSupportedTlsVersion === 'string' ? b.latestSupportedTlsVersion : 'v1_2',
+        latestSupportedTlsVersion:
+          typeof b.latestSupportedTlsVersion === 'string' ? b.latestSupportedTlsVersion : 'v1_2',
         encryptionCertificate: typeof b.encryptionCertificate === 'string' ? b.encryptionCertificate : null,
         encryptionCertificateId: typeof b.encryptionCertificateId === 'string' ? b.encryptionCertificateId : null,
         notificationUrlAppId: null,
@@ -96,10 +105,14 @@ export function createSubscription(ctx: SimContext): GraphHandler {
 }
 
 export function listSubscriptions(ctx: SimContext): GraphHandler {
-  return (input) => json(200, {
-    '@odata.context': contextUrl(input.req, 'subscriptions'),
-    value: ctx.subscriptions.all().filter((s) => s.appId === input.caller.appId).map((s) => s.data),
-  });
+  return (input) =>
+    json(200, {
+      '@odata.context': contextUrl(input.req, 'subscriptions'),
+      value: ctx.subscriptions
+        .all()
+        .filter((s) => s.appId === input.caller.appId)
+        .map((s) => s.data),
+    });
 }
 
 export function getSubscription(ctx: SimContext): GraphHandler {

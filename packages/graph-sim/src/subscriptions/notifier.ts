@@ -48,7 +48,11 @@ export function notifyMailEvent(ctx: SimContext, mb: Mailbox, ev: MailEvent): vo
 }
 
 /** Sends a lifecycle notification to each subscription of the mailbox that has a lifecycleNotificationUrl. */
-export async function sendLifecycle(ctx: SimContext, mb: Mailbox, event: LifecycleEvent): Promise<{ sent: number; failed: number; subscriptions: string[] }> {
+export async function sendLifecycle(
+  ctx: SimContext,
+  mb: Mailbox,
+  event: LifecycleEvent,
+): Promise<{ sent: number; failed: number; subscriptions: string[] }> {
   const subs = ctx.subscriptions.forMailbox(mb.id);
   let sent = 0;
   let failed = 0;

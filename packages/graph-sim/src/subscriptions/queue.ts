@@ -48,14 +48,16 @@ export class NotificationQueue {
     while (box.inFlight < MAX_IN_FLIGHT_PER_URL && box.pending.length > 0) {
       const batch = box.pending.splice(0, MAX_PER_POST);
       box.inFlight++;
-      void postWithTimeout(url, JSON.stringify({ value: batch }), 'application/json; charset=utf-8', TIMEOUT_MS).then((res) => {
-        box.inFlight--;
-        if (gen !== this.generation) return;
-        const ok = res !== null && res.status >= 200 && res.status < 300;
-        if (ok) this.stats().s.notifications.sent += batch.length;
-        else this.stats().s.notifications.failed += batch.length;
-        this.schedule(url, box);
-      });
+      void postWithTimeout(url, JSON.stringify({ value: batch }), 'application/json; charset=utf-8', TIMEOUT_MS).then(
+        (res) => {
+          box.inFlight--;
+          if (gen !== this.generation) return;
+          const ok = res !== null && res.status >= 200 && res.status < 300;
+          if (ok) this.stats().s.notifications.sent += batch.length;
+          else this.stats().s.notifications.failed += batch.length;
+          this.schedule(url, box);
+        },
+      );
     }
   }
 

@@ -7,5 +7,7 @@ export async function validateEndpoint(url: string, timeoutMs = 10_000): Promise
   const target = new URL(url);
   target.searchParams.set('validationToken', token);
   const res = await postWithTimeout(target.toString(), '', 'text/plain; charset=utf-8', timeoutMs);
-  return res !== null && res.status === 200 && res.contentType.toLowerCase().startsWith('text/plain') && res.text === token;
+  return (
+    res !== null && res.status === 200 && res.contentType.toLowerCase().startsWith('text/plain') && res.text === token
+  );
 }

@@ -1,8 +1,7 @@
 import type { SimConfig } from '../options';
 
 export type Admission =
-  | { ok: true; release: () => void }
-  | { ok: false; reason: 'concurrency' | 'window'; retryAfterSeconds: number };
+  { ok: true; release: () => void } | { ok: false; reason: 'concurrency' | 'window'; retryAfterSeconds: number };
 
 /**
  * Outlook's limits per app and mailbox: at most N requests in flight and at most M requests

@@ -37,7 +37,10 @@ export function createTls(caDir?: string, hostnames: readonly string[] = []): Si
   ca.serialNumber = serial();
   ca.validity.notBefore = notBefore;
   ca.validity.notAfter = notAfter;
-  const caAttrs = [{ name: 'commonName', value: 'graph-sim test CA' }, { name: 'organizationName', value: 'graph-sim' }];
+  const caAttrs = [
+    { name: 'commonName', value: 'graph-sim test CA' },
+    { name: 'organizationName', value: 'graph-sim' },
+  ];
   ca.setSubject(caAttrs);
   ca.setIssuer(caAttrs);
   ca.setExtensions([
@@ -59,7 +62,14 @@ export function createTls(caDir?: string, hostnames: readonly string[] = []): Si
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
     { name: 'extKeyUsage', serverAuth: true },
-    { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }, ...hostnames.map((value) => ({ type: 2, value }))] },
+    {
+      name: 'subjectAltName',
+      altNames: [
+        { type: 7, ip: '127.0.0.1' },
+        { type: 2, value: 'localhost' },
+        ...hostnames.map((value) => ({ type: 2, value })),
+      ],
+    },
     { name: 'authorityKeyIdentifier', keyIdentifier: ca.generateSubjectKeyIdentifier().getBytes() },
   ]);
   cert.sign(caKeys.privateKey, forge.md.sha256.create());
@@ -69,5 +79,10 @@ export function createTls(caDir?: string, hostnames: readonly string[] = []): Si
   mkdirSync(dir, { recursive: true });
   const caFile = join(dir, 'ca.pem');
   writeFileSync(caFile, caPem);
-  return { caPem, caFile, certPem: forge.pki.certificateToPem(cert), keyPem: forge.pki.privateKeyToPem(srvKeys.privateKey) };
+  return {
+    caPem,
+    caFile,
+    certPem: forge.pki.certificateToPem(cert),
+    keyPem: forge.pki.privateKeyToPem(srvKeys.privateKey),
+  };
 }

@@ -18,12 +18,21 @@ export class GraphError extends Error {
   }
 }
 
-export function graphErrorBody(code: string, message: string, requestId: string, clientRequestId: string): GraphErrorBody {
+export function graphErrorBody(
+  code: string,
+  message: string,
+  requestId: string,
+  clientRequestId: string,
+): GraphErrorBody {
   return {
     error: {
       code,
       message,
-      innerError: { date: new Date().toISOString().replace(/\.\d{3}Z$/, ''), 'request-id': requestId, 'client-request-id': clientRequestId },
+      innerError: {
+        date: new Date().toISOString().replace(/\.\d{3}Z$/, ''),
+        'request-id': requestId,
+        'client-request-id': clientRequestId,
+      },
     },
   };
 }

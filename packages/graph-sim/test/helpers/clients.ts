@@ -6,7 +6,11 @@ export const CLIENT_ID = '11111111-2222-3333-4444-555555555555';
 export const CLIENT_SECRET = 'graph-sim-secret';
 export const TENANT = 'contoso.example';
 
-export function msalApp(sim: GraphSim, clientSecret = CLIENT_SECRET, clientId = CLIENT_ID): ConfidentialClientApplication {
+export function msalApp(
+  sim: GraphSim,
+  clientSecret = CLIENT_SECRET,
+  clientId = CLIENT_ID,
+): ConfidentialClientApplication {
   const host = new URL(sim.authorityHost).host;
   return new ConfidentialClientApplication({
     auth: { clientId, clientSecret, authority: `${sim.authorityHost}/${TENANT}`, knownAuthorities: [host] },
@@ -40,7 +44,12 @@ export async function appToken(sim: GraphSim): Promise<string> {
 }
 
 /** Admin API call (JSON). */
-export async function admin<T>(sim: GraphSim, method: string, path: string, body?: unknown): Promise<{ status: number; body: T }> {
+export async function admin<T>(
+  sim: GraphSim,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ status: number; body: T }> {
   const res = await fetch(`${sim.adminUrl}${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -50,9 +59,17 @@ export async function admin<T>(sim: GraphSim, method: string, path: string, body
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
 
-export async function graphFetch(sim: GraphSim, token: string, path: string, init: RequestInit = {}): Promise<Response> {
+export async function graphFetch(
+  sim: GraphSim,
+  token: string,
+  path: string,
+  init: RequestInit = {},
+): Promise<Response> {
   const url = path.startsWith('https://') ? path : `${sim.graphBaseUrl}${path}`;
-  return fetch(url, { ...init, headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string> | undefined) } });
+  return fetch(url, {
+    ...init,
+    headers: { authorization: `Bearer ${token}`, ...(init.headers as Record<string, string> | undefined) },
+  });
 }
 
 export function sampleMessage(i: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -63,7 +80,12 @@ export function sampleMessage(i: number, extra: Record<string, unknown> = {}): R
     receivedDateTime: new Date(Date.UTC(2026, 10, 1, 0, i)).toISOString().replace('.000', ''),
     body: { contentType: 'text', content: `Please find invoice ${i} attached.` },
     attachments: [
-      { '@odata.type': '#microsoft.graph.fileAttachment', name: `invoice-${i}.pdf`, contentType: 'application/pdf', contentBytes: Buffer.from(`%PDF-1.4 invoice ${i}`).toString('base64') },
+      {
+        '@odata.type': '#microsoft.graph.fileAttachment',
+        name: `invoice-${i}.pdf`,
+        contentType: 'application/pdf',
+        contentBytes: Buffer.from(`%PDF-1.4 invoice ${i}`).toString('base64'),
+      },
     ],
     ...extra,
   };

@@ -7,7 +7,12 @@ export interface Config {
   readonly nodeEnv: 'production' | 'development' | 'test';
   readonly log: { readonly level: string; readonly format: 'json' | 'pretty' };
   readonly redis: { readonly url: string; readonly clusterNodes: readonly string[]; readonly queuePrefix: string };
-  readonly http: { readonly port: number; readonly healthPort: number | null; readonly bodyLimit: string; readonly controlApiToken: string | null };
+  readonly http: {
+    readonly port: number;
+    readonly healthPort: number | null;
+    readonly bodyLimit: string;
+    readonly controlApiToken: string | null;
+  };
   readonly ingestRoles: readonly IngestRole[];
   readonly graph: {
     readonly authMode: AuthMode;

@@ -23,7 +23,12 @@ function validate(app: AppName, env: Env): Validated {
   const schema = required.length ? envSchema.fork(required, (s) => s.required()) : envSchema;
   // Empty strings count as unset: docker-compose and .env files write `VAR=` for "no value".
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const { value, error } = schema.validate(cleaned, { abortEarly: false, allowUnknown: true, stripUnknown: true, convert: true });
+  const { value, error } = schema.validate(cleaned, {
+    abortEarly: false,
+    allowUnknown: true,
+    stripUnknown: true,
+    convert: true,
+  });
   if (error) {
     // Joi's messages quote the key, never the value, so a bad secret is not echoed.
     const problems = error.details.map((d) => d.message.replace(/"/g, ''));
@@ -42,9 +47,17 @@ export function loadConfig(app: AppName, env: Env = process.env): Config {
   const config: Config = {
     app,
     nodeEnv,
-    log: { level: String(v.LOG_LEVEL), format: (v.LOG_FORMAT as 'json' | 'pretty' | undefined) ?? (nodeEnv === 'production' ? 'json' : 'pretty') },
+    log: {
+      level: String(v.LOG_LEVEL),
+      format: (v.LOG_FORMAT as 'json' | 'pretty' | undefined) ?? (nodeEnv === 'production' ? 'json' : 'pretty'),
+    },
     redis: { url: String(v.REDIS_URL), clusterNodes: list(v.REDIS_CLUSTER_NODES), queuePrefix: String(v.QUEUE_PREFIX) },
-    http: { port: num(v.PORT), healthPort: v.HEALTH_PORT === undefined ? null : num(v.HEALTH_PORT), bodyLimit: String(v.HTTP_BODY_LIMIT), controlApiToken: str(v.CONTROL_API_TOKEN) },
+    http: {
+      port: num(v.PORT),
+      healthPort: v.HEALTH_PORT === undefined ? null : num(v.HEALTH_PORT),
+      bodyLimit: String(v.HTTP_BODY_LIMIT),
+      controlApiToken: str(v.CONTROL_API_TOKEN),
+    },
     ingestRoles: [...new Set(list(v.INGEST_ROLES))] as IngestRole[],
     graph: {
       authMode: v.AUTH_MODE as 'app' | 'delegated',
@@ -63,7 +76,10 @@ export function loadConfig(app: AppName, env: Env = process.env): Config {
       deltaPageMaxBytes: num(v.DELTA_PAGE_MAX_BYTES),
       syncConcurrency: num(v.SYNC_CONCURRENCY),
     },
-    webhooks: { publicBaseUrl: str(v.PUBLIC_BASE_URL)?.replace(/\/+$/, '') ?? null, clientState: str(v.WEBHOOK_CLIENT_STATE) },
+    webhooks: {
+      publicBaseUrl: str(v.PUBLIC_BASE_URL)?.replace(/\/+$/, '') ?? null,
+      clientState: str(v.WEBHOOK_CLIENT_STATE),
+    },
     ms4: {
       baseUrl: str(v.MS4_BASE_URL)?.replace(/\/+$/, '') ?? null,
       apiToken: str(v.MS4_API_TOKEN),

@@ -4,7 +4,9 @@ import Joi from 'joi';
 // validation message names exactly the variable an operator has to fix.
 
 const url = (schemes: string[]) => Joi.string().uri({ scheme: schemes });
-const csv = Joi.string().allow('').pattern(/^[^,]*(,[^,]*)*$/);
+const csv = Joi.string()
+  .allow('')
+  .pattern(/^[^,]*(,[^,]*)*$/);
 
 export const envSchema = Joi.object({
   NODE_ENV: Joi.string().valid('production', 'development', 'test').default('development'),
@@ -13,13 +15,20 @@ export const envSchema = Joi.object({
 
   REDIS_URL: url(['redis', 'rediss']).default('redis://127.0.0.1:6379'),
   REDIS_CLUSTER_NODES: csv.default(''),
-  QUEUE_PREFIX: Joi.string().pattern(/^[A-Za-z0-9_.-]+$/).max(40).default('ms1'),
+  QUEUE_PREFIX: Joi.string()
+    .pattern(/^[A-Za-z0-9_.-]+$/)
+    .max(40)
+    .default('ms1'),
 
   PORT: Joi.number().port().default(8000),
   HEALTH_PORT: Joi.number().port(),
-  HTTP_BODY_LIMIT: Joi.string().pattern(/^\d+(b|kb|mb)$/i).default('1mb'),
+  HTTP_BODY_LIMIT: Joi.string()
+    .pattern(/^\d+(b|kb|mb)$/i)
+    .default('1mb'),
   CONTROL_API_TOKEN: Joi.string().min(8),
-  INGEST_ROLES: Joi.string().pattern(/^(http|sync)(,(http|sync))*$/).default('http,sync'),
+  INGEST_ROLES: Joi.string()
+    .pattern(/^(http|sync)(,(http|sync))*$/)
+    .default('http,sync'),
 
   AUTH_MODE: Joi.string().valid('app', 'delegated').default('app'),
   TENANT_ID: Joi.string(),
@@ -31,19 +40,27 @@ export const envSchema = Joi.object({
   MAIL_FOLDER: Joi.string().default('inbox'),
   PUBLIC_BASE_URL: url(['http', 'https']),
   WEBHOOK_CLIENT_STATE: Joi.string().min(8).max(128),
-  TOKEN_CACHE_KEY: Joi.string().pattern(/^[0-9a-fA-F]{64}$/).messages({ 'string.pattern.base': '{{#label}} must be 64 hex characters (a 256-bit key)' }),
+  TOKEN_CACHE_KEY: Joi.string()
+    .pattern(/^[0-9a-fA-F]{64}$/)
+    .messages({ 'string.pattern.base': '{{#label}} must be 64 hex characters (a 256-bit key)' }),
 
   GRAPH_MAX_CONCURRENCY: Joi.number().integer().min(1).max(4).default(4),
   GRAPH_MAX_REQUESTS_PER_WINDOW: Joi.number().integer().min(1).default(10_000),
   GRAPH_WINDOW_SECONDS: Joi.number().integer().min(1).default(600),
   DELTA_PAGE_SIZE: Joi.number().integer().min(1).max(1000).default(50),
-  DELTA_PAGE_MAX_BYTES: Joi.number().integer().min(1024).default(8 * 1024 * 1024),
+  DELTA_PAGE_MAX_BYTES: Joi.number()
+    .integer()
+    .min(1024)
+    .default(8 * 1024 * 1024),
   SYNC_CONCURRENCY: Joi.number().integer().min(1).max(64).default(4),
 
   MS4_BASE_URL: url(['http', 'https']),
   MS4_API_TOKEN: Joi.string(),
   MS4_BATCH_MAX_ITEMS: Joi.number().integer().min(1).max(10_000).default(100),
-  MS4_BATCH_MAX_BYTES: Joi.number().integer().min(1024).default(1024 * 1024),
+  MS4_BATCH_MAX_BYTES: Joi.number()
+    .integer()
+    .min(1024)
+    .default(1024 * 1024),
   MS4_BATCH_MAX_WAIT_MS: Joi.number().integer().min(0).default(1000),
   MS4_MAX_REQUESTS_PER_SECOND: Joi.number().min(0.1).default(20),
   MS4_TIMEOUT_MS: Joi.number().integer().min(100).default(15_000),
@@ -51,7 +68,10 @@ export const envSchema = Joi.object({
   MS4_CIRCUIT_OPEN_MS: Joi.number().integer().min(100).default(15_000),
 
   ATTACHMENT_DIR: Joi.string().default('./data/attachments'),
-  MAX_ATTACHMENT_BYTES: Joi.number().integer().min(1).default(25 * 1024 * 1024),
+  MAX_ATTACHMENT_BYTES: Joi.number()
+    .integer()
+    .min(1)
+    .default(25 * 1024 * 1024),
   MARK_AS_READ: Joi.boolean().truthy('1', 'yes').falsy('0', 'no').default(false),
   PROCESSOR_CONCURRENCY: Joi.number().integer().min(1).max(256).default(8),
 
@@ -59,7 +79,10 @@ export const envSchema = Joi.object({
   JOB_BACKOFF_MS: Joi.number().integer().min(10).default(2000),
   KEEP_COMPLETED_SECONDS: Joi.number().integer().min(0).default(3600),
   KEEP_COMPLETED_COUNT: Joi.number().integer().min(0).default(2000),
-  KEEP_FAILED_SECONDS: Joi.number().integer().min(0).default(7 * 24 * 3600),
+  KEEP_FAILED_SECONDS: Joi.number()
+    .integer()
+    .min(0)
+    .default(7 * 24 * 3600),
   KEEP_FAILED_COUNT: Joi.number().integer().min(0).default(10_000),
   WORKER_LOCK_DURATION_MS: Joi.number().integer().min(1000).default(30_000),
   WORKER_STALLED_INTERVAL_MS: Joi.number().integer().min(500).default(30_000),
@@ -79,4 +102,10 @@ export const requiredByApp = {
 export type AppName = keyof typeof requiredByApp;
 
 /** Values that must never be logged or returned by an API. */
-export const secretVariables = ['CLIENT_SECRET', 'CONTROL_API_TOKEN', 'WEBHOOK_CLIENT_STATE', 'TOKEN_CACHE_KEY', 'MS4_API_TOKEN'] as const;
+export const secretVariables = [
+  'CLIENT_SECRET',
+  'CONTROL_API_TOKEN',
+  'WEBHOOK_CLIENT_STATE',
+  'TOKEN_CACHE_KEY',
+  'MS4_API_TOKEN',
+] as const;

@@ -14,9 +14,20 @@ export interface GraphStack {
 }
 
 /** Token provider, limiter and client as every app builds them, counting each call against its session. */
-export function createGraphStack(config: Config, redis: RedisConnection, keyPrefix: string, logger: Logger, sessions: SessionStore, metrics?: Metrics): GraphStack {
+export function createGraphStack(
+  config: Config,
+  redis: RedisConnection,
+  keyPrefix: string,
+  logger: Logger,
+  sessions: SessionStore,
+  metrics?: Metrics,
+): GraphStack {
   const tokens = new MsalTokenProvider(config.graph, redis, keyPrefix, logger);
-  const limiter = new MailboxLimiter(redis, keyPrefix, { maxConcurrent: config.graph.maxConcurrency, maxPerWindow: config.graph.maxRequestsPerWindow, windowMs: config.graph.windowMs });
+  const limiter = new MailboxLimiter(redis, keyPrefix, {
+    maxConcurrent: config.graph.maxConcurrency,
+    maxPerWindow: config.graph.maxRequestsPerWindow,
+    windowMs: config.graph.windowMs,
+  });
   const graph = new MailGraph({
     baseUrl: config.graph.baseUrl,
     tokens,
@@ -24,7 +35,9 @@ export function createGraphStack(config: Config, redis: RedisConnection, keyPref
     onCall: ({ ctx, throttled, status }) => {
       metrics?.graphRequests.inc({ status: String(status) });
       if (!ctx.sessionId) return;
-      sessions.incr(ctx.sessionId, { graphRequests: 1, graphThrottled: throttled ? 1 : 0 }).catch((err: unknown) => logger.debug('could not count a Graph call', { err }));
+      sessions
+        .incr(ctx.sessionId, { graphRequests: 1, graphThrottled: throttled ? 1 : 0 })
+        .catch((err: unknown) => logger.debug('could not count a Graph call', { err }));
     },
   });
   return { tokens, limiter, graph };

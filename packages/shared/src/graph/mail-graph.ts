@@ -1,9 +1,25 @@
-import { AuthenticationHandler, Client, GraphError, HTTPMessageHandler, RedirectHandler, ResponseType } from '@microsoft/microsoft-graph-client';
+import {
+  AuthenticationHandler,
+  Client,
+  GraphError,
+  HTTPMessageHandler,
+  RedirectHandler,
+  ResponseType,
+} from '@microsoft/microsoft-graph-client';
 import { RetryableError, ThrottledError } from '../errors';
 import type { TokenProvider } from './token-provider';
 import { DeltaExpiredError, GraphRequestError } from './errors';
 import type { MailboxLimiter, RequestCost } from './mailbox-limiter';
-import { MESSAGE_SELECT, type BatchRequest, type BatchResponse, type CallContext, type DeltaPage, type GraphAttachment, type GraphMessage, type GraphSubscription } from './types';
+import {
+  MESSAGE_SELECT,
+  type BatchRequest,
+  type BatchResponse,
+  type CallContext,
+  type DeltaPage,
+  type GraphAttachment,
+  type GraphMessage,
+  type GraphSubscription,
+} from './types';
 
 export interface GraphCallEvent {
   ctx: CallContext;
@@ -44,7 +60,12 @@ export class MailGraph {
     const redirect = new RedirectHandler();
     auth.setNext(redirect);
     redirect.setNext(new HTTPMessageHandler());
-    this.client = Client.initWithMiddleware({ middleware: auth, baseUrl: hostRoot, defaultVersion: version, customHosts: new Set([url.hostname]) });
+    this.client = Client.initWithMiddleware({
+      middleware: auth,
+      baseUrl: hostRoot,
+      defaultVersion: version,
+      customHosts: new Set([url.hostname]),
+    });
   }
 
   private user(mailboxId: string): string {
@@ -53,8 +74,19 @@ export class MailGraph {
 
   /** One page of a folder's message delta, with attachments expanded. `link` is a nextLink or deltaLink, or null to start. */
   async deltaPage(ctx: CallContext, folder: string, link: string | null, pageSize: number): Promise<DeltaPage> {
-    const path = link ?? `${this.versionRoot}${this.user(ctx.mailboxId)}/mailFolders/${encodeURIComponent(folder)}/messages/delta?$select=${MESSAGE_SELECT.join(',')}&$expand=attachments`;
-    const raw = await this.call(ctx, () => this.client.api(path).header('Prefer', `odata.maxpagesize=${pageSize}`).responseType(ResponseType.TEXT).get() as Promise<string>, 'delta');
+    const path =
+      link ??
+      `${this.versionRoot}${this.user(ctx.mailboxId)}/mailFolders/${encodeURIComponent(folder)}/messages/delta?$select=${MESSAGE_SELECT.join(',')}&$expand=attachments`;
+    const raw = await this.call(
+      ctx,
+      () =>
+        this.client
+          .api(path)
+          .header('Prefer', `odata.maxpagesize=${pageSize}`)
+          .responseType(ResponseType.TEXT)
+          .get() as Promise<string>,
+      'delta',
+    );
     const body = JSON.parse(raw) as { value?: GraphMessage[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
     const messages: GraphMessage[] = [];
     const removed: string[] = [];
@@ -62,18 +94,34 @@ export class MailGraph {
       if (m['@removed']) removed.push(m.id);
       else messages.push(m);
     }
-    return { messages, removed, nextLink: body['@odata.nextLink'] ?? null, deltaLink: body['@odata.deltaLink'] ?? null, bytes: Buffer.byteLength(raw) };
+    return {
+      messages,
+      removed,
+      nextLink: body['@odata.nextLink'] ?? null,
+      deltaLink: body['@odata.deltaLink'] ?? null,
+      bytes: Buffer.byteLength(raw),
+    };
   }
 
   async listAttachments(ctx: CallContext, messageId: string): Promise<GraphAttachment[]> {
-    const res = (await this.call(ctx, () => this.client.api(`${this.user(ctx.mailboxId)}/messages/${encodeURIComponent(messageId)}/attachments`).select(['id', 'name', 'contentType', 'size', 'isInline']).get())) as { value?: GraphAttachment[] };
+    const res = (await this.call(ctx, () =>
+      this.client
+        .api(`${this.user(ctx.mailboxId)}/messages/${encodeURIComponent(messageId)}/attachments`)
+        .select(['id', 'name', 'contentType', 'size', 'isInline'])
+        .get(),
+    )) as { value?: GraphAttachment[] };
     return res.value ?? [];
   }
 
   /** The raw bytes of one attachment (`/$value`), for what a delta page could not carry. */
   async attachmentContent(ctx: CallContext, messageId: string, attachmentId: string): Promise<Buffer> {
     const body = (await this.call(ctx, () =>
-      this.client.api(`${this.user(ctx.mailboxId)}/messages/${encodeURIComponent(messageId)}/attachments/${encodeURIComponent(attachmentId)}/$value`).responseType(ResponseType.ARRAYBUFFER).get(),
+      this.client
+        .api(
+          `${this.user(ctx.mailboxId)}/messages/${encodeURIComponent(messageId)}/attachments/${encodeURIComponent(attachmentId)}/$value`,
+        )
+        .responseType(ResponseType.ARRAYBUFFER)
+        .get(),
     )) as ArrayBuffer;
     return Buffer.from(body);
   }
@@ -88,7 +136,12 @@ export class MailGraph {
     let pending = requests;
     for (let attempt = 0; pending.length > 0; attempt++) {
       const cost: RequestCost = { weight: pending.length, slots: Math.min(4, pending.length) };
-      const res = (await this.call(ctx, () => this.client.api('/$batch').post({ requests: pending }), 'batch', cost)) as { responses?: { id: string; status: number; body?: unknown; headers?: Record<string, string> }[] };
+      const res = (await this.call(
+        ctx,
+        () => this.client.api('/$batch').post({ requests: pending }),
+        'batch',
+        cost,
+      )) as { responses?: { id: string; status: number; body?: unknown; headers?: Record<string, string> }[] };
       const throttled: BatchRequest[] = [];
       let retryAfterMs = 0;
       for (const r of res.responses ?? []) {
@@ -113,18 +166,41 @@ export class MailGraph {
   async markRead(ctx: CallContext, messageIds: string[]): Promise<number> {
     let ok = 0;
     for (let i = 0; i < messageIds.length; i += 20) {
-      const chunk = messageIds.slice(i, i + 20).map((id, n) => ({ id: String(n + 1), method: 'PATCH' as const, url: `${this.user(ctx.mailboxId)}/messages/${encodeURIComponent(id)}`, body: { isRead: true }, headers: { 'Content-Type': 'application/json' } }));
+      const chunk = messageIds.slice(i, i + 20).map((id, n) => ({
+        id: String(n + 1),
+        method: 'PATCH' as const,
+        url: `${this.user(ctx.mailboxId)}/messages/${encodeURIComponent(id)}`,
+        body: { isRead: true },
+        headers: { 'Content-Type': 'application/json' },
+      }));
       ok += (await this.batch(ctx, chunk)).filter((r) => r.status >= 200 && r.status < 300).length;
     }
     return ok;
   }
 
-  async createSubscription(ctx: CallContext, sub: { resource: string; notificationUrl: string; lifecycleNotificationUrl: string; clientState: string; expirationDateTime: string }): Promise<GraphSubscription> {
-    return (await this.call(ctx, () => this.client.api('/subscriptions').post({ changeType: 'created', ...sub }), 'subscription')) as GraphSubscription;
+  async createSubscription(
+    ctx: CallContext,
+    sub: {
+      resource: string;
+      notificationUrl: string;
+      lifecycleNotificationUrl: string;
+      clientState: string;
+      expirationDateTime: string;
+    },
+  ): Promise<GraphSubscription> {
+    return (await this.call(
+      ctx,
+      () => this.client.api('/subscriptions').post({ changeType: 'created', ...sub }),
+      'subscription',
+    )) as GraphSubscription;
   }
 
   async renewSubscription(ctx: CallContext, id: string, expirationDateTime: string): Promise<GraphSubscription> {
-    return (await this.call(ctx, () => this.client.api(`/subscriptions/${encodeURIComponent(id)}`).patch({ expirationDateTime }), 'subscription')) as GraphSubscription;
+    return (await this.call(
+      ctx,
+      () => this.client.api(`/subscriptions/${encodeURIComponent(id)}`).patch({ expirationDateTime }),
+      'subscription',
+    )) as GraphSubscription;
   }
 
   async deleteSubscription(ctx: CallContext, id: string): Promise<void> {
@@ -156,7 +232,9 @@ export class MailGraph {
   private async translate(ctx: CallContext, err: unknown, what: string): Promise<Error> {
     if (!(err instanceof GraphError)) {
       this.opts.onCall?.({ ctx, status: 0, throttled: false });
-      return new RetryableError(`Graph ${what} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      return new RetryableError(`Graph ${what} failed: ${err instanceof Error ? err.message : String(err)}`, {
+        cause: err,
+      });
     }
     const status = err.statusCode;
     this.opts.onCall?.({ ctx, status, throttled: status === 429 });
@@ -164,17 +242,28 @@ export class MailGraph {
       const streak = (this.throttleStreak.get(ctx.mailboxId) ?? 0) + 1;
       this.throttleStreak.set(ctx.mailboxId, streak);
       const retryAfter = err.headers?.get('Retry-After') ?? null;
-      const waitMs = retryAfter ? retryAfterToMs(retryAfter) : Math.min(MAX_BACKOFF_MS, DEFAULT_BACKOFF_MS * 2 ** (streak - 1));
+      const waitMs = retryAfter
+        ? retryAfterToMs(retryAfter)
+        : Math.min(MAX_BACKOFF_MS, DEFAULT_BACKOFF_MS * 2 ** (streak - 1));
       await this.opts.limiter.pause(ctx.mailboxId, waitMs);
-      return new ThrottledError(`Graph throttled ${ctx.mailboxId} (${err.code ?? 'TooManyRequests'}); retry in ${waitMs} ms`, waitMs);
+      return new ThrottledError(
+        `Graph throttled ${ctx.mailboxId} (${err.code ?? 'TooManyRequests'}); retry in ${waitMs} ms`,
+        waitMs,
+      );
     }
-    if (status === 410 || err.code === 'syncStateNotFound' || err.code === 'SyncStateNotFound') return new DeltaExpiredError(`delta cursor expired for ${ctx.mailboxId}`);
-    if (status >= 500 || status === 0 || status === -1) return new RetryableError(`Graph ${what} answered ${status} ${err.code ?? ''}`.trim());
+    if (status === 410 || err.code === 'syncStateNotFound' || err.code === 'SyncStateNotFound')
+      return new DeltaExpiredError(`delta cursor expired for ${ctx.mailboxId}`);
+    if (status >= 500 || status === 0 || status === -1)
+      return new RetryableError(`Graph ${what} answered ${status} ${err.code ?? ''}`.trim());
     if (status === 401) {
       this.opts.tokens.invalidate(); // the next request gets a fresh token
       return new RetryableError(`Graph ${what} answered 401 (token refused)`);
     }
-    return new GraphRequestError(`Graph ${what} answered ${status} ${err.code ?? ''}: ${err.message}`.trim(), status, err.code ?? null);
+    return new GraphRequestError(
+      `Graph ${what} answered ${status} ${err.code ?? ''}: ${err.message}`.trim(),
+      status,
+      err.code ?? null,
+    );
   }
 }
 

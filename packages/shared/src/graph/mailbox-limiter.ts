@@ -16,7 +16,8 @@ export interface LimiterSettings {
 export type DenyReason = 'paused' | 'concurrency' | 'window';
 const REASONS: Record<number, DenyReason> = { 1: 'paused', 2: 'concurrency', 3: 'window' };
 
-export type AcquireResult = { granted: true; leaseId: string; slots: number } | { granted: false; waitMs: number; reason: DenyReason };
+export type AcquireResult =
+  { granted: true; leaseId: string; slots: number } | { granted: false; waitMs: number; reason: DenyReason };
 
 /** What one call costs: window requests and concurrent slots (a `$batch` of 20 costs 20 and 4). */
 export interface RequestCost {
@@ -58,7 +59,18 @@ export class MailboxLimiter {
     const { maxConcurrent, maxPerWindow, windowMs } = this.settings;
     const weight = Math.max(1, Math.min(cost.weight, maxPerWindow));
     const slots = Math.max(1, Math.min(cost.slots, maxConcurrent));
-    const reply = (await this.redis.eval(ACQUIRE_SCRIPT, 3, ...this.keys(mailbox), leaseId, maxConcurrent, maxPerWindow, windowMs, this.leaseTtlMs, weight, slots)) as [number, number, number];
+    const reply = (await this.redis.eval(
+      ACQUIRE_SCRIPT,
+      3,
+      ...this.keys(mailbox),
+      leaseId,
+      maxConcurrent,
+      maxPerWindow,
+      windowMs,
+      this.leaseTtlMs,
+      weight,
+      slots,
+    )) as [number, number, number];
     if (reply[0] === 1) return { granted: true, leaseId, slots };
     return { granted: false, waitMs: Number(reply[1]), reason: REASONS[Number(reply[2])] ?? 'concurrency' };
   }

@@ -24,7 +24,12 @@ export async function tryLock(redis: RedisConnection, key: string, ttlMs: number
 }
 
 /** Waits (polling) up to `waitMs` for the lock; null when it could not be had in time. */
-export async function lock(redis: RedisConnection, key: string, ttlMs: number, waitMs: number): Promise<HeldLock | null> {
+export async function lock(
+  redis: RedisConnection,
+  key: string,
+  ttlMs: number,
+  waitMs: number,
+): Promise<HeldLock | null> {
   const deadline = Date.now() + waitMs;
   for (;;) {
     const held = await tryLock(redis, key, ttlMs);

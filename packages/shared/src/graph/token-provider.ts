@@ -1,4 +1,10 @@
-import { ConfidentialClientApplication, LogLevel, type AccountInfo, type AuthenticationResult, type Configuration } from '@azure/msal-node';
+import {
+  ConfidentialClientApplication,
+  LogLevel,
+  type AccountInfo,
+  type AuthenticationResult,
+  type Configuration,
+} from '@azure/msal-node';
 import type { Config } from '../config/config';
 import type { Logger } from '../logging/logger';
 import type { RedisConnection } from '../redis/connection';
@@ -44,8 +50,14 @@ export class MsalTokenProvider implements TokenProvider {
     private readonly keyPrefix: string,
     private readonly logger: Logger,
   ) {
-    if (!graph.clientId || !graph.tenantId || !graph.clientSecret) throw new Error('TENANT_ID, CLIENT_ID and CLIENT_SECRET are needed for Graph');
-    const cachePlugin = new RedisTokenCachePlugin(redis, `${keyPrefix}:msal-cache:${graph.authMode}:${graph.clientId}`, tokenCacheKey(graph.tokenCacheKey, graph.clientSecret), logger);
+    if (!graph.clientId || !graph.tenantId || !graph.clientSecret)
+      throw new Error('TENANT_ID, CLIENT_ID and CLIENT_SECRET are needed for Graph');
+    const cachePlugin = new RedisTokenCachePlugin(
+      redis,
+      `${keyPrefix}:msal-cache:${graph.authMode}:${graph.clientId}`,
+      tokenCacheKey(graph.tokenCacheKey, graph.clientSecret),
+      logger,
+    );
     const config: Configuration = {
       auth: {
         clientId: graph.clientId,
@@ -54,13 +66,20 @@ export class MsalTokenProvider implements TokenProvider {
         knownAuthorities: [new URL(graph.authorityHost).host],
       },
       cache: { cachePlugin },
-      system: { loggerOptions: { logLevel: LogLevel.Warning, piiLoggingEnabled: false, loggerCallback: (_l, message) => logger.debug(`msal: ${message}`) } },
+      system: {
+        loggerOptions: {
+          logLevel: LogLevel.Warning,
+          piiLoggingEnabled: false,
+          loggerCallback: (_l, message) => logger.debug(`msal: ${message}`),
+        },
+      },
     };
     this.msal = new ConfidentialClientApplication(config);
   }
 
   getToken(): Promise<string> {
-    if (this.current && this.current.expiresAt - REFRESH_MARGIN_MS > Date.now()) return Promise.resolve(this.current.token);
+    if (this.current && this.current.expiresAt - REFRESH_MARGIN_MS > Date.now())
+      return Promise.resolve(this.current.token);
     this.inFlight ??= this.refresh().finally(() => {
       this.inFlight = null;
     });
@@ -79,7 +98,10 @@ export class MsalTokenProvider implements TokenProvider {
       if (!result?.accessToken) throw new Error('token endpoint returned no access token');
       if (!result.fromCache) {
         this.acquired++;
-        this.logger.info('Graph token acquired', { mode: this.graph.authMode, expiresOn: result.expiresOn?.toISOString() });
+        this.logger.info('Graph token acquired', {
+          mode: this.graph.authMode,
+          expiresOn: result.expiresOn?.toISOString(),
+        });
       }
       this.current = { token: result.accessToken, expiresAt: result.expiresOn?.getTime() ?? Date.now() + 10 * 60_000 };
       return result.accessToken;

@@ -67,4 +67,13 @@ export interface CallContext {
   sessionId?: string;
 }
 
-export const MESSAGE_SELECT = ['id', 'subject', 'from', 'receivedDateTime', 'internetMessageId', 'hasAttachments', 'bodyPreview', 'isRead'] as const;
+export const MESSAGE_SELECT = [
+  'id',
+  'subject',
+  'from',
+  'receivedDateTime',
+  'internetMessageId',
+  'hasAttachments',
+  'bodyPreview',
+  'isRead',
+] as const;

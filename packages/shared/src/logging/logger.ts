@@ -34,7 +34,12 @@ export function createLogger(opts: LoggerOptions): Logger {
   });
   const format =
     opts.format === 'json'
-      ? winston.format.combine(winston.format.errors({ stack: true }), redactor(), winston.format.timestamp(), winston.format.json())
+      ? winston.format.combine(
+          winston.format.errors({ stack: true }),
+          redactor(),
+          winston.format.timestamp(),
+          winston.format.json(),
+        )
       : winston.format.combine(
           winston.format.errors({ stack: true }),
           redactor(),
@@ -44,8 +49,15 @@ export function createLogger(opts: LoggerOptions): Logger {
             return `${String(timestamp)} ${level.toUpperCase().padEnd(5)} [${String(service)}] ${String(message)}${ctx}`;
           }),
         );
-  const transport = opts.stream ? new winston.transports.Stream({ stream: opts.stream }) : new winston.transports.Console();
-  return winston.createLogger({ level: opts.level, defaultMeta: { service: opts.service }, format, transports: [transport] });
+  const transport = opts.stream
+    ? new winston.transports.Stream({ stream: opts.stream })
+    : new winston.transports.Console();
+  return winston.createLogger({
+    level: opts.level,
+    defaultMeta: { service: opts.service },
+    format,
+    transports: [transport],
+  });
 }
 
 /** A child logger that carries the given context on every line. */

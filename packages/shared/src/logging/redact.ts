@@ -1,6 +1,7 @@
 const MASK = '[redacted]';
 /** Keys whose values are secrets whatever they hold. */
-const SECRET_KEY = /^(authorization|password|secret|client_?secret|access_?token|refresh_?token|id_?token|token|api_?token|client_?state|clientstate|cookie)$/i;
+const SECRET_KEY =
+  /^(authorization|password|secret|client_?secret|access_?token|refresh_?token|id_?token|token|api_?token|client_?state|clientstate|cookie)$/i;
 
 /**
  * Returns a copy of `value` with every secret replaced: values under secret-looking keys, and every occurrence of a
@@ -10,7 +11,11 @@ export function redact(value: unknown, secrets: readonly string[], depth = 0): u
   if (typeof value === 'string') return redactString(value, secrets);
   if (value === null || typeof value !== 'object' || depth > 8) return value;
   if (value instanceof Error) {
-    return { name: value.name, message: redactString(value.message, secrets), stack: value.stack && redactString(value.stack, secrets) };
+    return {
+      name: value.name,
+      message: redactString(value.message, secrets),
+      stack: value.stack && redactString(value.stack, secrets),
+    };
   }
   if (Array.isArray(value)) return value.map((v) => redact(v, secrets, depth + 1));
   const out: Record<string, unknown> = {};

@@ -14,9 +14,25 @@ export class Metrics {
   constructor(app: string) {
     this.registry.setDefaultLabels({ app });
     collectDefaultMetrics({ register: this.registry, prefix: 'ms1_' });
-    this.jobs = new Counter({ name: 'ms1_jobs_total', help: 'Jobs finished, by queue, job name and result', labelNames: ['queue', 'job', 'result'], registers: [this.registry] });
-    this.jobSeconds = new Histogram({ name: 'ms1_job_duration_seconds', help: 'Processing time of completed jobs', labelNames: ['queue', 'job'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers: [this.registry] });
-    this.graphRequests = new Counter({ name: 'ms1_graph_requests_total', help: 'Microsoft Graph requests by HTTP status (0: network error; 429: throttled)', labelNames: ['status'], registers: [this.registry] });
+    this.jobs = new Counter({
+      name: 'ms1_jobs_total',
+      help: 'Jobs finished, by queue, job name and result',
+      labelNames: ['queue', 'job', 'result'],
+      registers: [this.registry],
+    });
+    this.jobSeconds = new Histogram({
+      name: 'ms1_job_duration_seconds',
+      help: 'Processing time of completed jobs',
+      labelNames: ['queue', 'job'],
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [this.registry],
+    });
+    this.graphRequests = new Counter({
+      name: 'ms1_graph_requests_total',
+      help: 'Microsoft Graph requests by HTTP status (0: network error; 429: throttled)',
+      labelNames: ['status'],
+      registers: [this.registry],
+    });
   }
 
   /** Counts a worker's completed and failed jobs. */
@@ -24,7 +40,8 @@ export class Metrics {
     const record = (job: Job | undefined, result: 'completed' | 'failed') => {
       if (!job) return;
       this.jobs.inc({ queue, job: job.name, result });
-      if (result === 'completed' && job.processedOn && job.finishedOn) this.jobSeconds.observe({ queue, job: job.name }, (job.finishedOn - job.processedOn) / 1000);
+      if (result === 'completed' && job.processedOn && job.finishedOn)
+        this.jobSeconds.observe({ queue, job: job.name }, (job.finishedOn - job.processedOn) / 1000);
     };
     worker.on('completed', (job) => record(job, 'completed'));
     worker.on('failed', (job) => record(job, 'failed'));

@@ -16,5 +16,12 @@ export interface QueueContext {
 }
 
 export function queueContext(config: Config, connection: RedisConnection, logger: Logger): QueueContext {
-  return { connection, prefix: keyPrefix(config.redis.queuePrefix), jobOptions: defaultJobOptions(config.jobs), logger, lockDurationMs: config.jobs.lockDurationMs, stalledIntervalMs: config.jobs.stalledIntervalMs };
+  return {
+    connection,
+    prefix: keyPrefix(config.redis.queuePrefix),
+    jobOptions: defaultJobOptions(config.jobs),
+    logger,
+    lockDurationMs: config.jobs.lockDurationMs,
+    stalledIntervalMs: config.jobs.stalledIntervalMs,
+  };
 }

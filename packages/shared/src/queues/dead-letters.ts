@@ -40,7 +40,11 @@ export class DeadLetters {
   ) {}
 
   /** Records a job's final failure. Idempotent: one entry per source job (its id is derived from the source). */
-  async record<J extends SourceJobName>(sourceQueue: QueueName, job: Job<JobPayloads[J], unknown, J>, err: unknown): Promise<void> {
+  async record<J extends SourceJobName>(
+    sourceQueue: QueueName,
+    job: Job<JobPayloads[J], unknown, J>,
+    err: unknown,
+  ): Promise<void> {
     const jobId = String(job.id);
     const entry = {
       sourceQueue,
@@ -52,13 +56,21 @@ export class DeadLetters {
       stacktrace: (err instanceof Error && err.stack ? err.stack.split('\n') : []).slice(0, STACK_LINES),
       failedAt: new Date().toISOString(),
     } as DeadLetterData;
-    await this.producer.add(JobName.DeadLetter, entry, { jobId: jobIds.deadLetter(sourceQueue, jobId), attempts: 1, removeOnComplete: false, removeOnFail: false });
+    await this.producer.add(JobName.DeadLetter, entry, {
+      jobId: jobIds.deadLetter(sourceQueue, jobId),
+      attempts: 1,
+      removeOnComplete: false,
+      removeOnFail: false,
+    });
     this.logger.warn('job dead-lettered', { queue: sourceQueue, jobId, jobName: job.name, reason: entry.failedReason });
   }
 
   async list(start = 0, end = 99): Promise<{ total: number; entries: DeadLetterEntry[] }> {
     const q = this.producer.queue(QueueName.DeadLetter);
-    const [jobs, total] = await Promise.all([q.getJobs(['waiting', 'delayed', 'prioritized'], start, end, true), q.getJobCountByTypes('waiting', 'delayed', 'prioritized')]);
+    const [jobs, total] = await Promise.all([
+      q.getJobs(['waiting', 'delayed', 'prioritized'], start, end, true),
+      q.getJobCountByTypes('waiting', 'delayed', 'prioritized'),
+    ]);
     return { total, entries: jobs.filter(Boolean).map((j) => toEntry(j as Job<DeadLetterData>)) };
   }
 
@@ -80,7 +92,10 @@ export class DeadLetters {
       // The original still holds its id while it sits in the failed (or completed) set: remove it so the id is free.
       if (state === 'failed' || state === 'completed') await existing.remove();
       // Still running (the dead letter is written just before BullMQ fails the job): keep the entry, ask again later.
-      else if (state === 'active') throw new DeadLetterBusyError(`job ${d.jobId} is still active on ${d.sourceQueue}; replay it once it has failed`);
+      else if (state === 'active')
+        throw new DeadLetterBusyError(
+          `job ${d.jobId} is still active on ${d.sourceQueue}; replay it once it has failed`,
+        );
       else status = 'already-queued';
     }
     if (status === 'replayed') await source.add(d.jobName, d.data, { jobId: d.jobId });
@@ -112,5 +127,15 @@ export class DeadLetters {
 
 function toEntry(job: Job<DeadLetterData>): DeadLetterEntry {
   const d = job.data;
-  return { id: String(job.id), sourceQueue: d.sourceQueue, jobName: d.jobName, jobId: d.jobId, failedReason: d.failedReason, attemptsMade: d.attemptsMade, failedAt: d.failedAt, data: d.data, stacktrace: d.stacktrace };
+  return {
+    id: String(job.id),
+    sourceQueue: d.sourceQueue,
+    jobName: d.jobName,
+    jobId: d.jobId,
+    failedReason: d.failedReason,
+    attemptsMade: d.attemptsMade,
+    failedAt: d.failedAt,
+    data: d.data,
+    stacktrace: d.stacktrace,
+  };
 }

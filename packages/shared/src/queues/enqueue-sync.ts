@@ -11,7 +11,13 @@ import type { Session } from '../session/types';
  * Not `ttl`: with a ttl BullMQ keeps the key after the job finishes (throttle mode) and would swallow syncs for
  * that long. A key whose job vanished (an outage) is recovered by BullMQ on the next add.
  */
-export async function enqueueMailboxSync(producer: Producer, sessionId: string, mailboxId: string, folder: string, trigger: SyncTrigger): Promise<void> {
+export async function enqueueMailboxSync(
+  producer: Producer,
+  sessionId: string,
+  mailboxId: string,
+  folder: string,
+  trigger: SyncTrigger,
+): Promise<void> {
   await producer.add(
     JobName.SyncMailbox,
     { sessionId, mailboxId, folder, trigger },
@@ -21,6 +27,7 @@ export async function enqueueMailboxSync(producer: Producer, sessionId: string, 
 
 /** A (deduplicated) sync of every mailbox of a session; returns how many were asked for. */
 export async function enqueueSessionSync(producer: Producer, session: Session, trigger: SyncTrigger): Promise<number> {
-  for (const mailbox of session.settings.mailboxes) await enqueueMailboxSync(producer, session.sessionId, mailbox, session.settings.folder, trigger);
+  for (const mailbox of session.settings.mailboxes)
+    await enqueueMailboxSync(producer, session.sessionId, mailbox, session.settings.folder, trigger);
   return session.settings.mailboxes.length;
 }

@@ -15,7 +15,11 @@ export class Producer {
   queue(name: QueueName): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: this.ctx.connection, prefix: this.ctx.prefix, defaultJobOptions: this.ctx.jobOptions });
+      q = new Queue(name, {
+        connection: this.ctx.connection,
+        prefix: this.ctx.prefix,
+        defaultJobOptions: this.ctx.jobOptions,
+      });
       q.on('error', (err) => this.ctx.logger.warn('queue connection error', { queue: name, err }));
       this.queues.set(name, q);
     }
@@ -27,7 +31,10 @@ export class Producer {
     return job as TypedJob<J>;
   }
 
-  async addBulk<J extends JobName>(name: J, jobs: { data: JobPayloads[J]; opts?: JobsOptions }[]): Promise<TypedJob<J>[]> {
+  async addBulk<J extends JobName>(
+    name: J,
+    jobs: { data: JobPayloads[J]; opts?: JobsOptions }[],
+  ): Promise<TypedJob<J>[]> {
     const added = await this.queue(JobQueue[name]).addBulk(jobs.map((j) => ({ name, data: j.data, opts: j.opts })));
     return added as TypedJob<J>[];
   }

@@ -1,4 +1,12 @@
-import { DelayedError, RateLimitError, UnrecoverableError, WaitingChildrenError, Worker, type Job, type WorkerOptions } from 'bullmq';
+import {
+  DelayedError,
+  RateLimitError,
+  UnrecoverableError,
+  WaitingChildrenError,
+  Worker,
+  type Job,
+  type WorkerOptions,
+} from 'bullmq';
 import { ThrottledError } from '../errors';
 import { withContext, type Logger } from '../logging/logger';
 import type { QueueContext } from './context';
@@ -68,7 +76,10 @@ export function createWorker<Q extends QueueName>(queue: Q, handlers: HandlersFo
         recorded.add(job);
       }
       await deps.onFailure?.(job, final).catch((e: unknown) => logger.debug('failure hook failed', { err: e }));
-      logger.warn(final ? 'job failed for good' : 'job failed, will retry', { err, attemptsMade: job.attemptsMade + 1 });
+      logger.warn(final ? 'job failed for good' : 'job failed, will retry', {
+        err,
+        attemptsMade: job.attemptsMade + 1,
+      });
       throw err;
     }
   };
@@ -85,11 +96,15 @@ export function createWorker<Q extends QueueName>(queue: Q, handlers: HandlersFo
   // Jobs that failed outside the processor (stalled too often) reach the dead-letter queue here.
   worker.on('failed', (job, err) => {
     if (!job || recorded.has(job) || queue === 'dead-letter') return;
-    const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled/i.test(err.message);
+    const final =
+      err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled/i.test(err.message);
     if (final) {
-      deadLetters.record(queue, job as TypedJob<Exclude<JobName, 'dead-letter'>>, err).catch((e: unknown) => ctx.logger.error('could not dead-letter a failed job', { queue, jobId: job.id, err: e }));
+      deadLetters
+        .record(queue, job as TypedJob<Exclude<JobName, 'dead-letter'>>, err)
+        .catch((e: unknown) =>
+          ctx.logger.error('could not dead-letter a failed job', { queue, jobId: job.id, err: e }),
+        );
     }
   });
   return worker;
 }
-

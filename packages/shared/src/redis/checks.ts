@@ -9,11 +9,15 @@ export async function checkEvictionPolicy(conn: RedisConnection, logger: Logger)
   try {
     const reply: unknown = await Promise.race([
       conn.call('CONFIG', 'GET', 'maxmemory-policy'),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('Redis did not answer within 5 s')), 5000).unref()),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('Redis did not answer within 5 s')), 5000).unref(),
+      ),
     ]);
     const policy = parseConfigReply(reply);
     if (policy !== 'noeviction') {
-      logger.warn(`Redis maxmemory-policy is "${policy ?? 'unknown'}", not "noeviction": Redis may evict queue keys and lose jobs. Set maxmemory-policy noeviction.`);
+      logger.warn(
+        `Redis maxmemory-policy is "${policy ?? 'unknown'}", not "noeviction": Redis may evict queue keys and lose jobs. Set maxmemory-policy noeviction.`,
+      );
     }
     return policy;
   } catch (err) {
@@ -36,7 +40,10 @@ function parseConfigReply(reply: unknown): string | null {
 /** True when Redis answers PING within the timeout. */
 export async function pingRedis(conn: RedisConnection, timeoutMs = 1000): Promise<boolean> {
   try {
-    const pong = await Promise.race([conn.ping(), new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs))]);
+    const pong = await Promise.race([
+      conn.ping(),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs)),
+    ]);
     return pong === 'PONG';
   } catch {
     return false;

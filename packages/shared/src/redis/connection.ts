@@ -46,7 +46,10 @@ export function keyPrefix(queuePrefix: string): string {
 export async function closeRedis(conn: RedisConnection): Promise<void> {
   if (conn.status === 'end') return;
   try {
-    await Promise.race([conn.quit(), new Promise((_, reject) => setTimeout(() => reject(new Error('quit timed out')), 2000))]);
+    await Promise.race([
+      conn.quit(),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('quit timed out')), 2000)),
+    ]);
   } catch {
     conn.disconnect();
   }

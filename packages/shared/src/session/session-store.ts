@@ -60,7 +60,14 @@ export class SessionStore {
 
   /** Starts a session; throws SessionActiveError when one is active (SET NX makes it atomic). */
   async start(settings: SessionSettings, now = new Date()): Promise<Session> {
-    const stored: StoredSession = { sessionId: randomUUID(), status: 'active', startedAt: now.toISOString(), stoppedAt: null, stopReason: null, settings };
+    const stored: StoredSession = {
+      sessionId: randomUUID(),
+      status: 'active',
+      startedAt: now.toISOString(),
+      stoppedAt: null,
+      stopReason: null,
+      settings,
+    };
     const ok = await this.redis.set(this.currentKey, JSON.stringify(stored), 'NX');
     if (ok !== 'OK') {
       const current = await this.current();
@@ -82,9 +89,21 @@ export class SessionStore {
     const current = await this.current();
     if (!current) return null;
     const final: Session = { ...current, status: 'stopped', stoppedAt: now.toISOString(), stopReason: reason };
-    const archived = (await this.redis.eval(STOP_SCRIPT, 2, this.currentKey, this.historyKey, current.sessionId, JSON.stringify(final), this.historyLimit)) as number;
+    const archived = (await this.redis.eval(
+      STOP_SCRIPT,
+      2,
+      this.currentKey,
+      this.historyKey,
+      current.sessionId,
+      JSON.stringify(final),
+      this.historyLimit,
+    )) as number;
     if (archived !== 1) return null;
-    await this.redis.multi().expire(this.countersKey(current.sessionId), COUNTER_TTL_AFTER_STOP_S).expire(this.countedKey(current.sessionId), COUNTER_TTL_AFTER_STOP_S).exec();
+    await this.redis
+      .multi()
+      .expire(this.countersKey(current.sessionId), COUNTER_TTL_AFTER_STOP_S)
+      .expire(this.countedKey(current.sessionId), COUNTER_TTL_AFTER_STOP_S)
+      .exec();
     return final;
   }
 
@@ -107,9 +126,18 @@ export class SessionStore {
    * or a stall, counts nothing more. Returns false when the event was already counted.
    */
   async incrOnce(sessionId: string, eventId: string, deltas: Partial<Record<CounterName, number>>): Promise<boolean> {
-    const args = Object.entries(deltas).filter(([, v]) => v).flatMap(([name, by]) => [name, String(by)]);
+    const args = Object.entries(deltas)
+      .filter(([, v]) => v)
+      .flatMap(([name, by]) => [name, String(by)]);
     if (args.length === 0) return false;
-    const done = (await this.redis.eval(INCR_ONCE_SCRIPT, 2, this.countersKey(sessionId), this.countedKey(sessionId), eventId, ...args)) as number;
+    const done = (await this.redis.eval(
+      INCR_ONCE_SCRIPT,
+      2,
+      this.countersKey(sessionId),
+      this.countedKey(sessionId),
+      eventId,
+      ...args,
+    )) as number;
     return done === 1;
   }
 

@@ -1,7 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { AttachmentNotFoundError, AttachmentTooLargeError, shaFromRef, storageRefFor, type AttachmentStore, type StoredObject } from './attachment-store';
+import {
+  AttachmentNotFoundError,
+  AttachmentTooLargeError,
+  shaFromRef,
+  storageRefFor,
+  type AttachmentStore,
+  type StoredObject,
+} from './attachment-store';
 
 /**
  * Stores each document once under `<dir>/<aa>/<bb>/<sha256>`. Writes go to a temporary file in the same
@@ -43,7 +50,8 @@ export class LocalDirectoryStore implements AttachmentStore {
     try {
       return await fs.readFile(this.pathFor(shaFromRef(storageRef)));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new AttachmentNotFoundError(`no stored attachment ${storageRef}`);
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+        throw new AttachmentNotFoundError(`no stored attachment ${storageRef}`);
       throw err;
     }
   }

@@ -15,7 +15,19 @@ export function dlqRoutes(deadLetters: DeadLetters) {
     // The e-mail's ids come first so an operator can find the message in the mailbox.
     const items = entries.map((e) => {
       const d = (e.data ?? {}) as Record<string, unknown>;
-      return { id: e.id, source_queue: e.sourceQueue, job_name: e.jobName, job_id: e.jobId, messageId: d.messageId ?? null, mailboxId: d.mailboxId ?? null, failed_reason: e.failedReason, attempts_made: e.attemptsMade, failed_at: e.failedAt, stacktrace: e.stacktrace, data: e.data };
+      return {
+        id: e.id,
+        source_queue: e.sourceQueue,
+        job_name: e.jobName,
+        job_id: e.jobId,
+        messageId: d.messageId ?? null,
+        mailboxId: d.mailboxId ?? null,
+        failed_reason: e.failedReason,
+        attempts_made: e.attemptsMade,
+        failed_at: e.failedAt,
+        stacktrace: e.stacktrace,
+        data: e.data,
+      };
     });
     return { status: 200, body: { total, offset: value.offset, items } };
   };

@@ -16,7 +16,8 @@ export function metricsRoutes(deps: { store: SessionStore; overview: QueueOvervi
     registers: [registry],
     async collect() {
       const { counts } = await deps.overview.snapshot();
-      for (const [queue, states] of Object.entries(counts)) for (const [state, n] of Object.entries(states)) this.set({ queue, state }, n);
+      for (const [queue, states] of Object.entries(counts))
+        for (const [state, n] of Object.entries(states)) this.set({ queue, state }, n);
     },
   });
   new Gauge({
@@ -37,7 +38,15 @@ export function metricsRoutes(deps: { store: SessionStore; overview: QueueOvervi
       return { status: 200, contentType, body };
     }
     const [session, queues] = await Promise.all([deps.store.current(), deps.overview.snapshot()]);
-    return { status: 200, body: { session_id: session?.sessionId ?? null, counters: session?.counters ?? null, queues: queues.counts, services: queues.services } };
+    return {
+      status: 200,
+      body: {
+        session_id: session?.sessionId ?? null,
+        counters: session?.counters ?? null,
+        queues: queues.counts,
+        services: queues.services,
+      },
+    };
   };
   return { summary };
 }

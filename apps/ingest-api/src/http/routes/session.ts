@@ -20,17 +20,30 @@ const startSchema = Joi.object<StartBody>({
   mailboxes: Joi.array().items(Joi.string().trim().min(1).max(320)).min(1).max(1000).unique(),
 }).unknown(false);
 
-const stopSchema = Joi.object<{ reason: string }>({ reason: Joi.string().max(200).default('user_requested') }).unknown(false);
+const stopSchema = Joi.object<{ reason: string }>({ reason: Joi.string().max(200).default('user_requested') }).unknown(
+  false,
+);
 
-export function sessionRoutes(deps: { control: SessionControl; store: SessionStore; config: Config; overview: QueueOverview }) {
+export function sessionRoutes(deps: {
+  control: SessionControl;
+  store: SessionStore;
+  config: Config;
+  overview: QueueOverview;
+}) {
   const { control, store, config, overview } = deps;
   const webhookReady = Boolean(config.webhooks.publicBaseUrl && config.webhooks.clientState);
 
   const start: HttpHandler = async ({ body }) => {
     const b = validateBody(startSchema, body);
-    if (b.enable_webhook && !webhookReady) throw new HttpError(400, 'enable_webhook: webhooks need PUBLIC_BASE_URL and WEBHOOK_CLIENT_STATE to be configured', { field: 'enable_webhook' });
+    if (b.enable_webhook && !webhookReady)
+      throw new HttpError(
+        400,
+        'enable_webhook: webhooks need PUBLIC_BASE_URL and WEBHOOK_CLIENT_STATE to be configured',
+        { field: 'enable_webhook' },
+      );
     const mailboxes = b.mailboxes ?? [...config.graph.mailboxes];
-    if (mailboxes.length === 0) throw new HttpError(400, 'mailboxes: none given and MAILBOXES is empty', { field: 'mailboxes' });
+    if (mailboxes.length === 0)
+      throw new HttpError(400, 'mailboxes: none given and MAILBOXES is empty', { field: 'mailboxes' });
     try {
       const session = await control.start({
         pollingMode: b.polling_mode,
@@ -41,7 +54,8 @@ export function sessionRoutes(deps: { control: SessionControl; store: SessionSto
       });
       return { status: 201, body: sessionView(session) };
     } catch (err) {
-      if (err instanceof SessionActiveError) throw new HttpError(409, err.message, { session: sessionView(err.session) });
+      if (err instanceof SessionActiveError)
+        throw new HttpError(409, err.message, { session: sessionView(err.session) });
       throw err;
     }
   };
@@ -55,7 +69,15 @@ export function sessionRoutes(deps: { control: SessionControl; store: SessionSto
 
   const status: HttpHandler = async () => {
     const [session, queues] = await Promise.all([store.current(), overview.snapshot()]);
-    return { status: 200, body: { session: session ? sessionView(session) : null, active: Boolean(session), services: queues.services, queues: queues.counts } };
+    return {
+      status: 200,
+      body: {
+        session: session ? sessionView(session) : null,
+        active: Boolean(session),
+        services: queues.services,
+        queues: queues.counts,
+      },
+    };
   };
 
   const history: HttpHandler = async () => {
