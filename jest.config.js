@@ -10,7 +10,7 @@ const packages = [
 ];
 
 const moduleNameMapper = {
-  '^@ms1/(shared|test-utils|graph-sim|ms4-sim)$': '<rootDir>/../../packages/$1/src',
+  '^@ms1/(fixtures|shared|test-utils|graph-sim|ms4-sim)$': '<rootDir>/../../packages/$1/src',
 };
 
 /** @type {import('jest').Config} */

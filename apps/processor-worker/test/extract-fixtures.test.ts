@@ -2,14 +2,10 @@
 // field accuracy against an independent regex reading is measured and printed.
 import { extractDocument } from '../src/extract';
 import { EXPECTED_CII, EXPECTED_UBL, pickExpected } from './helpers/expected';
-import { listFixtures, readFixture, requireFixturesDir } from './helpers/fixtures';
+import { listFixtures, readFixture } from './helpers/fixtures';
 import { readIndependently, type IndependentFields } from './helpers/independent-reading';
 
 describe('e-invoice fixtures', () => {
-  beforeAll(() => {
-    requireFixturesDir();
-  });
-
   it('finds the fixture folder with UBL and CII files', () => {
     const files = listFixtures();
     expect(files.filter((f) => f.startsWith('ubl/')).length).toBeGreaterThan(10);

@@ -1,20 +1,12 @@
-// Locates the shared e-invoice fixtures (/work/shared/fixtures/einvoices next to the repository).
+// The project's one copy of the EN 16931 example e-invoices (package @ms1/fixtures).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { EINVOICES_DIR } from '@ms1/fixtures';
 
-export const FIXTURES_DIR = path.resolve(__dirname, '../../../../../shared/fixtures/einvoices');
-
-export function requireFixturesDir(): string {
-  if (!fs.existsSync(FIXTURES_DIR)) {
-    throw new Error(
-      `e-invoice fixtures not found at ${FIXTURES_DIR}: expected the shared fixtures folder beside the repository (../shared/fixtures/einvoices)`,
-    );
-  }
-  return FIXTURES_DIR;
-}
+export const FIXTURES_DIR = EINVOICES_DIR;
 
 export function fixturePath(rel: string): string {
-  return path.join(requireFixturesDir(), rel);
+  return path.join(FIXTURES_DIR, rel);
 }
 
 export function readFixture(rel: string): Buffer {
@@ -23,7 +15,7 @@ export function readFixture(rel: string): Buffer {
 
 /** Every fixture file (relative paths such as "ubl/guide-example1.xml"), README excluded. */
 export function listFixtures(): string[] {
-  const root = requireFixturesDir();
+  const root = FIXTURES_DIR;
   const out: string[] = [];
   for (const dir of fs.readdirSync(root, { withFileTypes: true })) {
     if (!dir.isDirectory()) continue;

@@ -1,11 +1,26 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { EINVOICES_DIR } from '@ms1/fixtures';
 import { ciiTemplate } from './cii';
 import type { EInvoiceTemplate } from './template';
 import { ublTemplate } from './ubl';
 
-/** The package's fixtures folder: two levels above both src/generator/ and dist/generator/. */
-export const FIXTURES_DIR = path.resolve(__dirname, '../../fixtures/einvoices');
+/** The project's one copy of the EN 16931 examples (package @ms1/fixtures). */
+export const FIXTURES_DIR = EINVOICES_DIR;
+
+/**
+ * Fixtures the generator never uses as templates: two are over 100 KB (generated attachments stay small), the
+ * others are held out so that the processor's tests also read documents that no generated mail was built from.
+ */
+const NOT_TEMPLATES = new Set([
+  'cii/CII-BR-CO-10-RoundingIssue.xml',
+  'cii/CII_business_example_02.xml',
+  'cii/XRechnung-O.xml',
+  'cii/huf_example_cii.xml',
+  'ubl/BIS3_Invoice_negativ.XML',
+  'ubl/FT_G2G_TD01_allegato_bonifico_split_payment.xml',
+  'ubl/sample-discount-price.xml',
+]);
 
 export interface TemplateSet {
   ublInvoices: EInvoiceTemplate[];
@@ -20,7 +35,7 @@ export function loadTemplates(dir: string = FIXTURES_DIR): TemplateSet {
   if (cached && dir === FIXTURES_DIR) return cached;
   const read = (sub: string): [string, string][] =>
     readdirSync(path.join(dir, sub))
-      .filter((f) => /\.xml$/i.test(f))
+      .filter((f) => /\.xml$/i.test(f) && !NOT_TEMPLATES.has(`${sub}/${f}`))
       .sort()
       .map((f) => [`${sub}/${f}`, readFileSync(path.join(dir, sub, f), 'utf8')]);
   const ubl = read('ubl')
