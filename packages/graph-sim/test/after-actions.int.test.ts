@@ -260,13 +260,11 @@ describe('after-actions: move, PATCH, immutable ids, delta and subscriptions per
         resource: `users/${MB}/mailFolders('${suppliers}')/messages`,
         clientState: 'imm',
       })) as Subscription;
-    const defaultSub = (await client
-      .api('/subscriptions')
-      .post({
-        ...common,
-        resource: `/users/${MB}/mailFolders/${suppliers}/messages`,
-        clientState: 'def',
-      })) as Subscription;
+    const defaultSub = (await client.api('/subscriptions').post({
+      ...common,
+      resource: `/users/${MB}/mailFolders/${suppliers}/messages`,
+      clientState: 'def',
+    })) as Subscription;
     rec.notifications.length = 0;
 
     await inject(MB, 3); // inbox: neither subscription hears it
