@@ -163,5 +163,5 @@ describe('messages/delta', () => {
     expect(r.items).toHaveLength(10_000);
     expect(r.pages).toBe(200);
     expect(new Set(r.items.map((m) => m.id)).size).toBe(10_000);
-  });
+  }, 300_000);
 });

@@ -3,7 +3,7 @@ const WHITESPACE_ALL = /\s+/g;
 /** A negated class is scanned several times faster than an anchored positive pattern on big strings. */
 const OUTSIDE_ALPHABET = /[^A-Za-z0-9+/=]/;
 /** Characters gathered before decoding, so that many small string chunks make few decode calls. */
-const GATHER_CHARS = 256 * 1024;
+const GATHER_CHARS = 64 * 1024;
 
 export class InvalidBase64Error extends Error {}
 

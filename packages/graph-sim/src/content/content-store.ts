@@ -4,7 +4,7 @@ import { Spool, SpooledBytes, type Extent } from './spool';
 /** Attachments up to this size stay in memory; bigger ones go to the spool file. */
 export const MEMORY_LIMIT = 256 * 1024;
 /** A streaming writer hands the spool pieces of about this size. */
-const WRITE_BATCH = 1024 * 1024;
+const WRITE_BATCH = 256 * 1024;
 
 /** Stores attachment bytes: small ones as Buffers, big ones in the spool; never as strings. */
 export class ContentStore {

@@ -51,7 +51,7 @@ export function graphRouter(ctx: SimContext): express.Router {
       handled = { response: errorResponse(greq, 500, 'generalException', message), release: () => undefined };
     }
     try {
-      await sendResponse(res, handled.response);
+      await sendResponse(res, handled.response, handled.release);
     } finally {
       handled.release();
     }

@@ -1,5 +1,5 @@
 import { json, type GraphHandler, type HandlerInput } from '../graph/types';
-import { PatchError } from '../state/mailbox';
+import { PatchError } from '../state/patch';
 import type { StoredAttachment, StoredMessage } from '../state/types';
 import { GraphError } from '../util/errors';
 import { folderOf, mailboxOf, notFound, pathFolder } from './folder-ref';

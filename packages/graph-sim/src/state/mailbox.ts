@@ -1,53 +1,17 @@
 import type { FileAttachment, FollowupFlag, Message } from '@microsoft/microsoft-graph-types';
-import type { ByteSource } from '../content/byte-source';
 import type { ContentStore } from '../content/content-store';
 import { changeKey, exchangeId, uuid } from '../util/ids';
 import { graphDate } from '../util/time';
 import { ChangeLog } from './change-log';
 import { FolderTree } from './folders';
-import type { ChangeKind, IdView, MailEvent, StoredAttachment, StoredFolder, StoredMessage } from './types';
-
-/** Properties a client may PATCH on a received message. */
-const PATCHABLE = new Set(['isRead', 'categories', 'flag', 'importance', 'inferenceClassification']);
+import { newMessage, type NewAttachment } from './new-message';
+import { checkPatch } from './patch';
+import type { ChangeKind, IdView, MailEvent, StoredFolder, StoredMessage } from './types';
 
 /** Graph message JSON as injected, attachments with base64 contentBytes. */
 export type InjectInput = Omit<Message, 'attachments'> & {
   attachments?: (FileAttachment & { '@odata.type'?: string })[] | null;
 };
-
-/** An attachment whose bytes are already stored. */
-export interface NewAttachment {
-  meta: Omit<FileAttachment, 'contentBytes' | 'id' | 'size'>;
-  content: ByteSource;
-}
-
-export class PatchError extends Error {}
-
-/** Graph writes message dates as ISO-8601 UTC without fractions. */
-function normalizeDate(v: string | null | undefined): string | undefined {
-  if (!v) return undefined;
-  const t = Date.parse(v);
-  return Number.isNaN(t) ? v : graphDate(new Date(t));
-}
-
-function preview(body: Message['body']): string {
-  const text = body?.content ?? '';
-  const plain = body?.contentType === 'html' ? text.replace(/<[^>]*>/g, ' ') : text;
-  return plain.replace(/\s+/g, ' ').trim().slice(0, 255);
-}
-
-function checkPatch(patch: Record<string, unknown>): void {
-  for (const k of Object.keys(patch))
-    if (!PATCHABLE.has(k))
-      throw new PatchError(`Property '${k}' is read-only or cannot be updated on a received message.`);
-  if ('isRead' in patch && typeof patch.isRead !== 'boolean')
-    throw new PatchError("Property 'isRead' must be a Boolean.");
-  if (
-    'categories' in patch &&
-    (!Array.isArray(patch.categories) || patch.categories.some((c: unknown) => typeof c !== 'string'))
-  )
-    throw new PatchError("Property 'categories' must be an array of strings.");
-}
 
 /** One simulated mailbox: folders, messages, per-scope change logs for delta, and a cursor epoch. */
 export class Mailbox {
@@ -117,53 +81,12 @@ export class Mailbox {
   /** Adds a message whose attachment bytes are already stored, to a folder (default inbox). */
   add(input: Omit<Message, 'attachments'>, newAttachments: NewAttachment[], folderId?: string): StoredMessage {
     const folder = (folderId && this.folder(folderId)) || this.inbox();
-    const now = graphDate(new Date());
     const key = exchangeId();
-    const received = normalizeDate(input.receivedDateTime) ?? now;
-    const attachments: StoredAttachment[] = newAttachments.map(({ meta, content }) => ({
-      content,
-      meta: {
-        '@odata.type': '#microsoft.graph.fileAttachment',
-        id: exchangeId('AAMkAGAtt'),
-        lastModifiedDateTime: now,
-        name: meta.name ?? 'attachment',
-        contentType: meta.contentType ?? 'application/octet-stream',
-        size: content.size,
-        isInline: meta.isInline ?? false,
-        contentId: meta.contentId ?? null,
-        contentLocation: meta.contentLocation ?? null,
-      },
-    }));
-    const data: Message = {
-      createdDateTime: now,
-      lastModifiedDateTime: now,
-      changeKey: changeKey(),
-      categories: input.categories ?? [],
-      receivedDateTime: received,
-      sentDateTime: normalizeDate(input.sentDateTime) ?? received,
-      hasAttachments: input.hasAttachments ?? attachments.some((a) => !a.meta.isInline),
-      internetMessageId: input.internetMessageId ?? `<${uuid()}@graph-sim.example>`,
-      subject: input.subject ?? '',
-      bodyPreview: input.bodyPreview ?? preview(input.body),
-      importance: input.importance ?? 'normal',
-      parentFolderId: folder.id,
-      conversationId: input.conversationId ?? exchangeId('AAQkAG'),
-      conversationIndex: input.conversationIndex ?? Buffer.from(uuid()).toString('base64'),
-      isDeliveryReceiptRequested: input.isDeliveryReceiptRequested ?? false,
-      isReadReceiptRequested: input.isReadReceiptRequested ?? false,
-      isRead: input.isRead ?? false,
-      isDraft: input.isDraft ?? false,
-      webLink: `https://outlook.office365.com/owa/?ItemID=${encodeURIComponent(key)}&exvsurl=1&viewmodel=ReadMessageItem`,
-      inferenceClassification: input.inferenceClassification ?? 'focused',
-      body: input.body ?? { contentType: 'text', content: '' },
-      sender: input.sender ?? input.from ?? null,
-      from: input.from ?? null,
-      toRecipients: input.toRecipients ?? [{ emailAddress: { name: this.displayName, address: this.address } }],
-      ccRecipients: input.ccRecipients ?? [],
-      bccRecipients: input.bccRecipients ?? [],
-      replyTo: input.replyTo ?? [],
-      flag: input.flag ?? { flagStatus: 'notFlagged' },
-    };
+    const { data, attachments } = newMessage(input, newAttachments, {
+      key,
+      folderId: folder.id,
+      owner: { name: this.displayName, address: this.address },
+    });
     const stored: StoredMessage = { key, restId: key, data, attachments };
     this.messages.set(key, stored);
     this.byRestId.set(key, key);

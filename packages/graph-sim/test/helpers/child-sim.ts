@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { trustCa } from './trust-ca';
@@ -45,6 +45,11 @@ export async function startChildSim(args: string[]): Promise<ChildSim> {
       await exited;
     },
   };
+}
+
+/** Starts a new peak: the process's VmHWM becomes its current RSS (Linux clear_refs, value 5). */
+export function resetPeak(pid: number): void {
+  writeFileSync(`/proc/${pid}/clear_refs`, '5');
 }
 
 /** Resident and peak resident memory of a process, in bytes (Linux /proc). */

@@ -1,7 +1,7 @@
 import type { Message } from '@microsoft/microsoft-graph-types';
 import { MemoryBytes, type ByteSource } from '../../content/byte-source';
 import { isMessageProperty } from '../../mail/properties';
-import type { NewAttachment } from '../../state/mailbox';
+import type { NewAttachment } from '../../state/new-message';
 import { isRecord } from '../../util/guards';
 import { InjectBodyError } from './limits';
 
