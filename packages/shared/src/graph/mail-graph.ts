@@ -7,6 +7,7 @@ import {
   ResponseType,
 } from '@microsoft/microsoft-graph-client';
 import { RetryableError, ThrottledError } from '../errors';
+import { parseRetryAfter } from '../http/retry-after';
 import type { TokenProvider } from './token-provider';
 import { DeltaExpiredError, GraphRequestError } from './errors';
 import type { MailboxLimiter, RequestCost } from './mailbox-limiter';
@@ -35,10 +36,13 @@ export interface MailGraphOptions {
   onCall?: (e: GraphCallEvent) => void;
   /** How often an inner 429 of a `$batch` is retried before giving up on that request. */
   batchRetries?: number;
+  /** Upper bound of a Retry-After (GRAPH_RETRY_AFTER_MAX_SECONDS); default 10 minutes, Graph's request window. */
+  retryAfterMaxMs?: number;
 }
 
 const DEFAULT_BACKOFF_MS = 2000;
 const MAX_BACKOFF_MS = 60_000;
+const DEFAULT_RETRY_AFTER_MAX_MS = 600_000;
 
 /**
  * The one door to Microsoft Graph's mail API for every app. Built on @microsoft/microsoft-graph-client without its
@@ -148,7 +152,8 @@ export class MailGraph {
         if (r.status === 429 && attempt < (this.opts.batchRetries ?? 5)) {
           const req = pending.find((p) => p.id === r.id);
           if (req) throttled.push(req);
-          retryAfterMs = Math.max(retryAfterMs, retryAfterToMs(headerValue(r.headers, 'retry-after')));
+          const waitMs = this.retryAfter(headerValue(r.headers, 'retry-after')) ?? DEFAULT_BACKOFF_MS;
+          retryAfterMs = Math.max(retryAfterMs, waitMs);
         } else {
           done.set(r.id, { id: r.id, status: r.status, body: r.body ?? null });
         }
@@ -229,6 +234,10 @@ export class MailGraph {
     );
   }
 
+  private retryAfter(value: string | null | undefined): number | null {
+    return parseRetryAfter(value, { maxMs: this.opts.retryAfterMaxMs ?? DEFAULT_RETRY_AFTER_MAX_MS });
+  }
+
   private async translate(ctx: CallContext, err: unknown, what: string): Promise<Error> {
     if (!(err instanceof GraphError)) {
       this.opts.onCall?.({ ctx, status: 0, throttled: false });
@@ -241,10 +250,9 @@ export class MailGraph {
     if (status === 429) {
       const streak = (this.throttleStreak.get(ctx.mailboxId) ?? 0) + 1;
       this.throttleStreak.set(ctx.mailboxId, streak);
-      const retryAfter = err.headers?.get('Retry-After') ?? null;
-      const waitMs = retryAfter
-        ? retryAfterToMs(retryAfter)
-        : Math.min(MAX_BACKOFF_MS, DEFAULT_BACKOFF_MS * 2 ** (streak - 1));
+      const waitMs =
+        this.retryAfter(err.headers?.get('Retry-After')) ??
+        Math.min(MAX_BACKOFF_MS, DEFAULT_BACKOFF_MS * 2 ** (streak - 1));
       await this.opts.limiter.pause(ctx.mailboxId, waitMs);
       return new ThrottledError(
         `Graph throttled ${ctx.mailboxId} (${err.code ?? 'TooManyRequests'}); retry in ${waitMs} ms`,
@@ -271,13 +279,4 @@ function headerValue(headers: Record<string, string> | undefined, name: string):
   if (!headers) return null;
   for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name) return v;
   return null;
-}
-
-/** Retry-After in seconds (or an HTTP date); without it, a default backoff. */
-export function retryAfterToMs(value: string | null): number {
-  if (!value) return DEFAULT_BACKOFF_MS;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(value);
-  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : DEFAULT_BACKOFF_MS;
 }
