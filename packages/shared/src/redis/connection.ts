@@ -61,13 +61,18 @@ export function keyPrefix(queuePrefix: string): string {
 /** Closes a connection politely, falling back to disconnect when Redis does not answer. */
 export async function closeRedis(conn: RedisConnection): Promise<void> {
   if (conn.status === 'end') return;
+  let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
       conn.quit(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('quit timed out')), 2000)),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('quit timed out')), 2000);
+      }),
     ]);
   } catch {
     conn.disconnect();
+  } finally {
+    clearTimeout(timer);
   }
 }
 

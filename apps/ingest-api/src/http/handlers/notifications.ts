@@ -59,7 +59,7 @@ function collection(item: Joi.ObjectSchema<GraphNotification>): Joi.Schema<Notif
     is: Joi.exist(),
     then: Joi.any().strip(),
     otherwise: Joi.object<NotificationCollection>({
-      value: Joi.array().items(item.required()).min(1).required(),
+      value: Joi.array().items(item).min(1).required(),
     }).unknown(true),
   });
 }
