@@ -2,6 +2,7 @@ import {
   AuthenticationHandler,
   Client,
   GraphError,
+  GraphRequest,
   HTTPMessageHandler,
   RedirectHandler,
   ResponseType,
@@ -83,12 +84,7 @@ export class MailGraph {
       `${this.versionRoot}${this.user(ctx.mailboxId)}/mailFolders/${encodeURIComponent(folder)}/messages/delta?$select=${MESSAGE_SELECT.join(',')}&$expand=attachments`;
     const raw = await this.call(
       ctx,
-      () =>
-        this.client
-          .api(path)
-          .header('Prefer', `odata.maxpagesize=${pageSize}`)
-          .responseType(ResponseType.TEXT)
-          .get() as Promise<string>,
+      async () => (await answer(this.client.api(path).header('Prefer', `odata.maxpagesize=${pageSize}`))).text(),
       'delta',
     );
     const body = JSON.parse(raw) as { value?: GraphMessage[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
@@ -119,15 +115,8 @@ export class MailGraph {
 
   /** The raw bytes of one attachment (`/$value`), for what a delta page could not carry. */
   async attachmentContent(ctx: CallContext, messageId: string, attachmentId: string): Promise<Buffer> {
-    const body = (await this.call(ctx, () =>
-      this.client
-        .api(
-          `${this.user(ctx.mailboxId)}/messages/${encodeURIComponent(messageId)}/attachments/${encodeURIComponent(attachmentId)}/$value`,
-        )
-        .responseType(ResponseType.ARRAYBUFFER)
-        .get(),
-    )) as ArrayBuffer;
-    return Buffer.from(body);
+    const path = `${this.user(ctx.mailboxId)}/messages/${encodeURIComponent(messageId)}/attachments/${encodeURIComponent(attachmentId)}/$value`;
+    return this.call(ctx, async () => Buffer.from(await (await answer(this.client.api(path))).arrayBuffer()));
   }
 
   /**
@@ -273,6 +262,42 @@ export class MailGraph {
       err.code ?? null,
     );
   }
+}
+
+/**
+ * A request answered raw. The SDK's TEXT and ARRAYBUFFER modes throw a failed answer's body alone, without its
+ * headers or error code (a 429's Retry-After and a 410's syncStateNotFound went unseen); here a failed answer
+ * becomes the GraphError a JSON call gets, with its code and headers.
+ */
+async function answer(request: GraphRequest): Promise<Response> {
+  const res: unknown = await request.responseType(ResponseType.RAW).get();
+  if (!isResponse(res)) throw new Error('the Graph client returned no HTTP response');
+  if (res.ok) return res;
+  const text = await res.text();
+  let parsed: unknown = null;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: the status alone speaks
+  }
+  const error =
+    typeof parsed === 'object' && parsed !== null && 'error' in parsed && typeof parsed.error === 'object'
+      ? parsed.error
+      : null;
+  const field = (name: string): string | null => {
+    const v: unknown = error && name in error ? Reflect.get(error, name) : null;
+    return typeof v === 'string' ? v : null;
+  };
+  const err = new GraphError(res.status, field('message') ?? text.slice(0, 300));
+  err.code = field('code');
+  err.headers = res.headers;
+  err.body = text;
+  throw err;
+}
+
+/** Structural, not `instanceof`: the SDK's fetch may come from another realm (test sandboxes). */
+function isResponse(v: unknown): v is Response {
+  return typeof v === 'object' && v !== null && 'ok' in v && 'status' in v && 'headers' in v && 'arrayBuffer' in v;
 }
 
 function headerValue(headers: Record<string, string> | undefined, name: string): string | null {
