@@ -109,7 +109,7 @@ describe('control API (ingest-api as a process, real Redis)', () => {
     const id = started.body.session_id as string;
     expect(await call('POST', '/session/start', {})).toMatchObject({
       status: 409,
-      body: { session: { session_id: id } },
+      body: { error: { code: 'conflict', session: { session_id: id } } },
     });
     expect(await call('POST', '/polling/trigger')).toMatchObject({
       status: 202,

@@ -1,13 +1,10 @@
-import type { authHandlers } from './handlers/auth';
-import { callbackQuery } from './handlers/auth';
-import type { dlqHandlers } from './handlers/dlq';
-import { listQuery } from './handlers/dlq';
+import { callbackQuery, type authHandlers } from './handlers/auth';
+import { listQuery, type dlqHandlers } from './handlers/dlq';
 import type { healthHandlers } from './handlers/health';
 import type { metricsHandlers } from './handlers/metrics';
 import { changeNotifications, handshakeQuery, lifecycleNotifications } from './handlers/notifications';
 import type { pollingHandlers } from './handlers/polling';
-import type { sessionHandlers } from './handlers/session';
-import { startBody, stopBody } from './handlers/session';
+import { startBody, stopBody, type sessionHandlers } from './handlers/session';
 import type { webhookHandlers } from './handlers/webhooks';
 import { defineRoute, type Route } from './route';
 

@@ -123,12 +123,13 @@ export function webhookHandlers(deps: {
         ignored++;
         continue;
       }
-      if (seen.has(`${s.id}\n${event}`) || !(await deps.replays.claim(s.id, event))) {
+      // A copy within this request, or one another request (or replica) already claimed, is a replay.
+      const first = !seen.has(`${s.id}\n${event}`) && (await deps.replays.claim(s.id, event));
+      seen.add(`${s.id}\n${event}`);
+      if (!first) {
         replays++;
-        seen.add(`${s.id}\n${event}`);
         continue;
       }
-      seen.add(`${s.id}\n${event}`);
       try {
         await repair(s, event);
         handled++;
