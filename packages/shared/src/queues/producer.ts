@@ -1,26 +1,53 @@
-import { Queue, type Job, type JobsOptions } from 'bullmq';
-import type { QueueContext } from './context';
+import {
+  FlowProducer,
+  Queue,
+  type Job,
+  type JobSchedulerTemplateOptions,
+  type JobsOptions,
+  type RepeatOptions,
+} from 'bullmq';
 import { JobQueue, type JobName, type QueueName } from './names';
-import type { JobPayloads, JobResults } from './payloads';
+import type { FlowChildren, FlowParentName, JobPayloads, JobResults } from './payloads';
+import type { QueueSetup } from './queue-setup';
 
 export type TypedJob<J extends JobName> = Job<JobPayloads[J], JobResults[J], J>;
 
-/** Adds typed jobs to the queue their name belongs to; one BullMQ Queue per queue name, opened on first use. */
+/** One job of a flow: its name decides its queue and the type of its data. */
+export interface FlowNode<J extends JobName> {
+  name: J;
+  data: JobPayloads[J];
+  /** Flow jobs always carry their own id, so that adding the same flow twice adds nothing twice. */
+  jobId: string;
+  opts?: Omit<JobsOptions, 'jobId' | 'parent'>;
+}
+
+/** A job scheduler's template: the job it emits, typed by its name. */
+export interface SchedulerTemplate<J extends JobName> {
+  name: J;
+  data: JobPayloads[J];
+  opts?: JobSchedulerTemplateOptions;
+}
+
+/**
+ * The one way jobs enter Redis: adds, flows and schedulers, each typed by job name (the name decides the queue
+ * and the data). One BullMQ Queue per queue name and one FlowProducer, opened on first use.
+ */
 export class Producer {
   private readonly queues = new Map<QueueName, Queue>();
+  private flowProducer: FlowProducer | null = null;
   private closing: Promise<void> | null = null;
 
-  constructor(private readonly ctx: QueueContext) {}
+  constructor(private readonly setup: QueueSetup) {}
 
   queue(name: QueueName): Queue {
     let q = this.queues.get(name);
     if (!q) {
       q = new Queue(name, {
-        connection: this.ctx.connection,
-        prefix: this.ctx.prefix,
-        defaultJobOptions: this.ctx.jobOptions,
+        connection: this.setup.connection,
+        prefix: this.setup.prefix,
+        defaultJobOptions: this.setup.jobOptions,
       });
-      q.on('error', (err) => this.ctx.logger.warn('queue connection error', { queue: name, err }));
+      q.on('error', (err) => this.setup.logger.warn('queue connection error', { queue: name, err }));
       this.queues.set(name, q);
     }
     return q;
@@ -39,9 +66,50 @@ export class Producer {
     return added as TypedJob<J>[];
   }
 
-  /** Closes every opened queue (not the shared connection, which its owner closes). Safe to call twice. */
+  /**
+   * Adds a parent and its children atomically (a BullMQ flow). Only the pairs of `FlowChildren` compile, so the
+   * parent's handler knows the type of its children's results. Every job gets the default options.
+   */
+  async addFlow<P extends FlowParentName>(
+    parent: FlowNode<P>,
+    children: readonly FlowNode<FlowChildren[P]>[],
+  ): Promise<void> {
+    this.flowProducer ??= new FlowProducer({ connection: this.setup.connection, prefix: this.setup.prefix });
+    await this.flowProducer.add({
+      ...this.flowJob(parent),
+      children: children.map((child) => this.flowJob(child)),
+    });
+  }
+
+  /** Creates or updates a job scheduler on the queue of the template's job name. */
+  async upsertJobScheduler<J extends JobName>(
+    schedulerId: string,
+    repeat: Omit<RepeatOptions, 'key'>,
+    template: SchedulerTemplate<J>,
+  ): Promise<void> {
+    await this.queue(JobQueue[template.name]).upsertJobScheduler(schedulerId, repeat, template);
+  }
+
+  async removeJobScheduler(queue: QueueName, schedulerId: string): Promise<void> {
+    await this.queue(queue).removeJobScheduler(schedulerId);
+  }
+
+  /** Closes every opened queue and the flow producer (not the shared connection, which its owner closes). Safe to call twice. */
   close(): Promise<void> {
-    this.closing ??= Promise.allSettled([...this.queues.values()].map((q) => q.close())).then(() => undefined);
+    this.closing ??= Promise.allSettled([
+      ...[...this.queues.values()].map((q) => q.close()),
+      ...(this.flowProducer ? [this.flowProducer.close()] : []),
+    ]).then(() => undefined);
     return this.closing;
+  }
+
+  private flowJob<J extends JobName>(node: FlowNode<J>) {
+    return {
+      name: node.name,
+      queueName: JobQueue[node.name],
+      prefix: this.setup.prefix,
+      data: node.data,
+      opts: { ...this.setup.jobOptions, ...node.opts, jobId: node.jobId },
+    };
   }
 }
