@@ -1,6 +1,6 @@
 // The one HTTP call to MS4: POST {MS4_BASE_URL}/batch-metadata. Turns every answer (and every network failure)
 // into a SendResult; deciding what happens to the jobs is the dispatcher's business.
-import { errorMessage } from '@ms1/shared';
+import { errorMessage, isRecord } from '@ms1/shared';
 import { AbortedError } from './breaker';
 
 export type ItemStatus = 'accepted' | 'rejected' | 'failed';
@@ -49,10 +49,6 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
   const at = Date.parse(v);
   return Number.isNaN(at) ? null : Math.max(0, at - now);
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function isItemStatus(v: unknown): v is ItemStatus {

@@ -32,11 +32,11 @@ export function createGraphStack(
     baseUrl: config.graph.baseUrl,
     tokens,
     limiter,
-    onCall: ({ ctx, throttled, status }) => {
+    onCall: ({ caller, throttled, status }) => {
       metrics?.graphRequests.inc({ status: String(status) });
-      if (!ctx.sessionId) return;
+      if (!caller.sessionId) return;
       sessions
-        .incr(ctx.sessionId, { graphRequests: 1, graphThrottled: throttled ? 1 : 0 })
+        .incr(caller.sessionId, { graphRequests: 1, graphThrottled: throttled ? 1 : 0 })
         .catch((err: unknown) => logger.debug('could not count a Graph call', { err }));
     },
   });

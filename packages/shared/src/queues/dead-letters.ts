@@ -69,6 +69,8 @@ export class DeadLetters {
   async record<J extends SourceJobName>(job: TypedJob<J>, err: unknown): Promise<void> {
     const jobId = String(job.id);
     const sourceQueue = JobQueue[job.name];
+    // The id names the queue the job was read from: a job added outside the typed producer may bear any name.
+    const deadLetterId = jobIds.deadLetter(job.queueName, jobId);
     const entry: DeadLetterOf<J> = {
       sourceQueue,
       jobName: job.name,
@@ -80,12 +82,17 @@ export class DeadLetters {
       failedAt: new Date().toISOString(),
     };
     await this.producer.add(JobName.DeadLetter, entry, {
-      jobId: jobIds.deadLetter(sourceQueue, jobId),
+      jobId: deadLetterId,
       attempts: 1,
       removeOnComplete: false,
       removeOnFail: false,
     });
-    this.logger.warn('job dead-lettered', { queue: sourceQueue, jobId, jobName: job.name, reason: entry.failedReason });
+    this.logger.warn('job dead-lettered', {
+      queue: job.queueName,
+      jobId,
+      jobName: job.name,
+      reason: entry.failedReason,
+    });
   }
 
   async list(start = 0, end = 99): Promise<{ total: number; entries: DeadLetterEntry[] }> {
@@ -111,6 +118,8 @@ export class DeadLetters {
     const dead = await this.find(id);
     if (!dead) throw new DeadLetterNotFoundError(`no dead letter with id ${id}`);
     const entry = dead.data;
+    if (!Object.hasOwn(replayers, entry.jobName))
+      throw new DeadLetterConflictError(`job name "${entry.jobName}" is not one of ours: it cannot be replayed`);
     const source = this.producer.queue(JobQueue[entry.jobName]);
     const original = await source.getJob(entry.jobId);
     const state = original ? await original.getState() : null;

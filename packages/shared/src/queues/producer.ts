@@ -113,3 +113,8 @@ export class Producer {
     };
   }
 }
+
+/** The results of a flow parent's children that completed, typed by the child job name of `FlowChildren`. */
+export async function childResults<P extends FlowParentName>(job: TypedJob<P>): Promise<JobResults[FlowChildren[P]][]> {
+  return Object.values(await job.getChildrenValues<JobResults[FlowChildren[P]]>());
+}
