@@ -26,7 +26,7 @@ export interface SyncPageData {
   sessionId: string;
   mailboxId: string;
   folder: string;
-  /** One id per delta round, so that a page's parent job id is unique. */
+  /** The delta round the page belongs to (its parent's job id comes from the page's cursor, not from this). */
   roundId: string;
   page: number;
   messageCount: number;
