@@ -7,7 +7,7 @@ import {
   createWorker,
   PermanentError,
   QueueName,
-  type Config,
+  type Ms4SenderConfig,
   type DeadLetters,
   type JobHandler,
   type Logger,
@@ -34,7 +34,7 @@ export function workerConcurrency(batchMaxItems: number): number {
 }
 
 export interface SenderDeps {
-  config: Config;
+  config: Ms4SenderConfig;
   queueSetup: QueueSetup;
   deadLetters: DeadLetters;
   /** For the shared rate limiter and pause (plain commands, never blocking). */
@@ -61,7 +61,6 @@ export function ms4Keys(prefix: string): { bucket: string; pause: string } {
 export function createSender(deps: SenderDeps): Sender {
   const { config, queueSetup, logger } = deps;
   const ms4 = config.ms4;
-  if (!ms4.baseUrl) throw new Error('MS4_BASE_URL is required');
   const keys = ms4Keys(queueSetup.prefix);
   const breaker = new CircuitBreaker({
     failures: ms4.circuitFailures,

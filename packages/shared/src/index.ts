@@ -1,7 +1,9 @@
 export * from './bootstrap';
-export type { Config, AuthMode, IngestRole } from './config/config';
+export type * from './config/config';
+export { apps as appVariables, type AppName, type AppVariables } from './config/apps';
+export * from './config/demo-secrets';
 export { ConfigError, loadConfig } from './config/load';
-export { envSchema, requiredByApp, secretVariables, type AppName } from './config/schema';
+export { envSchema, secretVariables, variables, type VariableName } from './config/variables';
 export * from './errors';
 export * from './guards';
 export { createLogger, withContext, type LogContext, type Logger, type LoggerOptions } from './logging/logger';

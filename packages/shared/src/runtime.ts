@@ -1,5 +1,4 @@
-import type { Bootstrapped } from './bootstrap';
-import type { Config } from './config/config';
+import type { BaseConfig } from './config/config';
 import type { Logger } from './logging/logger';
 import { Metrics } from './metrics/metrics';
 import { queueSetup, type QueueSetup } from './queues/queue-setup';
@@ -11,8 +10,8 @@ import { SessionStore } from './session/session-store';
 import { Shutdown } from './shutdown';
 
 /** The connections and helpers every app composes from: one Redis connection, a producer, dead letters, shutdown. */
-export interface Runtime {
-  config: Config;
+export interface Runtime<C extends BaseConfig = BaseConfig> {
+  config: C;
   logger: Logger;
   connection: RedisConnection;
   queueSetup: QueueSetup;
@@ -25,7 +24,13 @@ export interface Runtime {
   countFailure: (job: { data: { sessionId: string } }, final: boolean) => Promise<void>;
 }
 
-export async function createRuntime({ config, logger }: Bootstrapped): Promise<Runtime> {
+export async function createRuntime<C extends BaseConfig>({
+  config,
+  logger,
+}: {
+  config: C;
+  logger: Logger;
+}): Promise<Runtime<C>> {
   const connection = createRedis(config.redis, { role: 'worker', name: config.app });
   let lastErrorLog = 0;
   connection.on('error', (err: Error) => {

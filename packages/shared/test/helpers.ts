@@ -7,7 +7,7 @@ import {
   loadConfig,
   Producer,
   queueSetup,
-  type Config,
+  type ToolConfig,
   type EmailOutcome,
   type Logger,
   type Ms4Item,
@@ -38,7 +38,7 @@ export function memoryLogger(secrets: readonly string[] = []): {
 }
 
 export interface QueueHarness {
-  config: Config;
+  config: ToolConfig;
   connection: RedisConnection;
   queueSetup: QueueSetup;
   producer: Producer;

@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import {
   keyPrefix,
-  type Config,
+  type IngestApiConfig,
   type DeadLetters,
   type Logger,
   type Metrics,
@@ -25,7 +25,7 @@ import { webhookRoutes } from './routes/webhooks';
 import type { SubscriptionStore } from '../subscriptions/subscription-store';
 
 export interface HttpDeps {
-  config: Config;
+  config: IngestApiConfig;
   logger: Logger;
   /** A fail-fast client connection, so that /health answers 503 promptly while Redis is down. */
   healthConnection: RedisConnection;
@@ -66,7 +66,7 @@ export function createHttpApp(deps: HttpDeps): Express {
   });
   app.get('/auth/callback', route(auth.callback));
 
-  app.use(requireToken(config.http.controlApiToken ?? ''));
+  app.use(requireToken(config.http.controlApiToken));
   app.get('/auth/login', route(auth.login));
   const overview = new QueueOverview(deps.producer);
   const session = sessionRoutes({ control: deps.control, store: deps.store, config, overview });

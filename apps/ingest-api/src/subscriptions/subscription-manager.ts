@@ -1,4 +1,4 @@
-import { GraphRequestError, type Config, type Logger, type MailGraph, type Session } from '@ms1/shared';
+import { GraphRequestError, type IngestApiConfig, type Logger, type MailGraph, type Session } from '@ms1/shared';
 import type { StoredSubscription, SubscriptionStore } from './subscription-store';
 
 /** Graph allows 10,080 minutes on message subscriptions; we ask for 3 days and renew well before. */
@@ -10,7 +10,7 @@ export class SubscriptionManager {
   constructor(
     private readonly graph: MailGraph,
     private readonly store: SubscriptionStore,
-    private readonly config: Config,
+    private readonly config: IngestApiConfig,
     private readonly logger: Logger,
   ) {}
 

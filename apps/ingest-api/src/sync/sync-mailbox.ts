@@ -4,7 +4,7 @@ import {
   ThrottledError,
   tryLock,
   type AttachmentStore,
-  type Config,
+  type IngestApiConfig,
   type JobHandler,
   type MailGraph,
   type ProcessEmailData,
@@ -17,7 +17,7 @@ import { toListing } from './message-listing';
 import { addPageFlow } from './page-flow';
 
 export interface SyncDeps {
-  config: Config;
+  config: IngestApiConfig;
   graph: MailGraph;
   attachments: AttachmentStore;
   cursors: CursorStore;

@@ -1,4 +1,4 @@
-import type { Config } from '../config/config';
+import type { GraphSettings } from '../config/config';
 import type { Logger } from '../logging/logger';
 import type { RedisConnection } from '../redis/connection';
 import type { Metrics } from '../metrics/metrics';
@@ -15,7 +15,7 @@ export interface GraphStack {
 
 /** Token provider, limiter and client as every app builds them, counting each call against its session. */
 export function createGraphStack(
-  config: Config,
+  config: { readonly graph: GraphSettings },
   redis: RedisConnection,
   keyPrefix: string,
   logger: Logger,

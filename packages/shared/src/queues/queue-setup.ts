@@ -1,5 +1,5 @@
 import type { DefaultJobOptions } from 'bullmq';
-import type { Config } from '../config/config';
+import type { BaseConfig } from '../config/config';
 import type { Logger } from '../logging/logger';
 import { keyPrefix, type RedisConnection } from '../redis/connection';
 import { defaultJobOptions } from './job-options';
@@ -15,7 +15,7 @@ export interface QueueSetup {
   stalledIntervalMs: number;
 }
 
-export function queueSetup(config: Config, connection: RedisConnection, logger: Logger): QueueSetup {
+export function queueSetup(config: BaseConfig, connection: RedisConnection, logger: Logger): QueueSetup {
   return {
     connection,
     prefix: keyPrefix(config.redis.queuePrefix),

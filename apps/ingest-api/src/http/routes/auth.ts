@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Config, MsalTokenProvider, RedisConnection } from '@ms1/shared';
+import type { IngestApiConfig, MsalTokenProvider, RedisConnection } from '@ms1/shared';
 import { HttpError, type HttpHandler } from '../types';
 
 const STATE_TTL_S = 600;
@@ -11,7 +11,7 @@ const STATE_TTL_S = 600;
  * Redis for ten minutes, used once) ties the callback to a login this service started.
  */
 export function authRoutes(deps: {
-  config: Config;
+  config: IngestApiConfig;
   tokens: MsalTokenProvider;
   redis: RedisConnection;
   keyPrefix: string;

@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { SessionActiveError, type Config, type SessionStore } from '@ms1/shared';
+import { SessionActiveError, type IngestApiConfig, type SessionStore } from '@ms1/shared';
 import type { SessionControl } from '../../session/session-control';
 import type { QueueOverview } from '../queue-overview';
 import { sessionView } from '../session-view';
@@ -27,7 +27,7 @@ const stopSchema = Joi.object<{ reason: string }>({ reason: Joi.string().max(200
 export function sessionRoutes(deps: {
   control: SessionControl;
   store: SessionStore;
-  config: Config;
+  config: IngestApiConfig;
   overview: QueueOverview;
 }) {
   const { control, store, config, overview } = deps;

@@ -1,4 +1,11 @@
-import { enqueueMailboxSync, JobName, type Config, type Logger, type Producer, type SessionStore } from '@ms1/shared';
+import {
+  enqueueMailboxSync,
+  JobName,
+  type IngestApiConfig,
+  type Logger,
+  type Producer,
+  type SessionStore,
+} from '@ms1/shared';
 import type { SubscriptionStore } from '../../subscriptions/subscription-store';
 import { safeEqual } from '../auth';
 import type { HttpHandler, HttpInput, HttpOutput } from '../types';
@@ -19,7 +26,7 @@ const LIFECYCLE_EVENTS = new Set<string>(['reauthorizationRequired', 'subscripti
  * a mismatch is logged and dropped.
  */
 export function webhookRoutes(deps: {
-  config: Config;
+  config: IngestApiConfig;
   logger: Logger;
   producer: Producer;
   sessions: SessionStore;
