@@ -4,6 +4,7 @@ import {
   type Job,
   type JobSchedulerTemplateOptions,
   type JobsOptions,
+  type JobType,
   type RepeatOptions,
 } from 'bullmq';
 import { JobQueue, type JobName, type QueueName } from './names';
@@ -64,6 +65,12 @@ export class Producer {
   ): Promise<TypedJob<J>[]> {
     const added = await this.queue(JobQueue[name]).addBulk(jobs.map((j) => ({ name, data: j.data, opts: j.opts })));
     return added as TypedJob<J>[];
+  }
+
+  /** The jobs of one name in the given states (e.g. for an operator's view or a test), typed by that name. */
+  async getJobs<J extends JobName>(name: J, states: JobType[]): Promise<TypedJob<J>[]> {
+    const jobs: (Job | undefined)[] = await this.queue(JobQueue[name]).getJobs(states);
+    return jobs.filter((job): job is TypedJob<J> => job?.name === name);
   }
 
   /**
