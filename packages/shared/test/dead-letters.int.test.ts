@@ -136,6 +136,39 @@ describe('dead-letter routing and replay (real Redis)', () => {
     expect(entry.failedReason).toBe('no handler for job "not-a-job-of-ours" on queue email-inbound');
   });
 
+  it('dead-letters a job BullMQ fails by itself for stalling too often (no message matching involved)', async () => {
+    // A worker takes the job and then dies without a word (forced close: its lock is no longer renewed).
+    const doomed = createWorker(
+      QueueName.EmailInbound,
+      { 'process-email': () => new Promise<never>(() => undefined) },
+      { queueSetup: h.queueSetup, deadLetters: h.deadLetters, options: { lockDuration: 1000, stalledInterval: 500 } },
+    );
+    const id = jobIds.processEmail('ap@contoso.example', 'm-stalled');
+    await h.producer.add(JobName.ProcessEmail, email('m-stalled'), { jobId: id });
+    await waitFor(async () => (await h.producer.queue(QueueName.EmailInbound).getActiveCount()) === 1, {
+      what: 'the job to be taken',
+    });
+    await doomed.close(true);
+    // Another worker finds it stalled; with maxStalledCount 0 BullMQ fails it for good on its next pick-up.
+    let ran = false;
+    worker = createWorker(
+      QueueName.EmailInbound,
+      {
+        'process-email': async (job) => {
+          ran = true;
+          return emailOutcome(job.data);
+        },
+      },
+      { queueSetup: h.queueSetup, deadLetters: h.deadLetters, options: { stalledInterval: 500, maxStalledCount: 0 } },
+    );
+    const entry = await waitFor(() => h.deadLetters.get(jobIds.deadLetter('email-inbound', id)), {
+      timeoutMs: 30_000,
+      what: 'dead-letter entry of the stalled job',
+    });
+    expect(entry.failedReason).toBe('job stalled more than allowable limit');
+    expect(ran).toBe(false);
+  });
+
   it('replays every entry with replayAll and reports unknown ids', async () => {
     let fail = true;
     start(async (job) => {
