@@ -23,13 +23,13 @@ export class SubscriptionManager {
     const existing = (await this.store.all()).filter((s) => s.sessionId === session.sessionId);
     let touched = 0;
     for (const mailboxId of mailboxes) {
-      const ctx = { mailboxId, sessionId: session.sessionId };
+      const caller = { mailboxId, sessionId: session.sessionId };
       const current = existing.find((s) => s.mailboxId === mailboxId);
       if (current && opts.recreate) await this.drop(current);
       if (current && !opts.recreate) {
         if (!opts.forceRenew && Date.parse(current.expirationDateTime) - Date.now() > RENEW_WHEN_LEFT_MS) continue;
         try {
-          const renewed = await this.graph.renewSubscription(ctx, current.id, this.expiry());
+          const renewed = await this.graph.renewSubscription(caller, current.id, this.expiry());
           await this.store.put({ ...current, expirationDateTime: renewed.expirationDateTime });
           touched++;
           continue;
