@@ -4,9 +4,10 @@ import {
   createRedis,
   DeadLetters,
   enqueueSessionSync,
+  errorMessage,
   keyPrefix,
   Producer,
-  queueContext,
+  queueSetup,
   SessionStore,
 } from '@ms1/shared';
 
@@ -22,7 +23,7 @@ async function main(argv: string[]): Promise<number> {
   const redis = createRedis(config.redis, { role: 'client', name: 'ms1-cli' });
   const prefix = keyPrefix(config.redis.queuePrefix);
   const sessions = new SessionStore(redis, prefix, config.sessionHistoryLimit);
-  const producer = new Producer(queueContext(config, redis, logger));
+  const producer = new Producer(queueSetup(config, redis, logger));
   const out = (v: unknown) => process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
   try {
     if (group === 'session' && action === 'info') {
@@ -51,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   } catch (err) {
-    process.stderr.write(`ms1: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`ms1: ${errorMessage(err)}\n`);
     return 1;
   } finally {
     await producer.close();

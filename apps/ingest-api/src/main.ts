@@ -1,11 +1,11 @@
 import type { Server } from 'node:http';
-import { FlowProducer } from 'bullmq';
 import {
   bootstrap,
   createAttachmentStore,
   createGraphStack,
   createRuntime,
   createWorker,
+  errorMessage,
   keyPrefix,
   QueueName,
 } from '@ms1/shared';
@@ -25,36 +25,33 @@ async function main(): Promise<void> {
   const { config, logger, shutdown, connection } = rt;
   const roles = config.ingestRoles;
   const prefix = keyPrefix(config.redis.queuePrefix);
-  const store = rt.sessions;
-  const { graph, tokens } = createGraphStack(config, connection, prefix, logger, store, rt.metrics);
+  const { sessions } = rt;
+  const { graph, tokens } = createGraphStack(config, connection, prefix, logger, sessions, rt.metrics);
   const subscriptionStore = new SubscriptionStore(connection, prefix);
   const subscriptions = new SubscriptionManager(graph, subscriptionStore, config, logger);
-  const control = new SessionControl(store, rt.producer, logger, subscriptions);
+  const control = new SessionControl(sessions, rt.producer, logger, subscriptions);
 
   if (roles.includes('sync')) {
-    const flows = new FlowProducer({ connection, prefix });
-    shutdown.add('flow producer', () => flows.close(), { phase: 'queues' });
     const sync = {
       config,
       graph,
-      store: createAttachmentStore(config.storage),
+      attachments: createAttachmentStore(config.storage),
       cursors: new CursorStore(connection, prefix),
-      sessions: store,
-      flows,
-      ctx: rt.ctx,
+      sessions,
+      producer: rt.producer,
       redis: connection,
       keyPrefix: prefix,
     };
-    const syncWorker = createWorker(QueueName.MailSync, syncHandlers({ store, control, sync, subscriptions }), {
-      ctx: rt.ctx,
+    const syncWorker = createWorker(QueueName.MailSync, syncHandlers({ sessions, control, sync, subscriptions }), {
+      queueSetup: rt.queueSetup,
       deadLetters: rt.deadLetters,
       concurrency: config.graph.syncConcurrency,
       onFailure: rt.countFailure,
     });
     const pageWorker = createWorker(
       QueueName.MailSyncResults,
-      { 'sync-page': syncPageHandler({ graph, markAsRead: config.processing.markAsRead, sessions: store }) },
-      { ctx: rt.ctx, deadLetters: rt.deadLetters, concurrency: 4 },
+      { 'sync-page': syncPageHandler({ graph, markAsRead: config.processing.markAsRead, sessions }) },
+      { queueSetup: rt.queueSetup, deadLetters: rt.deadLetters, concurrency: 4 },
     );
     rt.metrics.observe(syncWorker, QueueName.MailSync);
     rt.metrics.observe(pageWorker, QueueName.MailSyncResults);
@@ -96,6 +93,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`ingest-api failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`ingest-api failed to start: ${errorMessage(err)}\n`);
   process.exitCode = 1;
 });

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { chromium, type Browser } from 'playwright-core';
-import { createLogger, DeadLetters, jobIds, JobName, loadConfig, Producer, queueContext } from '@ms1/shared';
+import { createLogger, DeadLetters, jobIds, JobName, loadConfig, Producer, queueSetup } from '@ms1/shared';
 import { appEnv, cleanPrefix, freePort, startApp, testRedisUrl, uniquePrefix, type AppProcess } from '@ms1/test-utils';
 
 // Bull Board as an operator sees it: a real browser (Debian's Chromium), basic auth with the control API token.
@@ -37,7 +37,7 @@ describe('Bull Board in a browser', () => {
     const redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
     const logger = createLogger({ service: 'test', level: 'error', format: 'json', secrets: [] });
     const producer = new Producer(
-      queueContext(loadConfig('tool', { REDIS_URL: testRedisUrl(), QUEUE_PREFIX: prefix }), redis, logger),
+      queueSetup(loadConfig('tool', { REDIS_URL: testRedisUrl(), QUEUE_PREFIX: prefix }), redis, logger),
     );
     const job = await producer.add(
       JobName.ProcessEmail,
@@ -57,7 +57,7 @@ describe('Bull Board in a browser', () => {
       },
       { jobId: jobIds.processEmail('a@x.example', 'm-board') },
     );
-    await new DeadLetters(producer, logger).record('email-inbound', job, new Error('corrupt PDF'));
+    await new DeadLetters(producer, logger).record(job, new Error('corrupt PDF'));
     await producer.close();
     redis.disconnect();
 

@@ -8,7 +8,7 @@ import {
   JobName,
   loadConfig,
   Producer,
-  queueContext,
+  queueSetup,
   SessionStore,
   createLogger,
 } from '@ms1/shared';
@@ -28,7 +28,7 @@ describe('ms1 CLI (same stores as the API)', () => {
     redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
     const config = loadConfig('tool', { REDIS_URL: testRedisUrl(), QUEUE_PREFIX: prefix });
     producer = new Producer(
-      queueContext(config, redis, createLogger({ service: 'test', level: 'error', format: 'json', secrets: [] })),
+      queueSetup(config, redis, createLogger({ service: 'test', level: 'error', format: 'json', secrets: [] })),
     );
   });
   afterAll(async () => {
@@ -73,7 +73,7 @@ describe('ms1 CLI (same stores as the API)', () => {
       },
     };
     const job = await producer.add(JobName.ProcessEmail, data, { jobId: jobIds.processEmail('a@x.example', 'm1') });
-    await dl.record('email-inbound', job, new Error('corrupt PDF'));
+    await dl.record(job, new Error('corrupt PDF'));
     await job.remove();
     const listed = await cli('dlq', 'list');
     expect(listed).toMatchObject({ total: 1, entries: [{ jobId: 'a@x.example~m1', failedReason: 'corrupt PDF' }] });

@@ -1,9 +1,9 @@
 // Delivers cut batches to MS4 and settles each entry's job from MS4's answer. A job's promise resolves (the job
 // completes) only once MS4 accepted its item; it rejects with RetryableError (BullMQ retries it with backoff, in a
-// later batch under a new batchId), PermanentError (dead-letter, with MS4's reason) or ThrottledError(0) (handed
+// later batch under a new batchId), PermanentError (dead-letter, with MS4's reason) or HandBackError (handed
 // back to the queue untouched at shutdown). Before every request: the circuit breaker, then the shared rate
 // limiter (which also honours a shared 429 pause).
-import { errorMessage, PermanentError, RetryableError, ThrottledError, type Logger } from '@ms1/shared';
+import { errorMessage, HandBackError, PermanentError, RetryableError, type Logger } from '@ms1/shared';
 import { buildBatch, type SerializedItem } from './batch';
 import { AbortedError, type CircuitBreaker } from './breaker';
 import type { ItemResult, Ms4Client, SendResult } from './ms4-client';
@@ -75,7 +75,7 @@ export class Dispatcher {
     } catch (err) {
       if (err instanceof AbortedError) {
         this.deps.logger.info('batch handed back to the queue', { items: items.length });
-        settleAll(items, () => new ThrottledError('handed back at shutdown', 0));
+        settleAll(items, () => new HandBackError('handed back at shutdown'));
         return;
       }
       // Redis unreachable while waiting for a token, or a bug: the jobs fail and BullMQ retries them.

@@ -1,5 +1,5 @@
 // ms4-sender: consumes ms4-outbound and delivers the items to MS4 in batches. Composition root only.
-import { bootstrap, createRuntime, pingRedis, QueueName, startHealthServer } from '@ms1/shared';
+import { bootstrap, createRuntime, errorMessage, pingRedis, QueueName, startHealthServer } from '@ms1/shared';
 import { createSender } from './sender';
 
 const DEFAULT_HEALTH_PORT = 8082;
@@ -12,7 +12,7 @@ async function main(): Promise<void> {
 
   const sender = createSender({
     config,
-    ctx: rt.ctx,
+    queueSetup: rt.queueSetup,
     deadLetters: rt.deadLetters,
     redis: rt.connection,
     logger,
@@ -55,6 +55,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`ms4-sender failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`ms4-sender failed to start: ${errorMessage(err)}\n`);
   process.exitCode = 1;
 });

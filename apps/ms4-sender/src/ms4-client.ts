@@ -1,6 +1,6 @@
 // The one HTTP call to MS4: POST {MS4_BASE_URL}/batch-metadata. Turns every answer (and every network failure)
 // into a SendResult; deciding what happens to the jobs is the dispatcher's business.
-import { errorMessage, parseRetryAfter } from '@ms1/shared';
+import { errorMessage, isRecord, parseRetryAfter } from '@ms1/shared';
 import { AbortedError } from './breaker';
 
 export type ItemStatus = 'accepted' | 'rejected' | 'failed';
@@ -40,10 +40,6 @@ export interface Ms4ClientOptions {
   defaultRetryAfterMs?: number;
   /** Upper bound for Retry-After, MS4_RETRY_AFTER_MAX_SECONDS (a broken header must not stall the sender for days). */
   maxRetryAfterMs?: number;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function isItemStatus(v: unknown): v is ItemStatus {

@@ -3,18 +3,18 @@
 // (locked, its lock renewed by BullMQ) until MS4 accepted its item, and a crash at any point leaves it active
 // without a lock, so BullMQ's stalled check puts it back in the queue: nothing is lost, at worst a batch is resent
 // (MS4 drops repeats by invoiceKey).
-import type { Job, Worker } from 'bullmq';
 import {
   createWorker,
   PermanentError,
   QueueName,
-  type Config,
+  type Ms4SenderConfig,
   type DeadLetters,
   type JobHandler,
   type Logger,
-  type QueueContext,
+  type QueueSetup,
   type RedisConnection,
   type SessionStore,
+  type TypedWorker,
 } from '@ms1/shared';
 import { serializeItem } from './batch';
 import { Batcher } from './batcher';
@@ -34,8 +34,8 @@ export function workerConcurrency(batchMaxItems: number): number {
 }
 
 export interface SenderDeps {
-  config: Config;
-  ctx: QueueContext;
+  config: Ms4SenderConfig;
+  queueSetup: QueueSetup;
   deadLetters: DeadLetters;
   /** For the shared rate limiter and pause (plain commands, never blocking). */
   redis: RedisConnection;
@@ -43,11 +43,11 @@ export interface SenderDeps {
   /** When given, items accepted by MS4 are counted as `forwarded` in their session. */
   sessions?: SessionStore;
   /** Told of every failed attempt (the runtime counts it against the job's session). */
-  onFailure?: (job: Job, final: boolean) => Promise<void>;
+  onFailure?: (job: { data: { sessionId: string } }, final: boolean) => Promise<void>;
 }
 
 export interface Sender {
-  worker: Worker;
+  worker: TypedWorker<'ms4-outbound'>;
   breaker: CircuitBreaker;
   dispatcher: Dispatcher;
   /** Stops fetching, flushes the open batch, waits for batches in flight up to `graceMs`, hands back the rest. */
@@ -59,10 +59,9 @@ export function ms4Keys(prefix: string): { bucket: string; pause: string } {
 }
 
 export function createSender(deps: SenderDeps): Sender {
-  const { config, ctx, logger } = deps;
+  const { config, queueSetup, logger } = deps;
   const ms4 = config.ms4;
-  if (!ms4.baseUrl) throw new Error('MS4_BASE_URL is required');
-  const keys = ms4Keys(ctx.prefix);
+  const keys = ms4Keys(queueSetup.prefix);
   const breaker = new CircuitBreaker({
     failures: ms4.circuitFailures,
     openMs: ms4.circuitOpenMs,
@@ -111,7 +110,7 @@ export function createSender(deps: SenderDeps): Sender {
     QueueName.Ms4Outbound,
     { 'invoice-metadata': handler },
     {
-      ctx,
+      queueSetup,
       deadLetters: deps.deadLetters,
       concurrency: workerConcurrency(ms4.batchMaxItems),
       // A job is put back after a crash; only one that stalls again and again is given up (and dead-lettered).

@@ -2,7 +2,7 @@ import {
   AttachmentNotFoundError,
   AttachmentTooLargeError,
   type AttachmentStore,
-  type CallContext,
+  type GraphCaller,
   type ListedAttachment,
   type MailGraph,
 } from '@ms1/shared';
@@ -17,24 +17,29 @@ export type LoadedDocument =
  */
 export async function loadDocument(
   a: ListedAttachment,
-  deps: { store: AttachmentStore; graph: MailGraph; ctx: CallContext; messageId: string },
+  deps: { attachments: AttachmentStore; graph: MailGraph; caller: GraphCaller; messageId: string },
 ): Promise<LoadedDocument> {
-  if (a.size > deps.store.maxBytes)
+  if (a.size > deps.attachments.maxBytes)
     return {
       attachment: a,
-      problem: `${a.name}: ${a.size} bytes, over the ${deps.store.maxBytes}-byte attachment limit (not loaded)`,
+      problem: `${a.name}: ${a.size} bytes, over the ${deps.attachments.maxBytes}-byte attachment limit (not loaded)`,
     };
   if (a.storageRef && a.sha256) {
     try {
-      return { attachment: a, bytes: await deps.store.get(a.storageRef), sha256: a.sha256, storageRef: a.storageRef };
+      return {
+        attachment: a,
+        bytes: await deps.attachments.get(a.storageRef),
+        sha256: a.sha256,
+        storageRef: a.storageRef,
+      };
     } catch (err) {
       // The store lost it (or is not shared with the sync host): Graph still has the attachment.
       if (!(err instanceof AttachmentNotFoundError)) throw err;
     }
   }
-  const bytes = await deps.graph.attachmentContent(deps.ctx, deps.messageId, a.id);
+  const bytes = await deps.graph.attachmentContent(deps.caller, deps.messageId, a.id);
   try {
-    const stored = await deps.store.put(bytes);
+    const stored = await deps.attachments.put(bytes);
     return { attachment: a, bytes, sha256: stored.sha256, storageRef: stored.storageRef };
   } catch (err) {
     if (err instanceof AttachmentTooLargeError) return { attachment: a, problem: `${a.name}: ${err.message}` };

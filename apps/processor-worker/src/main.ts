@@ -4,6 +4,7 @@ import {
   createGraphStack,
   createRuntime,
   createWorker,
+  errorMessage,
   keyPrefix,
   pingRedis,
   QueueName,
@@ -22,11 +23,11 @@ async function main(): Promise<void> {
   const prefix = keyPrefix(config.redis.queuePrefix);
   const { sessions } = rt;
   const { graph } = createGraphStack(config, connection, prefix, logger, sessions, rt.metrics);
-  const store = createAttachmentStore(config.storage);
+  const attachments = createAttachmentStore(config.storage);
 
   const handler = processEmailHandler({
     producer: rt.producer,
-    store,
+    attachments,
     graph,
     sessions,
     limits: { maxAttachmentBytes: config.storage.maxAttachmentBytes },
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
     QueueName.EmailInbound,
     { 'process-email': handler },
     {
-      ctx: rt.ctx,
+      queueSetup: rt.queueSetup,
       deadLetters: rt.deadLetters,
       concurrency: config.processing.concurrency,
       onFailure: rt.countFailure,
@@ -64,6 +65,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`processor-worker failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`processor-worker failed to start: ${errorMessage(err)}\n`);
   process.exitCode = 1;
 });

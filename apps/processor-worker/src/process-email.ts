@@ -6,6 +6,7 @@ import {
   type EmailOutcome,
   type JobHandler,
   type MailGraph,
+  type ProcessEmailData,
   type Producer,
   type SessionStore,
 } from '@ms1/shared';
@@ -16,7 +17,7 @@ import { toMs4Item } from './ms4-items';
 
 export interface ProcessDeps {
   producer: Producer;
-  store: AttachmentStore;
+  attachments: AttachmentStore;
   graph: MailGraph;
   sessions: SessionStore;
   limits: Partial<ExtractLimits>;
@@ -31,7 +32,7 @@ export function processEmailHandler(deps: ProcessDeps): JobHandler<'process-emai
   return async (job, { logger }) => {
     const email = job.data;
     const { listing } = email;
-    const ctx = { mailboxId: email.mailboxId, sessionId: email.sessionId };
+    const caller = { mailboxId: email.mailboxId, sessionId: email.sessionId };
     // A re-run of this job (stalled, crashed) counts nothing more; a replay from dead-letter is a new job and counts.
     const countOnce = `email:${String(job.id)}:${job.timestamp}`;
     const verdict = classifyMessage({
@@ -42,7 +43,8 @@ export function processEmailHandler(deps: ProcessDeps): JobHandler<'process-emai
     const candidates = listing.attachments.filter((a) => verdict.candidateAttachments.includes(a.name));
     if (!verdict.candidate || candidates.length === 0) {
       await deps.sessions.incrOnce(email.sessionId, countOnce, { processed: 1, notInvoices: 1 });
-      return done(
+      return outcome(
+        email,
         'not-an-invoice',
         0,
         0,
@@ -55,7 +57,12 @@ export function processEmailHandler(deps: ProcessDeps): JobHandler<'process-emai
     let items = 0;
     let warnings = 0;
     for (const a of candidates) {
-      const doc = await loadDocument(a, { store: deps.store, graph: deps.graph, ctx, messageId: email.messageId });
+      const doc = await loadDocument(a, {
+        attachments: deps.attachments,
+        graph: deps.graph,
+        caller,
+        messageId: email.messageId,
+      });
       if ('problem' in doc) {
         problems.push(doc.problem);
         continue;
@@ -67,7 +74,9 @@ export function processEmailHandler(deps: ProcessDeps): JobHandler<'process-emai
       }
       for (const found of result.invoices) {
         const member = found.archiveName !== undefined;
-        const stored = member ? await deps.store.put(found.bytes) : { sha256: doc.sha256, storageRef: doc.storageRef };
+        const stored = member
+          ? await deps.attachments.put(found.bytes)
+          : { sha256: doc.sha256, storageRef: doc.storageRef };
         const attachment = {
           name: found.sourceName,
           contentType: found.contentType,
@@ -95,7 +104,8 @@ export function processEmailHandler(deps: ProcessDeps): JobHandler<'process-emai
       invoices: items,
       warnings: warnings + problems.length,
     });
-    return done(
+    return outcome(
+      email,
       'invoice',
       items,
       warnings + problems.length,
@@ -104,6 +114,12 @@ export function processEmailHandler(deps: ProcessDeps): JobHandler<'process-emai
   };
 }
 
-function done(outcome: EmailOutcome['outcome'], invoices: number, warnings: number, reason: string): EmailOutcome {
-  return { outcome, invoices, warnings, reason };
+function outcome(
+  email: ProcessEmailData,
+  kind: EmailOutcome['outcome'],
+  invoices: number,
+  warnings: number,
+  reason: string,
+): EmailOutcome {
+  return { mailboxId: email.mailboxId, messageId: email.messageId, outcome: kind, invoices, warnings, reason };
 }

@@ -1,4 +1,5 @@
 // Brings the whole pipeline up (redis-server, graph-sim seeded, ms4-sim, the three apps as processes) and down.
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -41,9 +42,12 @@ export interface Pipeline {
   stop(): Promise<void>;
 }
 
-const CONTROL_TOKEN = 'bench-control-token';
+/** A fresh secret per run: the apps run with NODE_ENV=production, which refuses short and demo secrets. */
+const freshSecret = (bytes = 24) => randomBytes(bytes).toString('hex');
 
 export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
+  const CONTROL_TOKEN = freshSecret();
+  const MS4_TOKEN = freshSecret();
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ms1-bench-'));
   onCleanup('work dir', async () => fs.rmSync(workDir, { recursive: true, force: true }));
 
@@ -66,7 +70,7 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
   trustCa(graph.caPem);
   opts.log(`graph-sim           ${graph.graphBaseUrl}`);
 
-  const ms4 = await startMs4Sim({ port: 0 });
+  const ms4 = await startMs4Sim({ port: 0, apiToken: MS4_TOKEN });
   onCleanup('ms4-sim', () => ms4.stop());
   opts.log(`ms4-sim             ${ms4.baseUrl}`);
 
@@ -86,6 +90,9 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
   const port = await freePort();
   const env = appEnv(redis.url, queuePrefix, {
     CONTROL_API_TOKEN: CONTROL_TOKEN,
+    CLIENT_SECRET: freshSecret(),
+    TOKEN_CACHE_KEY: freshSecret(32),
+    MS4_API_TOKEN: MS4_TOKEN,
     PORT: String(port),
     AUTHORITY_HOST: graph.authorityHost,
     GRAPH_BASE_URL: graph.graphBaseUrl,

@@ -1,19 +1,19 @@
-import type { Config } from './config/config';
+import type { AppName } from './config/apps';
+import type { AppConfig } from './config/config';
 import { ConfigError, loadConfig } from './config/load';
-import type { AppName } from './config/schema';
 import { createLogger, type Logger } from './logging/logger';
 
-export interface Bootstrapped {
-  config: Config;
+export interface Bootstrapped<A extends AppName> {
+  config: AppConfig<A>;
   logger: Logger;
 }
 
 /**
- * Start-up common to every app: validate the configuration (or print one line naming the bad variable and
- * return null with exit code 1), then create the logger.
+ * Start-up common to every app: validate the app's part of the configuration (or print one line naming the bad
+ * variable and return null with exit code 1), then create the logger (JSON in production unless LOG_FORMAT says).
  */
-export function bootstrap(app: AppName, env: NodeJS.ProcessEnv = process.env): Bootstrapped | null {
-  let config: Config;
+export function bootstrap<A extends AppName>(app: A, env: NodeJS.ProcessEnv = process.env): Bootstrapped<A> | null {
+  let config: AppConfig<A>;
   try {
     config = loadConfig(app, env);
   } catch (err) {
@@ -25,7 +25,7 @@ export function bootstrap(app: AppName, env: NodeJS.ProcessEnv = process.env): B
   const logger = createLogger({
     service: app,
     level: config.log.level,
-    format: config.log.format,
+    format: config.log.format ?? (config.nodeEnv === 'production' ? 'json' : 'pretty'),
     secrets: config.secrets,
   });
   return { config, logger };

@@ -10,10 +10,11 @@ export class RetryableError extends Error {
 
 /**
  * Input that will never succeed (malformed payload, refused document): BullMQ does not retry it and the worker
- * factory sends it straight to the dead-letter queue. Subclasses BullMQ's own class, which BullMQ recognises.
+ * factory sends it straight to the dead-letter queue. It extends BullMQ's UnrecoverableError, the class BullMQ
+ * checks to skip the remaining attempts.
  */
 export class PermanentError extends UnrecoverableError {
-  override name = 'UnrecoverableError';
+  override name = 'PermanentError';
   constructor(message: string) {
     super(message);
   }
@@ -30,8 +31,15 @@ export class ThrottledError extends Error {
   }
 }
 
-export { UnrecoverableError };
+/**
+ * The worker gives the job back to its queue untouched (shutdown before the work was done): it waits again at
+ * once for any worker, and keeps its attempts.
+ */
+export class HandBackError extends Error {
+  override name = 'HandBackError';
+}
 
+/** The message of anything thrown. */
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

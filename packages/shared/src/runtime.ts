@@ -1,9 +1,7 @@
-import type { Job } from 'bullmq';
-import type { Bootstrapped } from './bootstrap';
-import type { Config } from './config/config';
+import type { BaseConfig } from './config/config';
 import type { Logger } from './logging/logger';
 import { Metrics } from './metrics/metrics';
-import { queueContext, type QueueContext } from './queues/context';
+import { queueSetup, type QueueSetup } from './queues/queue-setup';
 import { DeadLetters } from './queues/dead-letters';
 import { Producer } from './queues/producer';
 import { checkEvictionPolicy } from './redis/checks';
@@ -12,21 +10,27 @@ import { SessionStore } from './session/session-store';
 import { Shutdown } from './shutdown';
 
 /** The connections and helpers every app composes from: one Redis connection, a producer, dead letters, shutdown. */
-export interface Runtime {
-  config: Config;
+export interface Runtime<C extends BaseConfig = BaseConfig> {
+  config: C;
   logger: Logger;
   connection: RedisConnection;
-  ctx: QueueContext;
+  queueSetup: QueueSetup;
   producer: Producer;
   deadLetters: DeadLetters;
   shutdown: Shutdown;
   metrics: Metrics;
   sessions: SessionStore;
   /** Counts failed attempts and dead letters against the job's session (pass as a worker's `onFailure`). */
-  countFailure: (job: Job, final: boolean) => Promise<void>;
+  countFailure: (job: { data: { sessionId: string } }, final: boolean) => Promise<void>;
 }
 
-export async function createRuntime({ config, logger }: Bootstrapped): Promise<Runtime> {
+export async function createRuntime<C extends BaseConfig>({
+  config,
+  logger,
+}: {
+  config: C;
+  logger: Logger;
+}): Promise<Runtime<C>> {
   const connection = createRedis(config.redis, { role: 'worker', name: config.app });
   let lastErrorLog = 0;
   connection.on('error', (err: Error) => {
@@ -37,22 +41,21 @@ export async function createRuntime({ config, logger }: Bootstrapped): Promise<R
     }
   });
   await checkEvictionPolicy(connection, logger);
-  const ctx = queueContext(config, connection, logger);
-  const producer = new Producer(ctx);
+  const setup = queueSetup(config, connection, logger);
+  const producer = new Producer(setup);
   const deadLetters = new DeadLetters(producer, logger);
   const shutdown = new Shutdown(logger, config.shutdownTimeoutMs);
   shutdown.add('queues', () => producer.close(), { phase: 'queues' });
   shutdown.add('redis', () => closeRedis(connection), { phase: 'connections' });
   const sessions = new SessionStore(connection, keyPrefix(config.redis.queuePrefix), config.sessionHistoryLimit);
-  const countFailure = async (job: Job, final: boolean) => {
-    const sessionId = (job.data as { sessionId?: unknown } | undefined)?.sessionId;
-    if (typeof sessionId === 'string') await sessions.incr(sessionId, { failed: 1, deadLettered: final ? 1 : 0 });
+  const countFailure = async (job: { data: { sessionId: string } }, final: boolean) => {
+    await sessions.incr(job.data.sessionId, { failed: 1, deadLettered: final ? 1 : 0 });
   };
   return {
     config,
     logger,
     connection,
-    ctx,
+    queueSetup: setup,
     producer,
     deadLetters,
     shutdown,

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../src';
+import { ConfigError, DEMO_SECRETS, demoSecretValues, loadConfig } from '../src';
 
 const base = {
   TENANT_ID: 'contoso',
@@ -120,5 +120,110 @@ describe('.env.example', () => {
     const { envSchema } = require('../src') as typeof import('../src');
     const missing = Object.keys(envSchema.describe().keys as object).filter((k) => !readme.includes(`| \`${k}\` |`));
     expect(missing).toEqual([]);
+  });
+});
+
+describe('loadConfig: each app loads exactly its part', () => {
+  it('ignores the variables an app does not use, even malformed ones', () => {
+    const c = loadConfig('ms4-sender', { MS4_BASE_URL: 'http://ms4.local', PORT: 'eighty', CLIENT_ID: '' });
+    expect(c.ms4.baseUrl).toBe('http://ms4.local');
+    expect(Object.keys(c).sort()).toEqual(
+      [
+        'app',
+        'http',
+        'jobs',
+        'log',
+        'ms4',
+        'nodeEnv',
+        'redis',
+        'secrets',
+        'sessionHistoryLimit',
+        'shutdownTimeoutMs',
+      ].sort(),
+    );
+    expect(c.http).toEqual({ healthPort: null });
+    expect(() => loadConfig('ingest-api', { ...base, PORT: 'eighty' })).toThrow(/PORT must be a number/);
+  });
+
+  it('requires TOKEN_CACHE_KEY in delegated mode wherever the token cache is used', () => {
+    const env = { ...base, AUTH_MODE: 'delegated' };
+    expect(() => loadConfig('processor-worker', env)).toThrow(
+      /^Invalid configuration for processor-worker: TOKEN_CACHE_KEY is required$/,
+    );
+    expect(loadConfig('processor-worker', { ...env, TOKEN_CACHE_KEY: 'cd'.repeat(32) }).graph.tokenCacheKey).toBe(
+      'cd'.repeat(32),
+    );
+  });
+});
+
+describe('loadConfig in production: secrets must be set, long and not a demo value', () => {
+  const strong = (name: string) => `${name.toLowerCase()}-${'x'.repeat(40)}`;
+  const production = {
+    NODE_ENV: 'production',
+    TENANT_ID: 'contoso',
+    CLIENT_ID: 'client-id',
+    MS4_BASE_URL: 'https://ms4.example',
+    CONTROL_API_TOKEN: strong('CONTROL_API_TOKEN'),
+    CLIENT_SECRET: strong('CLIENT_SECRET'),
+    TOKEN_CACHE_KEY: 'ab'.repeat(32),
+    MS4_API_TOKEN: strong('MS4_API_TOKEN'),
+    PUBLIC_BASE_URL: 'https://ms1.example',
+    WEBHOOK_CLIENT_STATE: strong('WEBHOOK_CLIENT_STATE'),
+  };
+  const secretsOf = {
+    'ingest-api': ['CONTROL_API_TOKEN', 'CLIENT_SECRET', 'TOKEN_CACHE_KEY', 'WEBHOOK_CLIENT_STATE'],
+    'processor-worker': ['CLIENT_SECRET', 'TOKEN_CACHE_KEY'],
+    'ms4-sender': ['MS4_API_TOKEN'],
+  } as const;
+
+  it('starts with strong secrets', () => {
+    for (const app of Object.keys(secretsOf) as (keyof typeof secretsOf)[])
+      expect(loadConfig(app, production).nodeEnv).toBe('production');
+  });
+
+  for (const [app, names] of Object.entries(secretsOf) as [keyof typeof secretsOf, readonly string[]][]) {
+    for (const name of names) {
+      it(`${app} refuses a missing, short or demo ${name}, naming it`, () => {
+        const { [name as keyof typeof production]: _omit, ...missing } = production;
+        expect(() => loadConfig(app, missing)).toThrow(
+          new RegExp(`^Invalid configuration for ${app}: ${name} is required in production$`),
+        );
+        expect(() =>
+          loadConfig(app, { ...production, [name]: name === 'TOKEN_CACHE_KEY' ? 'ab'.repeat(15) : 'short-but-8+' }),
+        ).toThrow(new RegExp(`^Invalid configuration for ${app}: ${name} must be`));
+        const demos = [...demoSecretValues].filter((d) => name !== 'TOKEN_CACHE_KEY' || /^[0-9a-f]{64}$/.test(d));
+        for (const demo of demos) {
+          let message = '';
+          try {
+            loadConfig(app, { ...production, [name]: demo });
+          } catch (err) {
+            message = (err as Error).message;
+          }
+          expect(message).toMatch(new RegExp(`^Invalid configuration for ${app}: ${name} `));
+          expect(message).not.toContain(demo);
+        }
+      });
+    }
+  }
+
+  it('asks for WEBHOOK_CLIENT_STATE only when webhooks can be used (PUBLIC_BASE_URL set)', () => {
+    const { PUBLIC_BASE_URL: _url, WEBHOOK_CLIENT_STATE: _state, ...noWebhooks } = production;
+    expect(loadConfig('ingest-api', noWebhooks).webhooks).toMatchObject({ publicBaseUrl: null, clientState: null });
+  });
+
+  it('keeps the old rules outside production', () => {
+    const dev = { ...base, CONTROL_API_TOKEN: 'change-me-demo-token', CLIENT_SECRET: 'demo-client-secret' };
+    expect(loadConfig('ingest-api', dev).http.controlApiToken).toBe('change-me-demo-token');
+    expect(() => loadConfig('ingest-api', { ...dev, CONTROL_API_TOKEN: 'short' })).toThrow(
+      /^Invalid configuration for ingest-api: CONTROL_API_TOKEN length must be at least 8 characters long$/,
+    );
+    expect(loadConfig('ms4-sender', { MS4_BASE_URL: 'http://ms4.local' }).ms4.apiToken).toBeNull();
+  });
+
+  it('lists every demo value of the brief, and DEMO_SECRETS names the variable each belongs to', () => {
+    expect(demoSecretValues).toHaveLength(8);
+    expect(Object.keys(DEMO_SECRETS).sort()).toEqual(
+      ['CLIENT_SECRET', 'CONTROL_API_TOKEN', 'MS4_API_TOKEN', 'TOKEN_CACHE_KEY', 'WEBHOOK_CLIENT_STATE'].sort(),
+    );
   });
 });

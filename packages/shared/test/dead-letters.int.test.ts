@@ -1,36 +1,29 @@
-import { QueueEvents, type Worker } from 'bullmq';
+import { QueueEvents } from 'bullmq';
 import { Redis } from 'ioredis';
 import { testRedisUrl, waitFor } from '@ms1/test-utils';
 import {
+  childResults,
   createWorker,
+  DeadLetterConflictError,
+  DeadLetterNotFoundError,
+  enqueueMailboxSync,
   jobIds,
+  JobQueue,
   JobName,
   PermanentError,
   QueueName,
   RetryableError,
   ThrottledError,
   type JobHandler,
+  type SourceJobName,
 } from '../src';
-import { queueHarness, type QueueHarness } from './helpers';
+import { emailData, emailOutcome, invoiceItem, queueHarness, type QueueHarness } from './helpers';
 
-const email = (messageId: string) => ({
-  sessionId: 's1',
-  mailboxId: 'ap@contoso.example',
-  messageId,
-  receivedDateTime: '2026-11-01T10:00:00Z',
-  listing: {
-    subject: 'Invoice',
-    from: { name: 'S', address: 's@x.example' },
-    internetMessageId: null,
-    hasAttachments: false,
-    bodyPreview: null,
-    attachments: [],
-  },
-});
+const email = (messageId: string) => emailData(messageId);
 
 describe('dead-letter routing and replay (real Redis)', () => {
   let h: QueueHarness;
-  let worker: Worker | undefined;
+  let worker: { close(): Promise<void> } | undefined;
   beforeEach(async () => {
     h = await queueHarness({ JOB_ATTEMPTS: '3' });
   });
@@ -44,18 +37,18 @@ describe('dead-letter routing and replay (real Redis)', () => {
     worker = createWorker(
       QueueName.EmailInbound,
       { 'process-email': handler },
-      { ctx: h.ctx, deadLetters: h.deadLetters, concurrency: 2 },
+      { queueSetup: h.queueSetup, deadLetters: h.deadLetters, concurrency: 2 },
     );
     return worker;
   };
 
-  it('sends an UnrecoverableError straight to dead-letter with its reason, and replays it with fresh attempts', async () => {
+  it('sends a PermanentError straight to dead-letter with its reason, and replays it with fresh attempts', async () => {
     let calls = 0;
     let poison = true;
     start(async (job) => {
       calls++;
       if (poison) throw new PermanentError(`attachment of ${job.data.messageId} is not a PDF`);
-      return { outcome: 'invoice', invoices: 1, warnings: 0, reason: 'ok' };
+      return emailOutcome(job.data);
     });
     const id = jobIds.processEmail('ap@contoso.example', 'm-poison');
     await h.producer.add(JobName.ProcessEmail, email('m-poison'), { jobId: id });
@@ -109,13 +102,16 @@ describe('dead-letter routing and replay (real Redis)', () => {
 
   it('delays a throttled job without spending an attempt', async () => {
     let calls = 0;
-    start(async () => {
+    start(async (job) => {
       calls++;
       if (calls <= 2) throw new ThrottledError('Graph said 429', 50);
-      return { outcome: 'invoice', invoices: 1, warnings: 0, reason: 'ok' };
+      return emailOutcome(job.data);
     });
     const eventsConnection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
-    const events = new QueueEvents(QueueName.EmailInbound, { connection: eventsConnection, prefix: h.ctx.prefix });
+    const events = new QueueEvents(QueueName.EmailInbound, {
+      connection: eventsConnection,
+      prefix: h.queueSetup.prefix,
+    });
     const id = jobIds.processEmail('ap@contoso.example', 'm-throttled');
     const job = await h.producer.add(JobName.ProcessEmail, email('m-throttled'), { jobId: id, attempts: 1 });
     try {
@@ -131,11 +127,53 @@ describe('dead-letter routing and replay (real Redis)', () => {
     expect((await h.deadLetters.list()).total).toBe(0);
   });
 
+  it('dead-letters a job whose name has no handler (written to Redis outside the typed producer)', async () => {
+    start(async (job) => emailOutcome(job.data));
+    await h.producer.queue(QueueName.EmailInbound).add('not-a-job-of-ours', email('stray'), { jobId: 'stray' });
+    const entry = await waitFor(() => h.deadLetters.get(jobIds.deadLetter('email-inbound', 'stray')), {
+      what: 'dead-letter entry',
+    });
+    expect(entry.failedReason).toBe('no handler for job "not-a-job-of-ours" on queue email-inbound');
+  });
+
+  it('dead-letters a job BullMQ fails by itself for stalling too often (no message matching involved)', async () => {
+    // A worker takes the job and then dies without a word (forced close: its lock is no longer renewed).
+    const doomed = createWorker(
+      QueueName.EmailInbound,
+      { 'process-email': () => new Promise<never>(() => undefined) },
+      { queueSetup: h.queueSetup, deadLetters: h.deadLetters, options: { lockDuration: 1000, stalledInterval: 500 } },
+    );
+    const id = jobIds.processEmail('ap@contoso.example', 'm-stalled');
+    await h.producer.add(JobName.ProcessEmail, email('m-stalled'), { jobId: id });
+    await waitFor(async () => (await h.producer.queue(QueueName.EmailInbound).getActiveCount()) === 1, {
+      what: 'the job to be taken',
+    });
+    await doomed.close(true);
+    // Another worker finds it stalled; with maxStalledCount 0 BullMQ fails it for good on its next pick-up.
+    let ran = false;
+    worker = createWorker(
+      QueueName.EmailInbound,
+      {
+        'process-email': async (job) => {
+          ran = true;
+          return emailOutcome(job.data);
+        },
+      },
+      { queueSetup: h.queueSetup, deadLetters: h.deadLetters, options: { stalledInterval: 500, maxStalledCount: 0 } },
+    );
+    const entry = await waitFor(() => h.deadLetters.get(jobIds.deadLetter('email-inbound', id)), {
+      timeoutMs: 30_000,
+      what: 'dead-letter entry of the stalled job',
+    });
+    expect(entry.failedReason).toBe('job stalled more than allowable limit');
+    expect(ran).toBe(false);
+  });
+
   it('replays every entry with replayAll and reports unknown ids', async () => {
     let fail = true;
-    start(async () => {
+    start(async (job) => {
       if (fail) throw new PermanentError('bad');
-      return { outcome: 'not-an-invoice', invoices: 0, warnings: 0, reason: 'ok' };
+      return emailOutcome(job.data, 'not-an-invoice');
     });
     for (const m of ['a', 'b', 'c'])
       await h.producer.add(JobName.ProcessEmail, email(m), { jobId: jobIds.processEmail('ap@contoso.example', m) });
@@ -148,5 +186,163 @@ describe('dead-letter routing and replay (real Redis)', () => {
       what: 'replayed jobs completed',
     });
     await expect(h.deadLetters.replay('nope')).rejects.toThrow(/no dead letter/);
+  });
+});
+
+describe('dead-letter replay of every source job name (real Redis, real workers)', () => {
+  let h: QueueHarness;
+  const workers: { close(): Promise<void> }[] = [];
+  beforeEach(async () => {
+    h = await queueHarness({ JOB_ATTEMPTS: '1' });
+  });
+  afterEach(async () => {
+    await Promise.all(workers.splice(0).map((w) => w.close()));
+    await h.close();
+  });
+
+  it('puts each one back on its source queue, where it runs again', async () => {
+    let failing = true;
+    const runs: Record<SourceJobName, number> = {
+      'sync-tick': 0,
+      'sync-mailbox': 0,
+      'renew-subscriptions': 0,
+      'sync-page': 0,
+      'process-email': 0,
+      'invoice-metadata': 0,
+    };
+    const done = new Set<SourceJobName>();
+    let pageChildren = -1;
+    const attempt = <J extends SourceJobName>(name: J) => {
+      runs[name]++;
+      if (failing) throw new PermanentError(`${name} failed for good`);
+      done.add(name);
+    };
+    const deps = { queueSetup: h.queueSetup, deadLetters: h.deadLetters };
+    workers.push(
+      createWorker(
+        QueueName.MailSync,
+        {
+          'sync-tick': async () => (attempt(JobName.SyncTick), { enqueued: 0 }),
+          'sync-mailbox': async () => (attempt(JobName.SyncMailbox), { pages: 0, messages: 0, removed: 0 }),
+          'renew-subscriptions': async () => (attempt(JobName.RenewSubscriptions), { renewed: 0 }),
+        },
+        deps,
+      ),
+      createWorker(
+        QueueName.MailSyncResults,
+        {
+          'sync-page': async (job) => {
+            attempt(JobName.SyncPage);
+            pageChildren = (await childResults(job)).length;
+            return { messages: 1, invoices: 0, notInvoices: 0, failed: 0, markedRead: 0 };
+          },
+        },
+        deps,
+      ),
+      createWorker(
+        QueueName.EmailInbound,
+        {
+          'process-email': async (job) => {
+            // The page's own child always succeeds; the lone e-mail is the one that fails.
+            if (job.data.messageId === 'lone') attempt(JobName.ProcessEmail);
+            return emailOutcome(job.data);
+          },
+        },
+        deps,
+      ),
+      createWorker(
+        QueueName.Ms4Outbound,
+        { 'invoice-metadata': async () => (attempt(JobName.InvoiceMetadata), { batchId: 'b' }) },
+        deps,
+      ),
+    );
+
+    await h.producer.add(JobName.SyncTick, { sessionId: 's1' });
+    // Deduplicated and numbered by BullMQ: replaying it used to fail (an integer job id cannot be reused).
+    await enqueueMailboxSync(h.producer, 's1', 'ap@contoso.example', 'inbox', 'manual');
+    await h.producer.add(JobName.RenewSubscriptions, { sessionId: 's1', reason: 'schedule' });
+    const child = email('child');
+    await h.producer.addFlow(
+      {
+        name: JobName.SyncPage,
+        jobId: jobIds.syncPage('ap@contoso.example', 'round', 1),
+        data: {
+          sessionId: 's1',
+          mailboxId: child.mailboxId,
+          folder: 'inbox',
+          roundId: 'round',
+          page: 1,
+          messageCount: 1,
+        },
+      },
+      [{ name: JobName.ProcessEmail, jobId: jobIds.processEmail(child.mailboxId, 'child'), data: child }],
+    );
+    await h.producer.add(JobName.ProcessEmail, email('lone'), {
+      jobId: jobIds.processEmail('ap@contoso.example', 'lone'),
+    });
+    const item = invoiceItem(email('lone'));
+    await h.producer.add(JobName.InvoiceMetadata, item, { jobId: jobIds.invoiceMetadata(item.invoiceKey) });
+
+    const { entries } = await waitFor(
+      async () => {
+        const listed = await h.deadLetters.list();
+        return listed.total === 6 ? listed : null;
+      },
+      { what: 'six dead letters' },
+    );
+    expect(entries.map((e) => e.jobName).sort()).toEqual(Object.keys(runs).sort());
+
+    failing = false;
+    for (const entry of entries) {
+      const result = await h.deadLetters.replay(entry.id);
+      expect(result).toMatchObject({ id: entry.id, status: 'replayed', sourceQueue: JobQueue[entry.jobName] });
+    }
+    await waitFor(async () => done.size === 6, { what: 'every replayed job to run' });
+    for (const name of Object.keys(runs) as SourceJobName[]) expect(runs[name]).toBe(2);
+    // The page was retried in place: its child's result is still there.
+    expect(pageChildren).toBe(1);
+    expect((await h.deadLetters.list()).total).toBe(0);
+  });
+
+  it('answers why it cannot replay: an unknown id, a job still running, a page whose job is gone', async () => {
+    await expect(h.deadLetters.replay('nope')).rejects.toBeInstanceOf(DeadLetterNotFoundError);
+
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    workers.push(
+      createWorker(
+        QueueName.EmailInbound,
+        {
+          'process-email': async (job) => {
+            await h.deadLetters.record(job, new Error('written before the job fails'));
+            await gate;
+            return emailOutcome(job.data);
+          },
+        },
+        { queueSetup: h.queueSetup, deadLetters: h.deadLetters },
+      ),
+    );
+    const id = jobIds.processEmail('ap@contoso.example', 'busy');
+    await h.producer.add(JobName.ProcessEmail, email('busy'), { jobId: id });
+    const dlqId = jobIds.deadLetter('email-inbound', id);
+    await waitFor(() => h.deadLetters.get(dlqId), { what: 'the entry of the running job' });
+    try {
+      await expect(h.deadLetters.replay(dlqId)).rejects.toThrow(DeadLetterConflictError);
+      await expect(h.deadLetters.replay(dlqId)).rejects.toThrow(/still active/);
+    } finally {
+      release();
+    }
+    expect(await h.deadLetters.get(dlqId)).not.toBeNull();
+
+    const pageJob = await h.producer.add(
+      JobName.SyncPage,
+      { sessionId: 's1', mailboxId: 'ap@contoso.example', folder: 'inbox', roundId: 'r', page: 1, messageCount: 0 },
+      { jobId: jobIds.syncPage('ap@contoso.example', 'r', 1) },
+    );
+    await h.deadLetters.record(pageJob, new Error('mark-as-read failed'));
+    await pageJob.remove();
+    await expect(h.deadLetters.replay(jobIds.deadLetter('mail-sync-results', String(pageJob.id)))).rejects.toThrow(
+      /sync-page job .* is gone/,
+    );
   });
 });

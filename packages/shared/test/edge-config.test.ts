@@ -14,7 +14,7 @@ describe('edge configuration', () => {
     expect(c.http).toMatchObject({ trustProxy: ['loopback'], redisCommandTimeoutMs: 1000, requestTimeoutMs: 2000 });
     expect(c.webhooks).toMatchObject({ rateLimitMax: 600, rateLimitWindowMs: 60_000, lifecycleDedupMs: 600_000 });
     expect(c.graph.retryAfterMaxMs).toBe(600_000);
-    expect(c.ms4.retryAfterMaxMs).toBe(300_000);
+    expect(loadConfig('ms4-sender', { MS4_BASE_URL: 'http://127.0.0.1:1' }).ms4.retryAfterMaxMs).toBe(300_000);
   });
 
   it('reads a hop count or a list of trusted proxies, and names a bad value', () => {

@@ -8,7 +8,7 @@ import {
   MailGraph,
   MsalTokenProvider,
   ThrottledError,
-  type Config,
+  type IngestApiConfig,
   type GraphCallEvent,
 } from '../src';
 import { memoryLogger } from './helpers';
@@ -19,7 +19,7 @@ const MAILBOX = 'ap@contoso.example';
 describe('MailGraph and MsalTokenProvider against graph-sim (real MSAL, real Graph SDK, real Redis)', () => {
   let sim: GraphSim;
   let redis: Redis;
-  let config: Config;
+  let config: IngestApiConfig;
   const prefix = uniquePrefix('graph');
   const key = `{${prefix}}`;
   const admin = async (method: string, path: string, body?: unknown) => {

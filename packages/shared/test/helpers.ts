@@ -6,10 +6,13 @@ import {
   DeadLetters,
   loadConfig,
   Producer,
-  queueContext,
-  type Config,
+  queueSetup,
+  type ToolConfig,
+  type EmailOutcome,
   type Logger,
-  type QueueContext,
+  type Ms4Item,
+  type ProcessEmailData,
+  type QueueSetup,
   type RedisConnection,
 } from '../src';
 
@@ -35,9 +38,9 @@ export function memoryLogger(secrets: readonly string[] = []): {
 }
 
 export interface QueueHarness {
-  config: Config;
+  config: ToolConfig;
   connection: RedisConnection;
-  ctx: QueueContext;
+  queueSetup: QueueSetup;
   producer: Producer;
   deadLetters: DeadLetters;
   logger: Logger;
@@ -51,13 +54,13 @@ export async function queueHarness(env: Record<string, string> = {}): Promise<Qu
   const config = loadConfig('tool', { REDIS_URL: testRedisUrl(), QUEUE_PREFIX: prefix, JOB_BACKOFF_MS: '10', ...env });
   const connection = createRedis(config.redis, { role: 'worker', name: 'test' });
   const { logger } = memoryLogger();
-  const ctx = queueContext(config, connection, logger);
-  const producer = new Producer(ctx);
+  const setup = queueSetup(config, connection, logger);
+  const producer = new Producer(setup);
   const deadLetters = new DeadLetters(producer, logger);
   return {
     config,
     connection,
-    ctx,
+    queueSetup: setup,
     producer,
     deadLetters,
     logger,
@@ -67,5 +70,67 @@ export async function queueHarness(env: Record<string, string> = {}): Promise<Qu
       connection.disconnect();
       await cleanPrefix(testRedisUrl(), prefix);
     },
+  };
+}
+
+/** A `process-email` payload of the test mailbox. */
+export function emailData(messageId: string, mailboxId = 'ap@contoso.example', sessionId = 's1'): ProcessEmailData {
+  return {
+    sessionId,
+    mailboxId,
+    messageId,
+    receivedDateTime: '2026-11-01T10:00:00Z',
+    listing: {
+      subject: 'Invoice',
+      from: { name: 'S', address: 's@x.example' },
+      internetMessageId: null,
+      hasAttachments: false,
+      bodyPreview: null,
+      attachments: [],
+    },
+  };
+}
+
+/** An `invoice-metadata` payload (an MS4 item without a document) for one e-mail. */
+export function invoiceItem(email: ProcessEmailData): Ms4Item {
+  return {
+    invoiceKey: `${email.mailboxId}-${email.messageId}`,
+    sessionId: email.sessionId,
+    mailboxId: email.mailboxId,
+    messageId: email.messageId,
+    internetMessageId: null,
+    receivedDateTime: email.receivedDateTime,
+    from: { name: null, address: 'x@y.example' },
+    subject: 'Invoice',
+    attachment: null,
+    invoice: {
+      format: 'none',
+      kind: 'invoice',
+      number: null,
+      issueDate: null,
+      dueDate: null,
+      currency: null,
+      totalAmount: null,
+      taxExclusiveAmount: null,
+      payableAmount: null,
+      sellerName: null,
+      sellerVatId: null,
+      buyerName: null,
+      iban: null,
+      confidence: 0,
+    },
+    warnings: [],
+  };
+}
+
+/** The result a `process-email` handler returns for an e-mail. */
+export function emailOutcome(email: ProcessEmailData, outcome: EmailOutcome['outcome'] = 'invoice'): EmailOutcome {
+  return {
+    mailboxId: email.mailboxId,
+    messageId: email.messageId,
+    outcome,
+    invoices: outcome === 'invoice' ? 1 : 0,
+    warnings: 0,
+    reason: 'test',
   };
 }

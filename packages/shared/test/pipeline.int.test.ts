@@ -1,13 +1,13 @@
-import type { Worker } from 'bullmq';
 import { waitFor } from '@ms1/test-utils';
-import { createWorker, jobIds, JobName, QueueName, type ProcessEmailData } from '../src';
-import { queueHarness, type QueueHarness } from './helpers';
+import { createWorker, enqueueMailboxSync, jobIds, JobName, QueueName } from '../src';
+import { emailData, emailOutcome, invoiceItem, queueHarness, type QueueHarness } from './helpers';
 
 const N = 1000;
+const MAILBOX = 'ap@contoso.example';
 
 describe('1,000 jobs through the three queues (real Redis, real worker factory)', () => {
   let h: QueueHarness;
-  const workers: Worker[] = [];
+  const workers: { close(): Promise<void> }[] = [];
   beforeAll(async () => {
     h = await queueHarness();
   });
@@ -16,10 +16,19 @@ describe('1,000 jobs through the three queues (real Redis, real worker factory)'
     await h.close();
   });
 
-  it('delivers every message exactly once', async () => {
-    const seenKey = `${h.ctx.prefix}:test:seen`;
-    const deliveries = `${h.ctx.prefix}:test:deliveries`;
-    const deps = { ctx: h.ctx, deadLetters: h.deadLetters, concurrency: 20 };
+  it('runs one sync for a burst of sync requests, and delivers every message exactly once', async () => {
+    const seenKey = `${h.queueSetup.prefix}:test:seen`;
+    const deliveries = `${h.queueSetup.prefix}:test:deliveries`;
+    const syncRuns = `${h.queueSetup.prefix}:test:sync-runs`;
+    const deps = { queueSetup: h.queueSetup, deadLetters: h.deadLetters, concurrency: 20 };
+
+    // The burst arrives before any worker runs: every request after the first collapses into the waiting one.
+    const burst = await Promise.all(
+      Array.from({ length: 20 }, () => enqueueMailboxSync(h.producer, 's1', MAILBOX, 'inbox', 'webhook')),
+    );
+    expect(new Set(burst).size).toBe(1);
+    expect((await h.producer.queue(QueueName.MailSync).getJobCounts('waiting')).waiting).toBe(1);
+
     workers.push(
       createWorker(
         QueueName.MailSync,
@@ -27,23 +36,11 @@ describe('1,000 jobs through the three queues (real Redis, real worker factory)'
           'sync-tick': async () => ({ enqueued: 0 }),
           'renew-subscriptions': async () => ({ renewed: 0 }),
           'sync-mailbox': async (job) => {
+            await h.connection.incr(syncRuns);
             const pages = 10;
             for (let p = 0; p < pages; p++) {
               const jobs = Array.from({ length: N / pages }, (_, i) => {
-                const data: ProcessEmailData = {
-                  sessionId: job.data.sessionId,
-                  mailboxId: job.data.mailboxId,
-                  messageId: `msg-${p * (N / pages) + i}`,
-                  receivedDateTime: new Date().toISOString(),
-                  listing: {
-                    subject: 'Invoice',
-                    from: { name: null, address: 'x@y.example' },
-                    internetMessageId: null,
-                    hasAttachments: false,
-                    bodyPreview: null,
-                    attachments: [],
-                  },
-                };
+                const data = emailData(`msg-${p * (N / pages) + i}`, job.data.mailboxId, job.data.sessionId);
                 return { data, opts: { jobId: jobIds.processEmail(data.mailboxId, data.messageId) } };
               });
               await h.producer.addBulk(JobName.ProcessEmail, jobs);
@@ -57,40 +54,9 @@ describe('1,000 jobs through the three queues (real Redis, real worker factory)'
         QueueName.EmailInbound,
         {
           'process-email': async (job) => {
-            const d = job.data;
-            await h.producer.add(
-              JobName.InvoiceMetadata,
-              {
-                invoiceKey: `${d.mailboxId}-${d.messageId}`,
-                sessionId: d.sessionId,
-                mailboxId: d.mailboxId,
-                messageId: d.messageId,
-                internetMessageId: null,
-                receivedDateTime: d.receivedDateTime,
-                from: { name: null, address: 'x@y.example' },
-                subject: 'Invoice',
-                attachment: null,
-                invoice: {
-                  format: 'none',
-                  kind: 'invoice',
-                  number: null,
-                  issueDate: null,
-                  dueDate: null,
-                  currency: null,
-                  totalAmount: null,
-                  taxExclusiveAmount: null,
-                  payableAmount: null,
-                  sellerName: null,
-                  sellerVatId: null,
-                  buyerName: null,
-                  iban: null,
-                  confidence: 0,
-                },
-                warnings: [],
-              },
-              { jobId: jobIds.invoiceMetadata(`${d.mailboxId}-${d.messageId}`) },
-            );
-            return { outcome: 'invoice', invoices: 1, warnings: 0, reason: 'test' };
+            const item = invoiceItem(job.data);
+            await h.producer.add(JobName.InvoiceMetadata, item, { jobId: jobIds.invoiceMetadata(item.invoiceKey) });
+            return emailOutcome(job.data);
           },
         },
         deps,
@@ -106,17 +72,24 @@ describe('1,000 jobs through the three queues (real Redis, real worker factory)'
         deps,
       ),
     );
-    // A duplicate sync request collapses into one (deduplication id) while the first is pending.
-    const sync = { sessionId: 's1', mailboxId: 'ap@contoso.example', folder: 'inbox', trigger: 'manual' as const };
-    await h.producer.add(JobName.SyncMailbox, sync, {
-      deduplication: { id: 'sync:ap@contoso.example:inbox', ttl: 60_000 },
-    });
 
     await waitFor(async () => Number(await h.connection.get(deliveries)) >= N, {
       timeoutMs: 60_000,
       what: `${N} deliveries`,
     });
-    await new Promise((r) => setTimeout(r, 300)); // would let a stray duplicate show up
+    // Everything added has run: nothing waits, nothing is active, so no stray duplicate can still show up.
+    await waitFor(
+      async () => {
+        const counts = await Promise.all(
+          [QueueName.MailSync, QueueName.EmailInbound, QueueName.Ms4Outbound].map((q) =>
+            h.producer.queue(q).getJobCounts('waiting', 'active', 'delayed', 'prioritized'),
+          ),
+        );
+        return counts.every((c) => Object.values(c).every((n) => n === 0));
+      },
+      { what: 'idle queues' },
+    );
+    expect(Number(await h.connection.get(syncRuns))).toBe(1);
     expect(Number(await h.connection.get(deliveries))).toBe(N);
     expect(await h.connection.scard(seenKey)).toBe(N);
     expect((await h.deadLetters.list()).total).toBe(0);

@@ -1,5 +1,5 @@
 import express, { type Express, type RequestHandler } from 'express';
-import type { Config, Logger, Metrics, MsalTokenProvider } from '@ms1/shared';
+import type { IngestApiConfig, Logger, Metrics, MsalTokenProvider } from '@ms1/shared';
 import { errorMiddleware, mountRoutes, notFound } from './adapter';
 import { BULL_BOARD_PATH, bullBoardRouter } from './bull-board';
 import { requireBearer, requireBoardCredentials } from './edge/authenticate';
@@ -20,7 +20,7 @@ import { QueueOverview } from './queue-overview';
 import { routeTable, type Handlers } from './routes';
 
 export interface HttpDeps {
-  config: Config;
+  config: IngestApiConfig;
   logger: Logger;
   side: HttpSide;
   metrics: Metrics;

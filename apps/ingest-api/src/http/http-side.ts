@@ -4,10 +4,10 @@ import {
   DeadLetters,
   keyPrefix,
   Producer,
-  queueContext,
+  queueSetup,
   SessionStore,
   waitForReady,
-  type Config,
+  type IngestApiConfig,
   type Logger,
   type MailGraph,
   type RedisConnection,
@@ -36,7 +36,7 @@ export interface HttpSide {
 }
 
 export async function openHttpSide(deps: {
-  config: Config;
+  config: IngestApiConfig;
   logger: Logger;
   graph: MailGraph;
   shutdown: Shutdown;
@@ -59,7 +59,7 @@ export async function openHttpSide(deps: {
   if (!(await waitForReady(connection, 5000)))
     logger.warn('Redis is not reachable yet: HTTP requests answer 503 until it is');
   const prefix = keyPrefix(config.redis.queuePrefix);
-  const producer = new Producer(queueContext(config, connection, logger));
+  const producer = new Producer(queueSetup(config, connection, logger));
   deps.shutdown.add('http queues', () => producer.close(), { phase: 'queues' });
   const store = new SessionStore(connection, prefix, config.sessionHistoryLimit);
   const subscriptions = new SubscriptionStore(connection, prefix);

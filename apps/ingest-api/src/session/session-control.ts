@@ -3,7 +3,6 @@ import {
   enqueueSessionSync,
   JobName,
   QueueName,
-  SessionActiveError,
   type Logger,
   type Producer,
   type Session,
@@ -19,7 +18,7 @@ const RENEWAL_EVERY_MS = 6 * 3600_000;
 /** Starting and stopping sessions: the store, the polling scheduler and the first sync, in one place (API and CLI). */
 export class SessionControl {
   constructor(
-    private readonly store: SessionStore,
+    private readonly sessions: SessionStore,
     private readonly producer: Producer,
     private readonly logger: Logger,
     private readonly subscriptions: SubscriptionManager,
@@ -27,20 +26,17 @@ export class SessionControl {
 
   /** Throws SessionActiveError when a session is already active. */
   async start(settings: SessionSettings): Promise<Session> {
-    const session = await this.store.start(settings);
+    const session = await this.sessions.start(settings);
     if (settings.pollingMode === 'scheduled') {
-      await this.producer
-        .queue(QueueName.MailSync)
-        .upsertJobScheduler(
-          POLLING_SCHEDULER_ID,
-          { every: settings.pollingIntervalSeconds * 1000 },
-          { name: JobName.SyncTick, data: { sessionId: session.sessionId } },
-        );
+      await this.producer.upsertJobScheduler(
+        POLLING_SCHEDULER_ID,
+        { every: settings.pollingIntervalSeconds * 1000 },
+        { name: JobName.SyncTick, data: { sessionId: session.sessionId } },
+      );
     }
     if (settings.enableWebhook) {
-      const q = this.producer.queue(QueueName.MailSync);
       // The scheduler's first run is immediate: it creates the subscriptions, later runs renew them.
-      await q.upsertJobScheduler(
+      await this.producer.upsertJobScheduler(
         RENEWAL_SCHEDULER_ID,
         { every: RENEWAL_EVERY_MS },
         { name: JobName.RenewSubscriptions, data: { sessionId: session.sessionId, reason: 'schedule' } },
@@ -56,10 +52,9 @@ export class SessionControl {
   }
 
   async stop(reason: string): Promise<Session | null> {
-    const q = this.producer.queue(QueueName.MailSync);
-    await q.removeJobScheduler(POLLING_SCHEDULER_ID);
-    await q.removeJobScheduler(RENEWAL_SCHEDULER_ID);
-    const session = await this.store.stop(reason);
+    await this.producer.removeJobScheduler(QueueName.MailSync, POLLING_SCHEDULER_ID);
+    await this.producer.removeJobScheduler(QueueName.MailSync, RENEWAL_SCHEDULER_ID);
+    const session = await this.sessions.stop(reason);
     if (!session) return null;
     if (session.settings.enableWebhook) await this.subscriptions.removeAll(session.sessionId);
     this.logger.info('session stopped', { sessionId: session.sessionId, reason });
@@ -71,5 +66,3 @@ export class SessionControl {
     return enqueueSessionSync(this.producer, session, trigger);
   }
 }
-
-export { SessionActiveError };

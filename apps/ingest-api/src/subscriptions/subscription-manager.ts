@@ -1,4 +1,4 @@
-import { GraphRequestError, type Config, type Logger, type MailGraph, type Session } from '@ms1/shared';
+import { GraphRequestError, type IngestApiConfig, type Logger, type MailGraph, type Session } from '@ms1/shared';
 import type { StoredSubscription, SubscriptionStore } from './subscription-store';
 
 /** Graph allows 10,080 minutes on message subscriptions; we ask for 3 days and renew well before. */
@@ -10,7 +10,7 @@ export class SubscriptionManager {
   constructor(
     private readonly graph: MailGraph,
     private readonly store: SubscriptionStore,
-    private readonly config: Config,
+    private readonly config: IngestApiConfig,
     private readonly logger: Logger,
   ) {}
 
@@ -23,13 +23,13 @@ export class SubscriptionManager {
     const existing = (await this.store.all()).filter((s) => s.sessionId === session.sessionId);
     let touched = 0;
     for (const mailboxId of mailboxes) {
-      const ctx = { mailboxId, sessionId: session.sessionId };
+      const caller = { mailboxId, sessionId: session.sessionId };
       const current = existing.find((s) => s.mailboxId === mailboxId);
       if (current && opts.recreate) await this.drop(current);
       if (current && !opts.recreate) {
         if (!opts.forceRenew && Date.parse(current.expirationDateTime) - Date.now() > RENEW_WHEN_LEFT_MS) continue;
         try {
-          const renewed = await this.graph.renewSubscription(ctx, current.id, this.expiry());
+          const renewed = await this.graph.renewSubscription(caller, current.id, this.expiry());
           await this.store.put({ ...current, expirationDateTime: renewed.expirationDateTime });
           touched++;
           continue;

@@ -10,14 +10,14 @@ import { syncMailboxHandler, type SyncDeps } from './sync-mailbox';
  * session's Graph subscriptions alive.
  */
 export function syncHandlers(deps: {
-  store: SessionStore;
+  sessions: SessionStore;
   control: SessionControl;
   sync: SyncDeps;
   subscriptions: SubscriptionManager;
 }): HandlersFor<'mail-sync'> {
   return {
     'sync-tick': async (job, { logger }) => {
-      const session = await deps.store.current();
+      const session = await deps.sessions.current();
       if (!session || session.sessionId !== job.data.sessionId) {
         logger.debug('polling tick for a session that is no longer active; ignored');
         return { enqueued: 0 };
@@ -26,7 +26,7 @@ export function syncHandlers(deps: {
     },
     'sync-mailbox': syncMailboxHandler(deps.sync),
     'renew-subscriptions': renewSubscriptionsHandler({
-      sessions: deps.store,
+      sessions: deps.sessions,
       subscriptions: deps.subscriptions,
       redis: deps.sync.redis,
       keyPrefix: deps.sync.keyPrefix,

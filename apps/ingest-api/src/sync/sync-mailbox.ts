@@ -1,15 +1,14 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { FlowProducer } from 'bullmq';
 import {
   DeltaExpiredError,
   ThrottledError,
   tryLock,
   type AttachmentStore,
-  type Config,
+  type IngestApiConfig,
   type JobHandler,
   type MailGraph,
   type ProcessEmailData,
-  type QueueContext,
+  type Producer,
   type RedisConnection,
   type SessionStore,
 } from '@ms1/shared';
@@ -18,13 +17,12 @@ import { toListing } from './message-listing';
 import { addPageFlow } from './page-flow';
 
 export interface SyncDeps {
-  config: Config;
+  config: IngestApiConfig;
   graph: MailGraph;
-  store: AttachmentStore;
+  attachments: AttachmentStore;
   cursors: CursorStore;
   sessions: SessionStore;
-  flows: FlowProducer;
-  ctx: QueueContext;
+  producer: Producer;
   redis: RedisConnection;
   keyPrefix: string;
 }
@@ -44,7 +42,7 @@ export function syncMailboxHandler(deps: SyncDeps): JobHandler<'sync-mailbox'> {
       LOCK_TTL_MS,
     );
     if (!lock) throw new ThrottledError(`a sync of ${mailboxId}/${folder} is already running`, 2000);
-    const ctx = { mailboxId, sessionId };
+    const caller = { mailboxId, sessionId };
     const roundId = randomUUID();
     const budget = deps.config.graph.deltaPageMaxBytes;
     let pageSize = deps.config.graph.deltaPageSize;
@@ -61,7 +59,7 @@ export function syncMailboxHandler(deps: SyncDeps): JobHandler<'sync-mailbox'> {
         }
         let page;
         try {
-          page = await deps.graph.deltaPage(ctx, folder, link, pageSize);
+          page = await deps.graph.deltaPage(caller, folder, link, pageSize);
         } catch (err) {
           if (!(err instanceof DeltaExpiredError) || link === null) throw err;
           // Start over; the seen-set keeps what was already enqueued from being enqueued again.
@@ -87,14 +85,13 @@ export function syncMailboxHandler(deps: SyncDeps): JobHandler<'sync-mailbox'> {
             mailboxId,
             messageId: m.id,
             receivedDateTime: m.receivedDateTime ?? new Date().toISOString(),
-            listing: await toListing(m, deps.store),
+            listing: await toListing(m, deps.attachments),
           });
         }
         const nextLink = page.nextLink ?? page.deltaLink;
         if (!nextLink) throw new Error('delta page carried neither nextLink nor deltaLink');
         await addPageFlow(
-          deps.flows,
-          deps.ctx,
+          deps.producer,
           { sessionId, mailboxId, folder, roundId, page: pages, link: link ?? `start:${roundId}` },
           emails,
         );

@@ -1,4 +1,4 @@
-import type { EmailOutcome, JobHandler, MailGraph, SessionStore } from '@ms1/shared';
+import { childResults, type JobHandler, type MailGraph, type SessionStore } from '@ms1/shared';
 
 /**
  * The flow parent of one delta page: runs when all its `process-email` children are done (or failed), records the
@@ -10,23 +10,19 @@ export function syncPageHandler(deps: {
   sessions: SessionStore;
 }): JobHandler<'sync-page'> {
   return async (job, { logger }) => {
-    const values = (await job.getChildrenValues()) as Record<string, EmailOutcome>;
+    const outcomes = await childResults(job);
     const failures = await job.getIgnoredChildrenFailures();
-    const outcomes = Object.values(values);
     const outcome = {
       messages: job.data.messageCount,
-      invoices: outcomes.reduce((n, o) => n + (o.invoices ?? 0), 0),
+      invoices: outcomes.reduce((n, o) => n + o.invoices, 0),
       notInvoices: outcomes.filter((o) => o.outcome === 'not-an-invoice').length,
       failed: Object.keys(failures).length,
       markedRead: 0,
     };
     if (deps.markAsRead) {
-      const done = Object.keys(values)
-        .map((key) => key.split('~').pop() ?? '')
-        .filter(Boolean);
       outcome.markedRead = await deps.graph.markRead(
         { mailboxId: job.data.mailboxId, sessionId: job.data.sessionId },
-        done,
+        outcomes.map((o) => o.messageId),
       );
     }
     await deps.sessions.incrOnce(job.data.sessionId, `page:${String(job.id)}`, {

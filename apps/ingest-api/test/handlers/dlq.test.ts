@@ -26,7 +26,7 @@ describe('dead-letter handlers', () => {
       { jobId: jobIds.processEmail('a@contoso.example', messageId) },
     );
     await job.remove(); // as if it had failed and been cleaned up: the dead letter is what is left
-    await h.side.deadLetters.record(QueueName.EmailInbound, job, new Error('corrupt PDF'));
+    await h.side.deadLetters.record(job, new Error('corrupt PDF'));
     return jobIds.deadLetter(QueueName.EmailInbound, String(job.id));
   };
 

@@ -1,4 +1,4 @@
-import { closeRedis, createRedis, HttpError, JobName, Producer, QueueName, queueContext } from '@ms1/shared';
+import { closeRedis, createRedis, HttpError, JobName, Producer, QueueName, queueSetup } from '@ms1/shared';
 import { LifecycleReplays } from '../../src/http/handlers/lifecycle-replays';
 import { webhookHandlers } from '../../src/http/handlers/webhooks';
 import { routeTable } from '../../src/http/routes';
@@ -128,7 +128,7 @@ describe('webhook handlers', () => {
   it('forgets a claimed lifecycle event whose repair could not be queued, so that Graph redelivery is handled', async () => {
     // A producer whose connection has gone: adding the repair job fails at once.
     const gone = createRedis(h.config.redis, { role: 'http', commandTimeoutMs: 200 });
-    const unreachable = new Producer(queueContext(h.config, gone, h.logger));
+    const unreachable = new Producer(queueSetup(h.config, gone, h.logger));
     await unreachable.queue(QueueName.MailSync).waitUntilReady();
     gone.disconnect();
     const replays = new LifecycleReplays(h.side.connection, h.side.keyPrefix, 60_000);

@@ -11,7 +11,7 @@ import {
   Metrics,
   SessionStore,
   Shutdown,
-  type Config,
+  type IngestApiConfig,
   type Logger,
   type MsalTokenProvider,
 } from '@ms1/shared';
@@ -24,7 +24,7 @@ export const TOKEN = 'test-control-token';
 export const CLIENT_STATE = 'client-state-for-edge-tests';
 
 export interface HttpHarness {
-  config: Config;
+  config: IngestApiConfig;
   logger: Logger;
   /** Everything logged so far, as JSON lines. */
   logged(): string;

@@ -2,6 +2,7 @@
 // Never throws: every failure becomes an outcome with a human reason.
 
 import { createHash } from 'node:crypto';
+import { errorMessage } from '@ms1/shared';
 import { readEmbeddedInvoice } from './facturx';
 import { type ExtractLimits, resolveLimits } from './limits';
 import { readPdf } from './pdf';
@@ -33,7 +34,7 @@ export async function extractDocument(input: DocumentInput, limits?: Partial<Ext
     if (kind === 'zip') return withWarnings(await extractZip(input.name, bytes, lim), warnings);
     return withWarnings(await extractSingle({ name: input.name, bytes, kind }, lim), warnings);
   } catch (err) {
-    return outcome('unreadable', `extraction failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`);
+    return outcome('unreadable', `extraction failed unexpectedly: ${errorMessage(err)}`);
   }
 }
 

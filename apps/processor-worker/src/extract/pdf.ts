@@ -4,6 +4,7 @@
 
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { errorMessage, isRecord } from '@ms1/shared';
 import { PDF_WORKER_SOURCE } from './pdf-worker-source';
 
 export interface PdfEmbeddedFile {
@@ -33,10 +34,6 @@ interface Job {
   bytes: Buffer;
   options: PdfReadOptions;
   resolve: (result: PdfReadResult) => void;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function str(value: unknown, fallback = ''): string {
@@ -127,7 +124,7 @@ export class PdfReaderThread {
       this.settleCurrent({
         ok: false,
         failure: 'unreadable',
-        reason: `PDF reader could not start: ${err instanceof Error ? err.message : String(err)}`,
+        reason: `PDF reader could not start: ${errorMessage(err)}`,
       });
     }
   }

@@ -2,6 +2,7 @@
 // match UBL's cbc:/cac: and CII's rsm:/ram:/udt: whatever prefixes a document chose.
 
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { errorMessage, isRecord } from '@ms1/shared';
 import { xmlSafetyProblem } from './xml-safety';
 
 export interface XmlElement {
@@ -55,7 +56,7 @@ export function parseXml(text: string): XmlParseResult {
     if (root === undefined) return { ok: false, refused: false, reason: 'malformed XML: no root element' };
     return { ok: true, root };
   } catch (err) {
-    return { ok: false, refused: false, reason: `malformed XML: ${err instanceof Error ? err.message : String(err)}` };
+    return { ok: false, refused: false, reason: `malformed XML: ${errorMessage(err)}` };
   }
 }
 
@@ -67,10 +68,6 @@ const BINARY_PAYLOAD = /(<(?:[\w.-]+:)?(?:EmbeddedDocumentBinaryObject|Attachmen
 
 function stripBinaryPayloads(text: string): string {
   return text.replace(BINARY_PAYLOAD, '$1');
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 type NsScope = ReadonlyMap<string, string>;

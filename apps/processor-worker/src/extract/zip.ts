@@ -3,6 +3,7 @@
 
 import type { Readable } from 'node:stream';
 import * as yauzl from 'yauzl';
+import { errorMessage } from '@ms1/shared';
 import { type ExtractLimits, ZIP_RATIO_GRACE_BYTES } from './limits';
 
 export interface ZipMember {
@@ -81,7 +82,7 @@ export async function readZip(bytes: Buffer, limits: ExtractLimits): Promise<Zip
   try {
     zip = await openZip(bytes);
   } catch (err) {
-    result.failure = { outcome: 'unreadable', reason: `corrupt ZIP archive: ${message(err)}` };
+    result.failure = { outcome: 'unreadable', reason: `corrupt ZIP archive: ${errorMessage(err)}` };
     return result;
   }
   // An 'error' emitted while no entry is awaited must not become an uncaught exception.
@@ -138,7 +139,7 @@ export async function readZip(bytes: Buffer, limits: ExtractLimits): Promise<Zip
           result.failure = { outcome: 'limit-exceeded', reason: err.message };
           return result;
         }
-        if (/too many bytes in the stream/i.test(message(err))) {
+        if (/too many bytes in the stream/i.test(errorMessage(err))) {
           // yauzl's validateEntrySizes: the member inflates past the size its headers declare.
           result.failure = {
             outcome: 'limit-exceeded',
@@ -146,7 +147,7 @@ export async function readZip(bytes: Buffer, limits: ExtractLimits): Promise<Zip
           };
           return result;
         }
-        result.warnings.push(`member ${name} unreadable: ${message(err)}`);
+        result.warnings.push(`member ${name} unreadable: ${errorMessage(err)}`);
       }
     }
     if (skipped > 0) result.warnings.push(`${skipped} folder or non-document member(s) skipped`);
@@ -155,7 +156,7 @@ export async function readZip(bytes: Buffer, limits: ExtractLimits): Promise<Zip
     }
     return result;
   } catch (err) {
-    result.failure = { outcome: 'unreadable', reason: `corrupt ZIP archive: ${message(err)}` };
+    result.failure = { outcome: 'unreadable', reason: `corrupt ZIP archive: ${errorMessage(err)}` };
     return result;
   } finally {
     try {
@@ -195,8 +196,4 @@ function nextEntry(zip: yauzl.ZipFile, state: { error: Error | null }): Promise<
     zip.once('error', onError);
     zip.readEntry();
   });
-}
-
-function message(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }

@@ -1,79 +1,57 @@
-export type AuthMode = 'app' | 'delegated';
-export type IngestRole = 'http' | 'sync';
+import type { apps, AppName } from './apps';
+import type { ValueOf } from './variable';
+import type { VariableName, Variables } from './variables';
 
-/** The typed, frozen configuration every app receives from `loadConfig`. */
-export interface Config {
-  readonly app: string;
-  readonly nodeEnv: 'production' | 'development' | 'test';
-  readonly log: { readonly level: string; readonly format: 'json' | 'pretty' };
-  readonly redis: { readonly url: string; readonly clusterNodes: readonly string[]; readonly queuePrefix: string };
-  readonly http: {
-    readonly port: number;
-    readonly healthPort: number | null;
-    readonly bodyLimit: string;
-    readonly controlApiToken: string | null;
-    /** Express `trust proxy`: a hop count, or addresses/subnets/`loopback`/`linklocal`/`uniquelocal`. */
-    readonly trustProxy: number | readonly string[];
-    /** Command timeout of the HTTP side's own Redis connection (fail fast, never the workers' endless retry). */
-    readonly redisCommandTimeoutMs: number;
-    /** Upper bound of one request handler; past it the answer is 503. */
-    readonly requestTimeoutMs: number;
-  };
-  readonly ingestRoles: readonly IngestRole[];
-  readonly graph: {
-    readonly authMode: AuthMode;
-    readonly tenantId: string | null;
-    readonly clientId: string | null;
-    readonly clientSecret: string | null;
-    readonly authorityHost: string;
-    readonly baseUrl: string;
-    readonly mailboxes: readonly string[];
-    readonly folder: string;
-    readonly tokenCacheKey: string | null;
-    readonly maxConcurrency: number;
-    readonly maxRequestsPerWindow: number;
-    readonly windowMs: number;
-    readonly deltaPageSize: number;
-    readonly deltaPageMaxBytes: number;
-    readonly syncConcurrency: number;
-    /** Upper bound of a Retry-After from Graph. */
-    readonly retryAfterMaxMs: number;
-  };
-  readonly webhooks: {
-    readonly publicBaseUrl: string | null;
-    readonly clientState: string | null;
-    /** Requests per window and client address on /webhooks/*, counted in Redis (shared by every replica). */
-    readonly rateLimitMax: number;
-    readonly rateLimitWindowMs: number;
-    /** A lifecycle notification repeated for the same subscription and event within this time is a replay. */
-    readonly lifecycleDedupMs: number;
-  };
-  readonly ms4: {
-    readonly baseUrl: string | null;
-    readonly apiToken: string | null;
-    readonly batchMaxItems: number;
-    readonly batchMaxBytes: number;
-    readonly batchMaxWaitMs: number;
-    readonly maxRequestsPerSecond: number;
-    readonly timeoutMs: number;
-    readonly circuitFailures: number;
-    readonly circuitOpenMs: number;
-    /** Upper bound of a Retry-After from MS4. */
-    readonly retryAfterMaxMs: number;
-  };
-  readonly storage: { readonly attachmentDir: string; readonly maxAttachmentBytes: number };
-  readonly processing: { readonly markAsRead: boolean; readonly concurrency: number };
-  readonly jobs: {
-    readonly attempts: number;
-    readonly backoffMs: number;
-    readonly keepCompleted: { readonly age: number; readonly count: number };
-    readonly keepFailed: { readonly age: number; readonly count: number };
-    /** BullMQ worker lock and stalled-check timing: how soon a crashed worker's jobs are taken over. */
-    readonly lockDurationMs: number;
-    readonly stalledIntervalMs: number;
-  };
-  readonly shutdownTimeoutMs: number;
-  readonly sessionHistoryLimit: number;
-  /** The secret values themselves, for the logger's redaction. */
+// The configuration types, derived from the declarations: each variable's value lands at its `path`, nullable
+// unless it has a default or the app requires it. Nothing here is written by hand per variable.
+
+type Nest<P extends string, T> = P extends `${infer Head}.${infer Rest}`
+  ? { readonly [K in Head]: Nest<Rest, T> }
+  : { readonly [K in P]: T };
+type Intersect<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+/** Merges the intersection of nested objects into one plain object type (readable in editors and errors). */
+type Merge<T> = T extends readonly unknown[] ? T : T extends object ? { readonly [K in keyof T]: Merge<T[K]> } : T;
+
+/** The configuration of a set of variables, `Required` ones non-nullable. */
+export type ConfigOf<Names extends VariableName, Required extends VariableName = never> = Merge<
+  Intersect<
+    {
+      [N in Names]: Nest<
+        Variables[N]['path'],
+        N extends Required ? NonNullable<ValueOf<Variables[N]>> : ValueOf<Variables[N]>
+      >;
+    }[Names]
+  >
+>;
+
+/** What the loader adds to every configuration. */
+export interface LoadedFacts<A extends AppName> {
+  readonly app: A;
+  /** The secret values themselves (every secret variable set in the environment, and Redis's password), for redaction. */
   readonly secrets: readonly string[];
 }
+
+type Loads<A extends AppName> = (typeof apps)[A]['loads'][number];
+type Required<A extends AppName> = (typeof apps)[A]['required'][number];
+
+/**
+ * The typed, frozen configuration `loadConfig(app)` returns: exactly the part that app loads. (Every app loads the
+ * base part; saying so lets code generic in the app read it.)
+ */
+export type AppConfig<A extends AppName> = Merge<LoadedFacts<A> & ConfigOf<Loads<A>, Required<A>>> & BaseConfig;
+
+export type IngestApiConfig = AppConfig<'ingest-api'>;
+export type ProcessorConfig = AppConfig<'processor-worker'>;
+export type Ms4SenderConfig = AppConfig<'ms4-sender'>;
+export type ToolConfig = AppConfig<'tool'>;
+
+/** What every app loads (Redis, queues, jobs, logging, shutdown): what the shared runtime is built from. */
+export type BaseConfig = Merge<LoadedFacts<AppName> & ConfigOf<Loads<'tool'>>>;
+/** The Graph settings ingest-api and processor-worker share (credentials required; ingest-api has more). */
+export type GraphSettings = ProcessorConfig['graph'];
+export type StorageSettings = ProcessorConfig['storage'];
+export type RedisSettings = BaseConfig['redis'];
+export type JobSettings = BaseConfig['jobs'];
+
+export type AuthMode = GraphSettings['authMode'];
+export type IngestRole = IngestApiConfig['ingestRoles'][number];

@@ -1,9 +1,9 @@
+import { PermanentError } from '../errors';
+
 /** The delta cursor is no longer valid (410 `syncStateNotFound`): the folder must be resynced from scratch. */
 export class DeltaExpiredError extends Error {
   override name = 'DeltaExpiredError';
 }
-
-import { PermanentError } from '../errors';
 
 /**
  * A Graph answer that is neither success nor throttling nor a server error (404 for a deleted message, 400, 403):

@@ -1,4 +1,4 @@
-import type { Config } from '../config/config';
+import type { GraphSettings } from '../config/config';
 import type { Logger } from '../logging/logger';
 import type { RedisConnection } from '../redis/connection';
 import type { Metrics } from '../metrics/metrics';
@@ -15,7 +15,7 @@ export interface GraphStack {
 
 /** Token provider, limiter and client as every app builds them, counting each call against its session. */
 export function createGraphStack(
-  config: Config,
+  config: { readonly graph: GraphSettings },
   redis: RedisConnection,
   keyPrefix: string,
   logger: Logger,
@@ -33,11 +33,11 @@ export function createGraphStack(
     tokens,
     limiter,
     retryAfterMaxMs: config.graph.retryAfterMaxMs,
-    onCall: ({ ctx, throttled, status }) => {
+    onCall: ({ caller, throttled, status }) => {
       metrics?.graphRequests.inc({ status: String(status) });
-      if (!ctx.sessionId) return;
+      if (!caller.sessionId) return;
       sessions
-        .incr(ctx.sessionId, { graphRequests: 1, graphThrottled: throttled ? 1 : 0 })
+        .incr(caller.sessionId, { graphRequests: 1, graphThrottled: throttled ? 1 : 0 })
         .catch((err: unknown) => logger.debug('could not count a Graph call', { err }));
     },
   });

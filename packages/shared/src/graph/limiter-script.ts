@@ -37,11 +37,3 @@ redis.call('PEXPIRE', KEYS[1], leaseTtl * 2)
 redis.call('PEXPIRE', KEYS[2], windowMs + 1000)
 return {1, 0, 0}
 `;
-
-// KEYS[1] pause key; ARGV[1] pause ms. Extends the pause, never shortens it.
-export const PAUSE_SCRIPT = `
-local current = redis.call('PTTL', KEYS[1])
-local want = tonumber(ARGV[1])
-if current < want then redis.call('SET', KEYS[1], '1', 'PX', want) end
-return math.max(current, want)
-`;

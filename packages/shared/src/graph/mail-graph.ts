@@ -16,7 +16,7 @@ import {
   MESSAGE_SELECT,
   type BatchRequest,
   type BatchResponse,
-  type CallContext,
+  type GraphCaller,
   type DeltaPage,
   type GraphAttachment,
   type GraphMessage,
@@ -24,7 +24,7 @@ import {
 } from './types';
 
 export interface GraphCallEvent {
-  ctx: CallContext;
+  caller: GraphCaller;
   status: number;
   throttled: boolean;
 }
@@ -78,12 +78,12 @@ export class MailGraph {
   }
 
   /** One page of a folder's message delta, with attachments expanded. `link` is a nextLink or deltaLink, or null to start. */
-  async deltaPage(ctx: CallContext, folder: string, link: string | null, pageSize: number): Promise<DeltaPage> {
+  async deltaPage(caller: GraphCaller, folder: string, link: string | null, pageSize: number): Promise<DeltaPage> {
     const path =
       link ??
-      `${this.versionRoot}${this.user(ctx.mailboxId)}/mailFolders/${encodeURIComponent(folder)}/messages/delta?$select=${MESSAGE_SELECT.join(',')}&$expand=attachments`;
+      `${this.versionRoot}${this.user(caller.mailboxId)}/mailFolders/${encodeURIComponent(folder)}/messages/delta?$select=${MESSAGE_SELECT.join(',')}&$expand=attachments`;
     const raw = await this.call(
-      ctx,
+      caller,
       async () => (await answer(this.client.api(path).header('Prefer', `odata.maxpagesize=${pageSize}`))).text(),
       'delta',
     );
@@ -103,10 +103,10 @@ export class MailGraph {
     };
   }
 
-  async listAttachments(ctx: CallContext, messageId: string): Promise<GraphAttachment[]> {
-    const res = (await this.call(ctx, () =>
+  async listAttachments(caller: GraphCaller, messageId: string): Promise<GraphAttachment[]> {
+    const res = (await this.call(caller, () =>
       this.client
-        .api(`${this.user(ctx.mailboxId)}/messages/${encodeURIComponent(messageId)}/attachments`)
+        .api(`${this.user(caller.mailboxId)}/messages/${encodeURIComponent(messageId)}/attachments`)
         .select(['id', 'name', 'contentType', 'size', 'isInline'])
         .get(),
     )) as { value?: GraphAttachment[] };
@@ -114,23 +114,23 @@ export class MailGraph {
   }
 
   /** The raw bytes of one attachment (`/$value`), for what a delta page could not carry. */
-  async attachmentContent(ctx: CallContext, messageId: string, attachmentId: string): Promise<Buffer> {
-    const path = `${this.user(ctx.mailboxId)}/messages/${encodeURIComponent(messageId)}/attachments/${encodeURIComponent(attachmentId)}/$value`;
-    return this.call(ctx, async () => Buffer.from(await (await answer(this.client.api(path))).arrayBuffer()));
+  async attachmentContent(caller: GraphCaller, messageId: string, attachmentId: string): Promise<Buffer> {
+    const path = `${this.user(caller.mailboxId)}/messages/${encodeURIComponent(messageId)}/attachments/${encodeURIComponent(attachmentId)}/$value`;
+    return this.call(caller, async () => Buffer.from(await (await answer(this.client.api(path))).arrayBuffer()));
   }
 
   /**
    * Up to 20 requests in one `$batch`. Inner 429s are retried by us (after their Retry-After, paused for everyone);
    * other inner answers are returned as they are.
    */
-  async batch(ctx: CallContext, requests: BatchRequest[]): Promise<BatchResponse[]> {
+  async batch(caller: GraphCaller, requests: BatchRequest[]): Promise<BatchResponse[]> {
     if (requests.length > 20) throw new Error('a $batch holds at most 20 requests');
     const done = new Map<string, BatchResponse>();
     let pending = requests;
     for (let attempt = 0; pending.length > 0; attempt++) {
       const cost: RequestCost = { weight: pending.length, slots: Math.min(4, pending.length) };
       const res = (await this.call(
-        ctx,
+        caller,
         () => this.client.api('/$batch').post({ requests: pending }),
         'batch',
         cost,
@@ -148,8 +148,8 @@ export class MailGraph {
         }
       }
       if (throttled.length > 0) {
-        this.opts.onCall?.({ ctx, status: 429, throttled: true });
-        await this.opts.limiter.pause(ctx.mailboxId, retryAfterMs);
+        this.opts.onCall?.({ caller, status: 429, throttled: true });
+        await this.opts.limiter.pause(caller.mailboxId, retryAfterMs);
       }
       pending = throttled;
     }
@@ -157,23 +157,23 @@ export class MailGraph {
   }
 
   /** Marks messages read with `$batch` requests of 20. Returns how many Graph accepted. */
-  async markRead(ctx: CallContext, messageIds: string[]): Promise<number> {
+  async markRead(caller: GraphCaller, messageIds: string[]): Promise<number> {
     let ok = 0;
     for (let i = 0; i < messageIds.length; i += 20) {
       const chunk = messageIds.slice(i, i + 20).map((id, n) => ({
         id: String(n + 1),
         method: 'PATCH' as const,
-        url: `${this.user(ctx.mailboxId)}/messages/${encodeURIComponent(id)}`,
+        url: `${this.user(caller.mailboxId)}/messages/${encodeURIComponent(id)}`,
         body: { isRead: true },
         headers: { 'Content-Type': 'application/json' },
       }));
-      ok += (await this.batch(ctx, chunk)).filter((r) => r.status >= 200 && r.status < 300).length;
+      ok += (await this.batch(caller, chunk)).filter((r) => r.status >= 200 && r.status < 300).length;
     }
     return ok;
   }
 
   async createSubscription(
-    ctx: CallContext,
+    caller: GraphCaller,
     sub: {
       resource: string;
       notificationUrl: string;
@@ -183,40 +183,44 @@ export class MailGraph {
     },
   ): Promise<GraphSubscription> {
     return (await this.call(
-      ctx,
+      caller,
       () => this.client.api('/subscriptions').post({ changeType: 'created', ...sub }),
       'subscription',
     )) as GraphSubscription;
   }
 
-  async renewSubscription(ctx: CallContext, id: string, expirationDateTime: string): Promise<GraphSubscription> {
+  async renewSubscription(caller: GraphCaller, id: string, expirationDateTime: string): Promise<GraphSubscription> {
     return (await this.call(
-      ctx,
+      caller,
       () => this.client.api(`/subscriptions/${encodeURIComponent(id)}`).patch({ expirationDateTime }),
       'subscription',
     )) as GraphSubscription;
   }
 
-  async deleteSubscription(ctx: CallContext, id: string): Promise<void> {
+  async deleteSubscription(caller: GraphCaller, id: string): Promise<void> {
     try {
-      await this.call(ctx, () => this.client.api(`/subscriptions/${encodeURIComponent(id)}`).delete(), 'subscription');
+      await this.call(
+        caller,
+        () => this.client.api(`/subscriptions/${encodeURIComponent(id)}`).delete(),
+        'subscription',
+      );
     } catch (err) {
       if (!(err instanceof GraphRequestError && err.status === 404)) throw err;
     }
   }
 
   /** Runs one request under the mailbox's limiter and turns Graph's answers into the project's error classes. */
-  private async call<T>(ctx: CallContext, fn: () => Promise<T>, what = 'request', cost?: RequestCost): Promise<T> {
+  private async call<T>(caller: GraphCaller, fn: () => Promise<T>, what = 'request', cost?: RequestCost): Promise<T> {
     return this.opts.limiter.run(
-      ctx.mailboxId,
+      caller.mailboxId,
       async () => {
         try {
           const result = await fn();
-          this.throttleStreak.delete(ctx.mailboxId);
-          this.opts.onCall?.({ ctx, status: 200, throttled: false });
+          this.throttleStreak.delete(caller.mailboxId);
+          this.opts.onCall?.({ caller, status: 200, throttled: false });
           return result;
         } catch (err) {
-          throw await this.translate(ctx, err, what);
+          throw await this.translate(caller, err, what);
         }
       },
       cost,
@@ -227,29 +231,29 @@ export class MailGraph {
     return parseRetryAfter(value, { maxMs: this.opts.retryAfterMaxMs ?? DEFAULT_RETRY_AFTER_MAX_MS });
   }
 
-  private async translate(ctx: CallContext, err: unknown, what: string): Promise<Error> {
+  private async translate(caller: GraphCaller, err: unknown, what: string): Promise<Error> {
     if (!(err instanceof GraphError)) {
-      this.opts.onCall?.({ ctx, status: 0, throttled: false });
+      this.opts.onCall?.({ caller, status: 0, throttled: false });
       return new RetryableError(`Graph ${what} failed: ${err instanceof Error ? err.message : String(err)}`, {
         cause: err,
       });
     }
     const status = err.statusCode;
-    this.opts.onCall?.({ ctx, status, throttled: status === 429 });
+    this.opts.onCall?.({ caller, status, throttled: status === 429 });
     if (status === 429) {
-      const streak = (this.throttleStreak.get(ctx.mailboxId) ?? 0) + 1;
-      this.throttleStreak.set(ctx.mailboxId, streak);
+      const streak = (this.throttleStreak.get(caller.mailboxId) ?? 0) + 1;
+      this.throttleStreak.set(caller.mailboxId, streak);
       const waitMs =
         this.retryAfter(err.headers?.get('Retry-After')) ??
         Math.min(MAX_BACKOFF_MS, DEFAULT_BACKOFF_MS * 2 ** (streak - 1));
-      await this.opts.limiter.pause(ctx.mailboxId, waitMs);
+      await this.opts.limiter.pause(caller.mailboxId, waitMs);
       return new ThrottledError(
-        `Graph throttled ${ctx.mailboxId} (${err.code ?? 'TooManyRequests'}); retry in ${waitMs} ms`,
+        `Graph throttled ${caller.mailboxId} (${err.code ?? 'TooManyRequests'}); retry in ${waitMs} ms`,
         waitMs,
       );
     }
     if (status === 410 || err.code === 'syncStateNotFound' || err.code === 'SyncStateNotFound')
-      return new DeltaExpiredError(`delta cursor expired for ${ctx.mailboxId}`);
+      return new DeltaExpiredError(`delta cursor expired for ${caller.mailboxId}`);
     if (status >= 500 || status === 0 || status === -1)
       return new RetryableError(`Graph ${what} answered ${status} ${err.code ?? ''}`.trim());
     if (status === 401) {

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { ThrottledError } from '../errors';
 import type { RedisConnection } from '../redis/connection';
-import { ACQUIRE_SCRIPT, PAUSE_SCRIPT } from './limiter-script';
+import { extendPause, pauseLeftMs } from '../redis/shared-pause';
+import { ACQUIRE_SCRIPT } from './limiter-script';
 
 export interface LimiterSettings {
   maxConcurrent: number;
@@ -81,11 +82,11 @@ export class MailboxLimiter {
 
   /** Pauses every process's requests to this mailbox for at least `ms` (never shortens a longer pause). */
   async pause(mailbox: string, ms: number): Promise<void> {
-    await this.redis.eval(PAUSE_SCRIPT, 1, this.keys(mailbox)[2], Math.max(1, Math.ceil(ms)));
+    await extendPause(this.redis, this.keys(mailbox)[2], ms);
   }
 
   async pausedForMs(mailbox: string): Promise<number> {
-    return Math.max(0, await this.redis.pttl(this.keys(mailbox)[2]));
+    return pauseLeftMs(this.redis, this.keys(mailbox)[2]);
   }
 
   /**

@@ -15,7 +15,7 @@ export class RedisTokenCachePlugin implements ICachePlugin {
     private readonly logger: Logger,
   ) {}
 
-  async beforeCacheAccess(ctx: TokenCacheContext): Promise<void> {
+  async beforeCacheAccess(cacheAccess: TokenCacheContext): Promise<void> {
     const blob = await this.redis.get(this.key);
     if (!blob) return;
     const plain = decryptCache(blob, this.encryptionKey);
@@ -23,11 +23,11 @@ export class RedisTokenCachePlugin implements ICachePlugin {
       this.logger.warn('token cache in Redis could not be decrypted (key changed?); starting with an empty cache');
       return;
     }
-    ctx.tokenCache.deserialize(plain);
+    cacheAccess.tokenCache.deserialize(plain);
   }
 
-  async afterCacheAccess(ctx: TokenCacheContext): Promise<void> {
-    if (!ctx.cacheHasChanged) return;
-    await this.redis.set(this.key, encryptCache(ctx.tokenCache.serialize(), this.encryptionKey));
+  async afterCacheAccess(cacheAccess: TokenCacheContext): Promise<void> {
+    if (!cacheAccess.cacheHasChanged) return;
+    await this.redis.set(this.key, encryptCache(cacheAccess.tokenCache.serialize(), this.encryptionKey));
   }
 }

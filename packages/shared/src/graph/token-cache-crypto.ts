@@ -4,12 +4,11 @@ const VERSION = 'v1';
 
 /**
  * The MSAL token cache is encrypted at rest with AES-256-GCM. The key is TOKEN_CACHE_KEY (64 hex characters);
- * without one (app-only mode), a key is derived from the client secret with HKDF, so that only holders of the
- * secret can read the cache either way.
+ * without one (app-only mode outside production; production and delegated mode require the key), a key is derived
+ * from the client secret with HKDF, so that only holders of the secret can read the cache either way.
  */
-export function tokenCacheKey(tokenCacheKeyHex: string | null, clientSecret: string | null): Buffer {
+export function tokenCacheKey(tokenCacheKeyHex: string | null, clientSecret: string): Buffer {
   if (tokenCacheKeyHex) return Buffer.from(tokenCacheKeyHex, 'hex');
-  if (!clientSecret) throw new Error('the token cache needs TOKEN_CACHE_KEY or CLIENT_SECRET to derive its key');
   return Buffer.from(hkdfSync('sha256', clientSecret, 'ms1-token-cache', 'aes-256-gcm', 32));
 }
 

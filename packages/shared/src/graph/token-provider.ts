@@ -5,7 +5,7 @@ import {
   type AuthenticationResult,
   type Configuration,
 } from '@azure/msal-node';
-import type { Config } from '../config/config';
+import type { GraphSettings } from '../config/config';
 import type { Logger } from '../logging/logger';
 import type { RedisConnection } from '../redis/connection';
 import { RedisTokenCachePlugin } from './redis-cache-plugin';
@@ -45,13 +45,11 @@ export class MsalTokenProvider implements TokenProvider {
   acquired = 0;
 
   constructor(
-    private readonly graph: Config['graph'],
+    private readonly graph: GraphSettings,
     private readonly redis: RedisConnection,
     private readonly keyPrefix: string,
     private readonly logger: Logger,
   ) {
-    if (!graph.clientId || !graph.tenantId || !graph.clientSecret)
-      throw new Error('TENANT_ID, CLIENT_ID and CLIENT_SECRET are needed for Graph');
     const cachePlugin = new RedisTokenCachePlugin(
       redis,
       `${keyPrefix}:msal-cache:${graph.authMode}:${graph.clientId}`,

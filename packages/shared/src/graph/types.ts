@@ -62,7 +62,7 @@ export interface GraphSubscription {
 }
 
 /** Which mailbox a call is for (the limiter's key) and, when known, which session to count it against. */
-export interface CallContext {
+export interface GraphCaller {
   mailboxId: string;
   sessionId?: string;
 }

@@ -45,8 +45,8 @@ export function createLogger(opts: LoggerOptions): Logger {
           redactor(),
           winston.format.timestamp({ format: 'HH:mm:ss.SSS' }),
           winston.format.printf(({ timestamp, level, message, service, ...rest }) => {
-            const ctx = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';
-            return `${String(timestamp)} ${level.toUpperCase().padEnd(5)} [${String(service)}] ${String(message)}${ctx}`;
+            const fields = Object.keys(rest).length ? ` ${JSON.stringify(rest)}` : '';
+            return `${String(timestamp)} ${level.toUpperCase().padEnd(5)} [${String(service)}] ${String(message)}${fields}`;
           }),
         );
   const transport = opts.stream
@@ -61,7 +61,7 @@ export function createLogger(opts: LoggerOptions): Logger {
 }
 
 /** A child logger that carries the given context on every line. */
-export function withContext(logger: Logger, ctx: LogContext): Logger {
-  const clean = Object.fromEntries(Object.entries(ctx).filter(([, v]) => v !== undefined && v !== null));
+export function withContext(logger: Logger, fields: LogContext): Logger {
+  const clean = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined && v !== null));
   return logger.child(clean);
 }

@@ -1,4 +1,5 @@
-import type { Job, Worker } from 'bullmq';
+import type { SourceQueue } from '../queues/names';
+import type { JobOf, TypedWorker } from '../queues/worker-factory';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /**
@@ -36,8 +37,8 @@ export class Metrics {
   }
 
   /** Counts a worker's completed and failed jobs. */
-  observe(worker: Worker, queue: string): void {
-    const record = (job: Job | undefined, result: 'completed' | 'failed') => {
+  observe<Q extends SourceQueue>(worker: TypedWorker<Q>, queue: Q): void {
+    const record = (job: JobOf<Q> | undefined, result: 'completed' | 'failed') => {
       if (!job) return;
       this.jobs.inc({ queue, job: job.name, result });
       if (result === 'completed' && job.processedOn && job.finishedOn)

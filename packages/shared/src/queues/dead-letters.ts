@@ -1,36 +1,62 @@
 import { Job } from 'bullmq';
 import { errorMessage } from '../errors';
 import type { Logger } from '../logging/logger';
+import { enqueueMailboxSync } from './enqueue-sync';
 import { jobIds } from './job-ids';
-import { JobName, QueueName, type JobName as JobNameT } from './names';
-import type { DeadLetterData, JobPayloads } from './payloads';
-import type { Producer } from './producer';
+import { JobName, JobQueue, QueueName, type SourceJobName } from './names';
+import type { DeadLetterData, DeadLetterOf } from './payloads';
+import type { Producer, TypedJob } from './producer';
 
-type SourceJobName = Exclude<JobNameT, 'dead-letter'>;
-
-export interface DeadLetterEntry extends Record<string, unknown> {
+export interface DeadLetterEntry extends DeadLetterData {
   id: string;
-  sourceQueue: string;
-  jobName: string;
-  jobId: string;
-  failedReason: string;
-  attemptsMade: number;
-  failedAt: string;
-  data: unknown;
-  stacktrace: string[];
 }
 
-export type ReplayResult = { id: string; status: 'replayed' | 'already-queued'; sourceQueue: string; jobId: string };
+export type ReplayResult = {
+  id: string;
+  status: 'replayed' | 'already-queued';
+  sourceQueue: string;
+  /** The id of the job now on the source queue (a fresh one for jobs BullMQ numbers itself). */
+  jobId: string;
+};
 
+/** No dead letter has this id (404). */
 export class DeadLetterNotFoundError extends Error {
   override name = 'DeadLetterNotFoundError';
 }
 
-export class DeadLetterBusyError extends Error {
-  override name = 'DeadLetterBusyError';
+/** The dead letter cannot be replayed now or ever; the message says why (409). */
+export class DeadLetterConflictError extends Error {
+  override name = 'DeadLetterConflictError';
 }
 
 const STACK_LINES = 15;
+
+/**
+ * How each source job goes back to its queue. Jobs with ids of their own (derived from what they carry) go back
+ * under that id, so a replay can never duplicate them; jobs BullMQ numbers itself are added afresh (a sync through
+ * its deduplication, so a replay collapses into a pending sync); a page's parent is retried in place, because its
+ * children's results live with it. A job name missing here does not compile.
+ */
+type Replayer<J extends SourceJobName> = (producer: Producer, entry: DeadLetterOf<J>) => Promise<string | null>;
+const replayers: { [J in SourceJobName]: Replayer<J> } = {
+  'sync-tick': async (producer, entry) => String((await producer.add(JobName.SyncTick, entry.data)).id),
+  'renew-subscriptions': async (producer, entry) =>
+    String((await producer.add(JobName.RenewSubscriptions, entry.data)).id),
+  'sync-mailbox': async (producer, entry) => {
+    const { sessionId, mailboxId, folder, trigger } = entry.data;
+    return enqueueMailboxSync(producer, sessionId, mailboxId, folder, trigger);
+  },
+  'sync-page': async () => null,
+  'process-email': async (producer, entry) =>
+    String((await producer.add(JobName.ProcessEmail, entry.data, { jobId: entry.jobId })).id),
+  'invoice-metadata': async (producer, entry) =>
+    String((await producer.add(JobName.InvoiceMetadata, entry.data, { jobId: entry.jobId })).id),
+};
+
+function replayTo<J extends SourceJobName>(producer: Producer, entry: DeadLetterOf<J>): Promise<string | null> {
+  const replayer: Replayer<J> = replayers[entry.jobName];
+  return replayer(producer, entry);
+}
 
 /** Writes final failures to the `dead-letter` queue and replays them onto their source queue with fresh attempts. */
 export class DeadLetters {
@@ -40,13 +66,12 @@ export class DeadLetters {
   ) {}
 
   /** Records a job's final failure. Idempotent: one entry per source job (its id is derived from the source). */
-  async record<J extends SourceJobName>(
-    sourceQueue: QueueName,
-    job: Job<JobPayloads[J], unknown, J>,
-    err: unknown,
-  ): Promise<void> {
+  async record<J extends SourceJobName>(job: TypedJob<J>, err: unknown): Promise<void> {
     const jobId = String(job.id);
-    const entry = {
+    const sourceQueue = JobQueue[job.name];
+    // The id names the queue the job was read from: a job added outside the typed producer may bear any name.
+    const deadLetterId = jobIds.deadLetter(job.queueName, jobId);
+    const entry: DeadLetterOf<J> = {
       sourceQueue,
       jobName: job.name,
       jobId,
@@ -55,14 +80,19 @@ export class DeadLetters {
       attemptsMade: job.attemptsMade + 1,
       stacktrace: (err instanceof Error && err.stack ? err.stack.split('\n') : []).slice(0, STACK_LINES),
       failedAt: new Date().toISOString(),
-    } as DeadLetterData;
+    };
     await this.producer.add(JobName.DeadLetter, entry, {
-      jobId: jobIds.deadLetter(sourceQueue, jobId),
+      jobId: deadLetterId,
       attempts: 1,
       removeOnComplete: false,
       removeOnFail: false,
     });
-    this.logger.warn('job dead-lettered', { queue: sourceQueue, jobId, jobName: job.name, reason: entry.failedReason });
+    this.logger.warn('job dead-lettered', {
+      queue: job.queueName,
+      jobId,
+      jobName: job.name,
+      reason: entry.failedReason,
+    });
   }
 
   async list(start = 0, end = 99): Promise<{ total: number; entries: DeadLetterEntry[] }> {
@@ -71,7 +101,7 @@ export class DeadLetters {
       q.getJobs(['waiting', 'delayed', 'prioritized'], start, end, true),
       q.getJobCountByTypes('waiting', 'delayed', 'prioritized'),
     ]);
-    return { total, entries: jobs.filter(Boolean).map((j) => toEntry(j as Job<DeadLetterData>)) };
+    return { total, entries: jobs.filter(Boolean).map((j: Job<DeadLetterData>) => toEntry(j)) };
   }
 
   async get(id: string): Promise<DeadLetterEntry | null> {
@@ -79,29 +109,47 @@ export class DeadLetters {
     return job ? toEntry(job) : null;
   }
 
-  /** Puts the failed job back on its source queue under its original id, with a fresh attempt count. */
+  /**
+   * Puts the failed job back on its source queue with a fresh attempt count and removes the entry.
+   * Throws DeadLetterNotFoundError (unknown id) or DeadLetterConflictError (the job is still running, or a page
+   * whose job is gone).
+   */
   async replay(id: string): Promise<ReplayResult> {
     const dead = await this.find(id);
     if (!dead) throw new DeadLetterNotFoundError(`no dead letter with id ${id}`);
-    const d = dead.data;
-    const source = this.producer.queue(d.sourceQueue);
-    const existing = await source.getJob(d.jobId);
+    const entry = dead.data;
+    if (!Object.hasOwn(replayers, entry.jobName))
+      throw new DeadLetterConflictError(`job name "${entry.jobName}" is not one of ours: it cannot be replayed`);
+    const source = this.producer.queue(JobQueue[entry.jobName]);
+    const original = await source.getJob(entry.jobId);
+    const state = original ? await original.getState() : null;
+    // The dead letter is written just before BullMQ fails the job: keep the entry, ask again later.
+    if (state === 'active')
+      throw new DeadLetterConflictError(
+        `job ${entry.jobId} is still active on ${entry.sourceQueue}; replay it once it has failed`,
+      );
     let status: ReplayResult['status'] = 'replayed';
-    if (existing) {
-      const state = await existing.getState();
-      // The original still holds its id while it sits in the failed (or completed) set: remove it so the id is free.
-      if (state === 'failed' || state === 'completed') await existing.remove();
-      // Still running (the dead letter is written just before BullMQ fails the job): keep the entry, ask again later.
-      else if (state === 'active')
-        throw new DeadLetterBusyError(
-          `job ${d.jobId} is still active on ${d.sourceQueue}; replay it once it has failed`,
+    let jobId = entry.jobId;
+    if (entry.jobName === JobName.SyncPage) {
+      // The page's children (and their results) hang on the parent: retry it where it is.
+      if (!original || state !== 'failed')
+        throw new DeadLetterConflictError(
+          `the sync-page job ${entry.jobId} is ${state ?? 'gone'}: a page can only be replayed while its failed job is kept (KEEP_FAILED_*)`,
         );
-      else status = 'already-queued';
+      await original.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+    } else if (
+      original &&
+      (state === 'waiting' || state === 'delayed' || state === 'prioritized' || state === 'waiting-children')
+    ) {
+      status = 'already-queued';
+    } else {
+      // A failed (or completed) original still holds its id: remove it so the id is free for the replay.
+      if (original && (state === 'failed' || state === 'completed')) await original.remove();
+      jobId = (await replayTo(this.producer, entry)) ?? jobId;
     }
-    if (status === 'replayed') await source.add(d.jobName, d.data, { jobId: d.jobId });
     await dead.remove();
-    this.logger.info('dead letter replayed', { queue: d.sourceQueue, jobId: d.jobId, status });
-    return { id, status, sourceQueue: d.sourceQueue, jobId: d.jobId };
+    this.logger.info('dead letter replayed', { queue: entry.sourceQueue, jobName: entry.jobName, jobId, status });
+    return { id, status, sourceQueue: entry.sourceQueue, jobId };
   }
 
   /** Replays every entry (up to `limit`); an entry that fails to replay stays and is reported. */
@@ -126,16 +174,5 @@ export class DeadLetters {
 }
 
 function toEntry(job: Job<DeadLetterData>): DeadLetterEntry {
-  const d = job.data;
-  return {
-    id: String(job.id),
-    sourceQueue: d.sourceQueue,
-    jobName: d.jobName,
-    jobId: d.jobId,
-    failedReason: d.failedReason,
-    attemptsMade: d.attemptsMade,
-    failedAt: d.failedAt,
-    data: d.data,
-    stacktrace: d.stacktrace,
-  };
+  return { ...job.data, id: String(job.id) };
 }

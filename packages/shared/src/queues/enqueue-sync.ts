@@ -9,7 +9,8 @@ import type { Session } from '../session/types';
  * here: while a sync of the mailbox waits, further requests collapse into it; while one runs, they collapse into
  * one follow-up sync (`keepLastIfActive`), so a change notified mid-round is picked up by the next round.
  * Not `ttl`: with a ttl BullMQ keeps the key after the job finishes (throttle mode) and would swallow syncs for
- * that long. A key whose job vanished (an outage) is recovered by BullMQ on the next add.
+ * that long. A key whose job vanished (an outage) is recovered by BullMQ on the next add. Answers the id of the
+ * sync job that will run (the pending one when the request collapsed into it).
  */
 export async function enqueueMailboxSync(
   producer: Producer,
@@ -17,12 +18,13 @@ export async function enqueueMailboxSync(
   mailboxId: string,
   folder: string,
   trigger: SyncTrigger,
-): Promise<void> {
-  await producer.add(
+): Promise<string> {
+  const job = await producer.add(
     JobName.SyncMailbox,
     { sessionId, mailboxId, folder, trigger },
     { deduplication: { id: dedupIds.syncMailbox(mailboxId, folder), keepLastIfActive: true } },
   );
+  return String(job.id);
 }
 
 /** A (deduplicated) sync of every mailbox of a session; returns how many were asked for. */

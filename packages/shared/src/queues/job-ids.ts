@@ -7,7 +7,8 @@ function part(s: string): string {
 export const jobIds = {
   processEmail: (mailboxId: string, messageId: string) => `${part(mailboxId)}~${part(messageId)}`,
   invoiceMetadata: (invoiceKey: string) => part(invoiceKey),
-  syncPage: (mailboxId: string, roundId: string, page: number) => `page~${part(mailboxId)}~${part(roundId)}~${page}`,
+  /** `pageKey` names the page's cursor, so that the same page read again (after a crash) gets the same id. */
+  syncPage: (mailboxId: string, pageKey: string, page: number) => `page~${part(mailboxId)}~${part(pageKey)}~${page}`,
   deadLetter: (sourceQueue: string, jobId: string) => `${part(sourceQueue)}~${part(jobId)}`,
 };
 

@@ -1,8 +1,8 @@
 import type { DefaultJobOptions } from 'bullmq';
-import type { Config } from '../config/config';
+import type { JobSettings } from '../config/config';
 
 /** Default options for every job: bounded retries, exponential backoff with jitter, bounded retention. */
-export function defaultJobOptions(jobs: Config['jobs']): DefaultJobOptions {
+export function defaultJobOptions(jobs: JobSettings): DefaultJobOptions {
   return {
     attempts: jobs.attempts,
     backoff: { type: 'exponential', delay: jobs.backoffMs, jitter: 0.5 },

@@ -38,4 +38,9 @@ export type JobQueue = typeof JobQueue;
 /** The job names a queue carries. */
 export type JobsOf<Q extends QueueName> = { [J in JobName]: JobQueue[J] extends Q ? J : never }[JobName];
 
+/** Queues whose final failures are dead-lettered (every queue but `dead-letter` itself). */
+export type SourceQueue = Exclude<QueueName, 'dead-letter'>;
+/** Jobs that can end in `dead-letter` and be replayed from there. */
+export type SourceJobName = JobsOf<SourceQueue>;
+
 export const allQueues: readonly QueueName[] = Object.values(QueueName);

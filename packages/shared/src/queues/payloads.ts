@@ -1,5 +1,5 @@
 import type { EmailAddress, Ms4Item } from '../ms4/item';
-import type { JobName, JobQueue } from './names';
+import type { JobQueue, SourceJobName } from './names';
 
 export type SyncTrigger = 'schedule' | 'webhook' | 'manual' | 'lifecycle';
 
@@ -26,7 +26,7 @@ export interface SyncPageData {
   sessionId: string;
   mailboxId: string;
   folder: string;
-  /** One id per delta round, so that a page's parent job id is unique. */
+  /** The delta round the page belongs to (its parent's job id comes from the page's cursor, not from this). */
   roundId: string;
   page: number;
   messageCount: number;
@@ -76,7 +76,10 @@ export interface JobPayloads {
 
 export type EmailOutcomeKind = 'invoice' | 'not-an-invoice' | 'unreadable';
 
+/** A `process-email` result. It names its e-mail, so that the page's parent never reads ids out of job keys. */
 export interface EmailOutcome {
+  mailboxId: string;
+  messageId: string;
   outcome: EmailOutcomeKind;
   invoices: number;
   warnings: number;
@@ -102,16 +105,26 @@ export interface JobResults {
   'dead-letter': void;
 }
 
-/** A dead-letter entry: the failed job as it was, and why. One variant per source job name. */
-export type DeadLetterData = {
-  [J in Exclude<JobName, 'dead-letter'>]: {
-    sourceQueue: JobQueue[J];
-    jobName: J;
-    jobId: string;
-    data: JobPayloads[J];
-    failedReason: string;
-    attemptsMade: number;
-    stacktrace: string[];
-    failedAt: string;
-  };
-}[Exclude<JobName, 'dead-letter'>];
+/** The dead-letter entry of one source job name: the failed job as it was, and why. */
+export interface DeadLetterOf<J extends SourceJobName> {
+  sourceQueue: JobQueue[J];
+  jobName: J;
+  jobId: string;
+  data: JobPayloads[J];
+  failedReason: string;
+  attemptsMade: number;
+  stacktrace: string[];
+  failedAt: string;
+}
+
+/** What a `dead-letter` job carries: the entry of any source job. */
+export type DeadLetterData = DeadLetterOf<SourceJobName>;
+
+/**
+ * Flows: which job a parent waits for. A parent's handler reads its children's results as `JobResults` of the
+ * child name, and `Producer.addFlow` accepts only these pairs.
+ */
+export interface FlowChildren {
+  'sync-page': 'process-email';
+}
+export type FlowParentName = keyof FlowChildren;

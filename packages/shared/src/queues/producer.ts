@@ -1,24 +1,52 @@
-import { Queue, type Job, type JobsOptions } from 'bullmq';
-import type { QueueContext } from './context';
+import {
+  FlowProducer,
+  Queue,
+  type Job,
+  type JobSchedulerTemplateOptions,
+  type JobsOptions,
+  type JobType,
+  type RepeatOptions,
+} from 'bullmq';
 import { JobQueue, type JobName, type QueueName } from './names';
-import type { JobPayloads, JobResults } from './payloads';
+import type { FlowChildren, FlowParentName, JobPayloads, JobResults } from './payloads';
+import type { QueueSetup } from './queue-setup';
 
 export type TypedJob<J extends JobName> = Job<JobPayloads[J], JobResults[J], J>;
 
-/** Adds typed jobs to the queue their name belongs to; one BullMQ Queue per queue name, opened on first use. */
+/** One job of a flow: its name decides its queue and the type of its data. */
+export interface FlowNode<J extends JobName> {
+  name: J;
+  data: JobPayloads[J];
+  /** Flow jobs always carry their own id, so that adding the same flow twice adds nothing twice. */
+  jobId: string;
+  opts?: Omit<JobsOptions, 'jobId' | 'parent'>;
+}
+
+/** A job scheduler's template: the job it emits, typed by its name. */
+export interface SchedulerTemplate<J extends JobName> {
+  name: J;
+  data: JobPayloads[J];
+  opts?: JobSchedulerTemplateOptions;
+}
+
+/**
+ * The one way jobs enter Redis: adds, flows and schedulers, each typed by job name (the name decides the queue
+ * and the data). One BullMQ Queue per queue name and one FlowProducer, opened on first use.
+ */
 export class Producer {
   private readonly queues = new Map<QueueName, Queue>();
+  private flowProducer: FlowProducer | null = null;
   private closing: Promise<void> | null = null;
 
-  constructor(private readonly ctx: QueueContext) {}
+  constructor(private readonly setup: QueueSetup) {}
 
   queue(name: QueueName): Queue {
     let q = this.queues.get(name);
     if (!q) {
       q = new Queue(name, {
-        connection: this.ctx.connection,
-        prefix: this.ctx.prefix,
-        defaultJobOptions: this.ctx.jobOptions,
+        connection: this.setup.connection,
+        prefix: this.setup.prefix,
+        defaultJobOptions: this.setup.jobOptions,
         // Workers check the Redis version; a Queue whose check timed out (Redis hung at that moment) would stay
         // broken for good, and the HTTP edge must resume by itself once Redis answers again.
         skipVersionCheck: true,
@@ -28,7 +56,7 @@ export class Producer {
         // Every failed reconnect is reported by every queue: one line per queue per 10 s shows an outage.
         if (Date.now() - lastLog < 10_000) return;
         lastLog = Date.now();
-        this.ctx.logger.warn('queue connection error', { queue: name, err: err.message });
+        this.setup.logger.warn('queue connection error', { queue: name, err: err.message });
       });
       this.queues.set(name, q);
     }
@@ -48,9 +76,61 @@ export class Producer {
     return added as TypedJob<J>[];
   }
 
-  /** Closes every opened queue (not the shared connection, which its owner closes). Safe to call twice. */
+  /** The jobs of one name in the given states (e.g. for an operator's view or a test), typed by that name. */
+  async getJobs<J extends JobName>(name: J, states: JobType[]): Promise<TypedJob<J>[]> {
+    const jobs: (Job | undefined)[] = await this.queue(JobQueue[name]).getJobs(states);
+    return jobs.filter((job): job is TypedJob<J> => job?.name === name);
+  }
+
+  /**
+   * Adds a parent and its children atomically (a BullMQ flow). Only the pairs of `FlowChildren` compile, so the
+   * parent's handler knows the type of its children's results. Every job gets the default options.
+   */
+  async addFlow<P extends FlowParentName>(
+    parent: FlowNode<P>,
+    children: readonly FlowNode<FlowChildren[P]>[],
+  ): Promise<void> {
+    this.flowProducer ??= new FlowProducer({ connection: this.setup.connection, prefix: this.setup.prefix });
+    await this.flowProducer.add({
+      ...this.flowJob(parent),
+      children: children.map((child) => this.flowJob(child)),
+    });
+  }
+
+  /** Creates or updates a job scheduler on the queue of the template's job name. */
+  async upsertJobScheduler<J extends JobName>(
+    schedulerId: string,
+    repeat: Omit<RepeatOptions, 'key'>,
+    template: SchedulerTemplate<J>,
+  ): Promise<void> {
+    await this.queue(JobQueue[template.name]).upsertJobScheduler(schedulerId, repeat, template);
+  }
+
+  async removeJobScheduler(queue: QueueName, schedulerId: string): Promise<void> {
+    await this.queue(queue).removeJobScheduler(schedulerId);
+  }
+
+  /** Closes every opened queue and the flow producer (not the shared connection, which its owner closes). Safe to call twice. */
   close(): Promise<void> {
-    this.closing ??= Promise.allSettled([...this.queues.values()].map((q) => q.close())).then(() => undefined);
+    this.closing ??= Promise.allSettled([
+      ...[...this.queues.values()].map((q) => q.close()),
+      ...(this.flowProducer ? [this.flowProducer.close()] : []),
+    ]).then(() => undefined);
     return this.closing;
   }
+
+  private flowJob<J extends JobName>(node: FlowNode<J>) {
+    return {
+      name: node.name,
+      queueName: JobQueue[node.name],
+      prefix: this.setup.prefix,
+      data: node.data,
+      opts: { ...this.setup.jobOptions, ...node.opts, jobId: node.jobId },
+    };
+  }
+}
+
+/** The results of a flow parent's children that completed, typed by the child job name of `FlowChildren`. */
+export async function childResults<P extends FlowParentName>(job: TypedJob<P>): Promise<JobResults[FlowChildren[P]][]> {
+  return Object.values(await job.getChildrenValues<JobResults[FlowChildren[P]]>());
 }

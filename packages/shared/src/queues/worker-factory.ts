@@ -4,34 +4,38 @@ import {
   UnrecoverableError,
   WaitingChildrenError,
   Worker,
-  type Job,
   type WorkerOptions,
 } from 'bullmq';
-import { ThrottledError } from '../errors';
+import { HandBackError, ThrottledError } from '../errors';
 import { withContext, type Logger } from '../logging/logger';
-import type { QueueContext } from './context';
 import type { DeadLetters } from './dead-letters';
-import type { JobName, JobsOf, QueueName } from './names';
+import type { JobName, JobsOf, SourceQueue } from './names';
 import type { JobResults } from './payloads';
 import type { TypedJob } from './producer';
+import type { QueueSetup } from './queue-setup';
 
-export interface HandlerContext {
+/** What a handler gets besides its job: the worker's run of that one job. */
+export interface JobRun {
   /** A logger carrying the job's id and, where present, its session, mailbox and message. */
   logger: Logger;
   /** The job's lock token, for `moveToDelayed` and friends. */
   token: string;
 }
 
-export type JobHandler<J extends JobName> = (job: TypedJob<J>, ctx: HandlerContext) => Promise<JobResults[J]>;
+export type JobHandler<J extends JobName> = (job: TypedJob<J>, run: JobRun) => Promise<JobResults[J]>;
 
 /** Exactly one handler for every job name the queue carries: a missing one is a compile error. */
-export type HandlersFor<Q extends QueueName> = { [J in JobsOf<Q>]: JobHandler<J> };
+export type HandlersFor<Q extends SourceQueue> = { [J in JobsOf<Q>]: JobHandler<J> };
 
-export interface WorkerDeps {
-  ctx: QueueContext;
+/** Any job of a queue, and what it returns: the type parameters of the queue's BullMQ worker. */
+export type JobOf<Q extends SourceQueue> = TypedJob<JobsOf<Q>>;
+export type TypedWorker<Q extends SourceQueue> = Worker<JobOf<Q>['data'], JobResults[JobsOf<Q>], JobsOf<Q>>;
+
+export interface WorkerDeps<Q extends SourceQueue> {
+  queueSetup: QueueSetup;
   deadLetters: DeadLetters;
   /** Told of every failed attempt (final or not), e.g. to count it against the job's session. */
-  onFailure?: (job: Job, final: boolean) => Promise<void>;
+  onFailure?: (job: JobOf<Q>, final: boolean) => Promise<void>;
   concurrency?: number;
   options?: Partial<Omit<WorkerOptions, 'connection' | 'prefix' | 'concurrency'>>;
 }
@@ -41,38 +45,63 @@ function isControlFlow(err: unknown): boolean {
   return err instanceof DelayedError || err instanceof RateLimitError || err instanceof WaitingChildrenError;
 }
 
-function logContext(job: Job, queue: QueueName): Record<string, unknown> {
-  const d = (job.data ?? {}) as Partial<Record<'sessionId' | 'mailboxId' | 'messageId', unknown>>;
-  return { queue, jobId: job.id, sessionId: d.sessionId, mailboxId: d.mailboxId, messageId: d.messageId };
+function logFields(job: TypedJob<JobName>, queue: SourceQueue): Record<string, unknown> {
+  const data: object = job.data;
+  return {
+    queue,
+    jobId: job.id,
+    sessionId: 'sessionId' in data ? data.sessionId : undefined,
+    mailboxId: 'mailboxId' in data ? data.mailboxId : undefined,
+    messageId: 'messageId' in data ? data.messageId : undefined,
+  };
+}
+
+/** Runs the handler of the job's name (a generic function, so that the handler and the job agree on the name). */
+function runHandler<Q extends SourceQueue, J extends JobsOf<Q>>(
+  handlers: HandlersFor<Q>,
+  job: TypedJob<J>,
+  run: JobRun,
+): Promise<JobResults[J]> {
+  const handler: JobHandler<J> | undefined = handlers[job.name];
+  if (!handler) throw new UnrecoverableError(`no handler for job "${job.name}" on queue ${job.queueName}`);
+  return handler(job, run);
 }
 
 /**
- * A BullMQ worker for one queue. Routes each job to its handler; turns ThrottledError into a delay that keeps the
- * job's attempts; sends final failures (UnrecoverableError, or the last attempt) to the dead-letter queue, then
- * rethrows so BullMQ's retry and failed sets see every error.
+ * A BullMQ worker for one queue, typed by the queue's job names. Routes each job to its handler; turns
+ * ThrottledError into a delay and HandBackError into an immediate return to the queue, both keeping the job's
+ * attempts; sends final failures (UnrecoverableError, or the last attempt) to the dead-letter queue, then rethrows
+ * so BullMQ's retry and failed sets see every error.
  */
-export function createWorker<Q extends QueueName>(queue: Q, handlers: HandlersFor<Q>, deps: WorkerDeps): Worker {
-  const { ctx, deadLetters } = deps;
-  const byName = handlers as unknown as Record<string, JobHandler<JobName> | undefined>;
-  const recorded = new WeakSet<Job>();
+export function createWorker<Q extends SourceQueue>(
+  queue: Q,
+  handlers: HandlersFor<Q>,
+  deps: WorkerDeps<Q>,
+): TypedWorker<Q> {
+  const { queueSetup, deadLetters } = deps;
+  const recorded = new WeakSet<JobOf<Q>>();
 
-  const processor = async (job: Job, token?: string): Promise<unknown> => {
-    const logger = withContext(ctx.logger, logContext(job, queue));
-    const handler = byName[job.name];
+  const processor = async (job: JobOf<Q>, token?: string): Promise<JobResults[JobsOf<Q>]> => {
+    const logger = withContext(queueSetup.logger, logFields(job, queue));
     try {
-      if (!handler) throw new UnrecoverableError(`no handler for job "${job.name}" on queue ${queue}`);
       if (!token) throw new Error('worker gave no lock token');
-      return await handler(job as TypedJob<JobName>, { logger, token });
+      return await runHandler(handlers, job, { logger, token });
     } catch (err) {
-      if (err instanceof ThrottledError && token) {
-        logger.debug('throttled: job delayed without spending an attempt', { retryAfterMs: err.retryAfterMs });
-        await job.moveToDelayed(Date.now() + err.retryAfterMs, token);
+      if ((err instanceof ThrottledError || err instanceof HandBackError) && token) {
+        const delayMs = err instanceof ThrottledError ? err.retryAfterMs : 0;
+        logger.debug(
+          err instanceof ThrottledError
+            ? 'throttled: job delayed without spending an attempt'
+            : 'job handed back to its queue',
+          { delayMs },
+        );
+        await job.moveToDelayed(Date.now() + delayMs, token);
         throw new DelayedError();
       }
       if (isControlFlow(err)) throw err;
       const final = err instanceof UnrecoverableError || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-      if (final && queue !== 'dead-letter') {
-        await deadLetters.record(queue, job as TypedJob<Exclude<JobName, 'dead-letter'>>, err);
+      if (final) {
+        await deadLetters.record(job, err);
         recorded.add(job);
       }
       await deps.onFailure?.(job, final).catch((e: unknown) => logger.debug('failure hook failed', { err: e }));
@@ -84,27 +113,26 @@ export function createWorker<Q extends QueueName>(queue: Q, handlers: HandlersFo
     }
   };
 
-  const worker = new Worker(queue, processor, {
-    connection: ctx.connection,
-    prefix: ctx.prefix,
+  const worker: TypedWorker<Q> = new Worker(queue, processor, {
+    connection: queueSetup.connection,
+    prefix: queueSetup.prefix,
     concurrency: deps.concurrency ?? 1,
-    lockDuration: ctx.lockDurationMs,
-    stalledInterval: ctx.stalledIntervalMs,
+    lockDuration: queueSetup.lockDurationMs,
+    stalledInterval: queueSetup.stalledIntervalMs,
     ...deps.options,
   });
-  worker.on('error', (err) => ctx.logger.error('worker error', { queue, err }));
-  // Jobs that failed outside the processor (stalled too often) reach the dead-letter queue here.
+  worker.on('error', (err) => queueSetup.logger.error('worker error', { queue, err }));
+  // Jobs BullMQ fails without running the processor reach the dead-letter queue here: one that stalled more than
+  // `maxStalledCount` times (or started more than `maxStartedAttempts`) is failed by the worker that picks it up
+  // with an UnrecoverableError carrying BullMQ's reason (`job.deferredFailure`).
   worker.on('failed', (job, err) => {
-    if (!job || recorded.has(job) || queue === 'dead-letter') return;
-    const final =
-      err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1) || /stalled/i.test(err.message);
-    if (final) {
-      deadLetters
-        .record(queue, job as TypedJob<Exclude<JobName, 'dead-letter'>>, err)
-        .catch((e: unknown) =>
-          ctx.logger.error('could not dead-letter a failed job', { queue, jobId: job.id, err: e }),
-        );
-    }
+    if (!job || recorded.has(job)) return;
+    if (!(err instanceof UnrecoverableError) && job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    deadLetters
+      .record(job, err)
+      .catch((e: unknown) =>
+        queueSetup.logger.error('could not dead-letter a failed job', { queue, jobId: job.id, err: e }),
+      );
   });
   return worker;
 }

@@ -1,5 +1,5 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
-import type { Config } from '../config/config';
+import type { RedisSettings } from '../config/config';
 
 export type RedisConnection = Redis | Cluster;
 
@@ -39,7 +39,7 @@ function baseOptions(opts: ConnectionOptions): RedisOptions {
 }
 
 /** The one way the project opens a Redis connection: a single node from REDIS_URL, or a Cluster from REDIS_CLUSTER_NODES. */
-export function createRedis(redis: Config['redis'], opts: ConnectionOptions): RedisConnection {
+export function createRedis(redis: RedisSettings, opts: ConnectionOptions): RedisConnection {
   if (redis.clusterNodes.length > 0) {
     const nodes = redis.clusterNodes.map((hostPort) => {
       const [host, port] = hostPort.split(':');

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import Joi from 'joi';
-import { HttpError, type Config, type MsalTokenProvider, type RedisConnection } from '@ms1/shared';
+import { HttpError, type IngestApiConfig, type MsalTokenProvider, type RedisConnection } from '@ms1/shared';
 import type { HttpHandler } from '../route';
 
 const STATE_TTL_S = 600;
@@ -24,7 +24,7 @@ export const callbackQuery = Joi.object<CallbackQuery>({
  * parameter (kept in Redis for ten minutes, used once) ties the callback to a login this service started.
  */
 export function authHandlers(deps: {
-  config: Config;
+  config: IngestApiConfig;
   tokens: MsalTokenProvider;
   redis: RedisConnection;
   keyPrefix: string;

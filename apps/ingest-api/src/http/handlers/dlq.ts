@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { DeadLetterBusyError, DeadLetterNotFoundError, HttpError, type DeadLetters } from '@ms1/shared';
+import { DeadLetterConflictError, DeadLetterNotFoundError, HttpError, type DeadLetters } from '@ms1/shared';
 import type { HttpHandler } from '../route';
 
 export interface ListQuery {
@@ -18,14 +18,14 @@ export function dlqHandlers(deadLetters: DeadLetters) {
     const { total, entries } = await deadLetters.list(query.offset, query.offset + query.limit - 1);
     // The e-mail's ids come first so an operator can find the message in the mailbox.
     const items = entries.map((e) => {
-      const d = (e.data ?? {}) as Record<string, unknown>;
+      const d: object = e.data;
       return {
         id: e.id,
         source_queue: e.sourceQueue,
         job_name: e.jobName,
         job_id: e.jobId,
-        messageId: d.messageId ?? null,
-        mailboxId: d.mailboxId ?? null,
+        messageId: 'messageId' in d ? d.messageId : null,
+        mailboxId: 'mailboxId' in d ? d.mailboxId : null,
         failed_reason: e.failedReason,
         attempts_made: e.attemptsMade,
         failed_at: e.failedAt,
@@ -41,7 +41,7 @@ export function dlqHandlers(deadLetters: DeadLetters) {
       return { status: 202, body: await deadLetters.replay(params.id ?? '') };
     } catch (err) {
       if (err instanceof DeadLetterNotFoundError) throw new HttpError(404, err.message);
-      if (err instanceof DeadLetterBusyError) throw new HttpError(409, err.message);
+      if (err instanceof DeadLetterConflictError) throw new HttpError(409, err.message);
       throw err;
     }
   };

@@ -1,5 +1,5 @@
 import Joi from 'joi';
-import { HttpError, SessionActiveError, type Config, type SessionStore } from '@ms1/shared';
+import { HttpError, SessionActiveError, type IngestApiConfig, type SessionStore } from '@ms1/shared';
 import type { SessionControl } from '../../session/session-control';
 import type { QueueOverview } from '../queue-overview';
 import type { HttpHandler } from '../route';
@@ -31,7 +31,7 @@ export const stopBody = Joi.object<StopBody>({ reason: Joi.string().max(200).def
 export function sessionHandlers(deps: {
   control: SessionControl;
   store: SessionStore;
-  config: Config;
+  config: IngestApiConfig;
   overview: QueueOverview;
 }) {
   const { control, store, config, overview } = deps;

@@ -2,7 +2,7 @@ import {
   enqueueMailboxSync,
   HttpError,
   JobName,
-  type Config,
+  type IngestApiConfig,
   type Logger,
   type Producer,
   type SessionStore,
@@ -38,7 +38,7 @@ function isLifecycleEvent(e: string | undefined): e is LifecycleEvent {
  * its value) and dropped.
  */
 export function webhookHandlers(deps: {
-  config: Config;
+  config: IngestApiConfig;
   logger: Logger;
   producer: Producer;
   sessions: SessionStore;

@@ -1,11 +1,11 @@
 import type { DefaultJobOptions } from 'bullmq';
-import type { Config } from '../config/config';
+import type { BaseConfig } from '../config/config';
 import type { Logger } from '../logging/logger';
 import { keyPrefix, type RedisConnection } from '../redis/connection';
 import { defaultJobOptions } from './job-options';
 
 /** What every queue, worker and flow producer of the project is built from. */
-export interface QueueContext {
+export interface QueueSetup {
   connection: RedisConnection;
   /** BullMQ key prefix, a Redis Cluster hash tag such as `{ms1}`. */
   prefix: string;
@@ -15,7 +15,7 @@ export interface QueueContext {
   stalledIntervalMs: number;
 }
 
-export function queueContext(config: Config, connection: RedisConnection, logger: Logger): QueueContext {
+export function queueSetup(config: BaseConfig, connection: RedisConnection, logger: Logger): QueueSetup {
   return {
     connection,
     prefix: keyPrefix(config.redis.queuePrefix),

@@ -1,0 +1,120 @@
+import type { VariableName } from './variables';
+
+type Env = Readonly<Record<string, string | undefined>>;
+type Condition = (env: Env) => boolean;
+
+/** What one app loads: the variables it uses, those it cannot start without, and the secrets it holds. */
+export interface AppVariables {
+  readonly loads: readonly VariableName[];
+  /** Required always: non-nullable in the app's configuration type. */
+  readonly required: readonly VariableName[];
+  /** Required only in some settings (still nullable in the type): the condition reads the (cleaned) environment. */
+  readonly requiredWhen?: Partial<Record<VariableName, Condition>>;
+  /** The secrets the app uses; with NODE_ENV=production each must be set, 32+ characters and not a demo value. */
+  readonly productionSecrets: Partial<Record<VariableName, Condition>>;
+}
+
+const always: Condition = () => true;
+const delegated: Condition = (env) => env.AUTH_MODE === 'delegated';
+
+/** Every app and tool loads these. */
+const base = [
+  'NODE_ENV',
+  'LOG_LEVEL',
+  'LOG_FORMAT',
+  'REDIS_URL',
+  'REDIS_CLUSTER_NODES',
+  'QUEUE_PREFIX',
+  'JOB_ATTEMPTS',
+  'JOB_BACKOFF_MS',
+  'KEEP_COMPLETED_SECONDS',
+  'KEEP_COMPLETED_COUNT',
+  'KEEP_FAILED_SECONDS',
+  'KEEP_FAILED_COUNT',
+  'WORKER_LOCK_DURATION_MS',
+  'WORKER_STALLED_INTERVAL_MS',
+  'SHUTDOWN_TIMEOUT_MS',
+  'SESSION_HISTORY_LIMIT',
+] as const satisfies readonly VariableName[];
+
+/** The apps that call Graph (token cache, limiter) and hold attachments. */
+const graph = [
+  'AUTH_MODE',
+  'TENANT_ID',
+  'CLIENT_ID',
+  'CLIENT_SECRET',
+  'AUTHORITY_HOST',
+  'GRAPH_BASE_URL',
+  'TOKEN_CACHE_KEY',
+  'GRAPH_MAX_CONCURRENCY',
+  'GRAPH_MAX_REQUESTS_PER_WINDOW',
+  'GRAPH_WINDOW_SECONDS',
+  'GRAPH_RETRY_AFTER_MAX_SECONDS',
+  'ATTACHMENT_DIR',
+  'MAX_ATTACHMENT_BYTES',
+] as const satisfies readonly VariableName[];
+const graphCredentials = ['TENANT_ID', 'CLIENT_ID', 'CLIENT_SECRET'] as const satisfies readonly VariableName[];
+
+export const apps = {
+  'ingest-api': {
+    loads: [
+      ...base,
+      ...graph,
+      'PORT',
+      'HTTP_BODY_LIMIT',
+      'HTTP_TRUST_PROXY',
+      'HTTP_REDIS_COMMAND_TIMEOUT_MS',
+      'HTTP_REQUEST_TIMEOUT_MS',
+      'CONTROL_API_TOKEN',
+      'INGEST_ROLES',
+      'MAILBOXES',
+      'MAIL_FOLDER',
+      'DELTA_PAGE_SIZE',
+      'DELTA_PAGE_MAX_BYTES',
+      'SYNC_CONCURRENCY',
+      'MARK_AS_READ',
+      'PUBLIC_BASE_URL',
+      'WEBHOOK_CLIENT_STATE',
+      'WEBHOOK_RATE_LIMIT_MAX',
+      'WEBHOOK_RATE_LIMIT_WINDOW_SECONDS',
+      'WEBHOOK_LIFECYCLE_DEDUP_SECONDS',
+    ],
+    required: ['CONTROL_API_TOKEN', ...graphCredentials],
+    requiredWhen: { TOKEN_CACHE_KEY: delegated },
+    productionSecrets: {
+      CONTROL_API_TOKEN: always,
+      CLIENT_SECRET: always,
+      TOKEN_CACHE_KEY: always,
+      // Webhooks need PUBLIC_BASE_URL (Graph must reach us); without it they cannot be enabled.
+      WEBHOOK_CLIENT_STATE: (env) => env.PUBLIC_BASE_URL !== undefined,
+    },
+  },
+  'processor-worker': {
+    loads: [...base, ...graph, 'HEALTH_PORT', 'PROCESSOR_CONCURRENCY'],
+    required: graphCredentials,
+    requiredWhen: { TOKEN_CACHE_KEY: delegated },
+    productionSecrets: { CLIENT_SECRET: always, TOKEN_CACHE_KEY: always },
+  },
+  'ms4-sender': {
+    loads: [
+      ...base,
+      'HEALTH_PORT',
+      'MS4_BASE_URL',
+      'MS4_API_TOKEN',
+      'MS4_BATCH_MAX_ITEMS',
+      'MS4_BATCH_MAX_BYTES',
+      'MS4_BATCH_MAX_WAIT_MS',
+      'MS4_MAX_REQUESTS_PER_SECOND',
+      'MS4_TIMEOUT_MS',
+      'MS4_CIRCUIT_FAILURES',
+      'MS4_CIRCUIT_OPEN_MS',
+      'MS4_RETRY_AFTER_MAX_SECONDS',
+    ],
+    required: ['MS4_BASE_URL'],
+    productionSecrets: { MS4_API_TOKEN: always },
+  },
+  /** Tools (the CLI, the benchmark, tests) that only need Redis and the queues. */
+  tool: { loads: base, required: [], productionSecrets: {} },
+} as const satisfies Record<string, AppVariables>;
+
+export type AppName = keyof typeof apps;
