@@ -9,7 +9,7 @@ import {
   QueueName,
   startHealthServer,
 } from '@ms1/shared';
-import { closePdfReader } from './extract';
+import { DocumentReader } from './extract';
 import { processEmailHandler } from './process-email';
 
 const DEFAULT_HEALTH_PORT = 8081;
@@ -24,13 +24,14 @@ async function main(): Promise<void> {
   const { graph } = createGraphStack(config, connection, prefix, logger, sessions, rt.metrics);
   const store = createAttachmentStore(config.storage);
 
-  const handler = processEmailHandler({
-    producer: rt.producer,
-    store,
-    graph,
-    sessions,
-    limits: { maxAttachmentBytes: config.storage.maxAttachmentBytes },
+  const { extraction } = config;
+  const reader = new DocumentReader({
+    threads: extraction.threads,
+    documentMemoryLimitMb: extraction.documentMemoryLimitMb,
+    limits: { maxAttachmentBytes: config.storage.maxAttachmentBytes, documentTimeLimitMs: extraction.documentTimeLimitMs },
+    emailBudget: { timeMs: extraction.emailTimeBudgetMs, bytes: extraction.emailBytesBudget },
   });
+  const handler = processEmailHandler({ producer: rt.producer, store, graph, sessions, reader });
   const worker = createWorker(
     QueueName.EmailInbound,
     { 'process-email': handler },
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
   );
   rt.metrics.observe(worker, QueueName.EmailInbound);
   shutdown.add('email-inbound worker', () => worker.close(), { phase: 'workers', timeoutMs: config.shutdownTimeoutMs });
-  shutdown.add('pdf reader', () => closePdfReader(), { phase: 'queues' });
+  shutdown.add('document readers', () => reader.close(), { phase: 'queues' });
 
   const health = await startHealthServer({
     port: config.http.healthPort ?? DEFAULT_HEALTH_PORT,
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
   logger.info('started', {
     queue: QueueName.EmailInbound,
     concurrency: config.processing.concurrency,
+    readerThreads: extraction.threads,
     healthPort: health.port,
   });
 }

@@ -45,6 +45,14 @@ export interface Config {
   };
   readonly storage: { readonly attachmentDir: string; readonly maxAttachmentBytes: number };
   readonly processing: { readonly markAsRead: boolean; readonly concurrency: number };
+  /** Reading untrusted documents in the processor: reader threads, each document's limits, each e-mail's budget. */
+  readonly extraction: {
+    readonly threads: number;
+    readonly documentTimeLimitMs: number;
+    readonly documentMemoryLimitMb: number;
+    readonly emailTimeBudgetMs: number;
+    readonly emailBytesBudget: number;
+  };
   readonly jobs: {
     readonly attempts: number;
     readonly backoffMs: number;

@@ -93,6 +93,13 @@ export function loadConfig(app: AppName, env: Env = process.env): Config {
     },
     storage: { attachmentDir: String(v.ATTACHMENT_DIR), maxAttachmentBytes: num(v.MAX_ATTACHMENT_BYTES) },
     processing: { markAsRead: Boolean(v.MARK_AS_READ), concurrency: num(v.PROCESSOR_CONCURRENCY) },
+    extraction: {
+      threads: num(v.EXTRACT_THREADS),
+      documentTimeLimitMs: num(v.DOCUMENT_TIME_LIMIT_MS),
+      documentMemoryLimitMb: num(v.DOCUMENT_MEMORY_LIMIT_MB),
+      emailTimeBudgetMs: num(v.EMAIL_TIME_BUDGET_MS),
+      emailBytesBudget: num(v.EMAIL_BYTES_BUDGET),
+    },
     jobs: {
       attempts: num(v.JOB_ATTEMPTS),
       backoffMs: num(v.JOB_BACKOFF_MS),

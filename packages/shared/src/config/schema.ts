@@ -74,6 +74,14 @@ export const envSchema = Joi.object({
     .default(25 * 1024 * 1024),
   MARK_AS_READ: Joi.boolean().truthy('1', 'yes').falsy('0', 'no').default(false),
   PROCESSOR_CONCURRENCY: Joi.number().integer().min(1).max(256).default(8),
+  EXTRACT_THREADS: Joi.number().integer().min(1).max(64).default(2),
+  DOCUMENT_TIME_LIMIT_MS: Joi.number().integer().min(100).default(15_000),
+  DOCUMENT_MEMORY_LIMIT_MB: Joi.number().integer().min(64).max(16_384).default(512),
+  EMAIL_TIME_BUDGET_MS: Joi.number().integer().min(100).default(60_000),
+  EMAIL_BYTES_BUDGET: Joi.number()
+    .integer()
+    .min(1024)
+    .default(150 * 1024 * 1024),
 
   JOB_ATTEMPTS: Joi.number().integer().min(1).max(100).default(8),
   JOB_BACKOFF_MS: Joi.number().integer().min(10).default(2000),

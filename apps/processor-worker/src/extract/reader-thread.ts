@@ -1,0 +1,31 @@
+// Entry point of a reader thread (loaded by piscina from dist as compiled JavaScript). It announces each task when it
+// starts, so the pool starts the document's clock then (queueing is not counted) and knows which thread to watch.
+
+import { performance } from 'node:perf_hooks';
+import { parentPort, threadId } from 'node:worker_threads';
+import { loadPdfjs } from './pdf';
+import { readDocument } from './read-document';
+import type { ReaderStarted, ReadTask, ThreadAnswer } from './reading';
+
+silenceConsole();
+// Warm up: pdfjs is imported while the thread waits for its first document. A failure surfaces with that document.
+loadPdfjs().catch(() => undefined);
+
+export default async function readInThread(task: ReadTask): Promise<ThreadAnswer> {
+  if (task.kind === 'pdf') await loadPdfjs();
+  const started: ReaderStarted = { type: 'reader-started', taskId: task.id, threadId };
+  parentPort?.postMessage(started);
+  const t0 = performance.now();
+  const reading = await readDocument(task);
+  return { reading, elapsedMs: Math.round(performance.now() - t0) };
+}
+
+/**
+ * pdfjs reports damaged input on the console; the caller gets the facts as data, so the thread stays quiet (its
+ * output would otherwise land between the processor's JSON log lines).
+ */
+function silenceConsole(): void {
+  const quiet = (): void => undefined;
+  // eslint-disable-next-line no-console -- the one place that mutes the console, for the reason above
+  Object.assign(console, { log: quiet, info: quiet, warn: quiet, error: quiet, debug: quiet });
+}
