@@ -28,7 +28,10 @@ async function main(): Promise<void> {
   const reader = new DocumentReader({
     threads: extraction.threads,
     documentMemoryLimitMb: extraction.documentMemoryLimitMb,
-    limits: { maxAttachmentBytes: config.storage.maxAttachmentBytes, documentTimeLimitMs: extraction.documentTimeLimitMs },
+    limits: {
+      maxAttachmentBytes: config.storage.maxAttachmentBytes,
+      documentTimeLimitMs: extraction.documentTimeLimitMs,
+    },
     emailBudget: { timeMs: extraction.emailTimeBudgetMs, bytes: extraction.emailBytesBudget },
   });
   const handler = processEmailHandler({ producer: rt.producer, store, graph, sessions, reader });

@@ -125,7 +125,8 @@ export class DocumentReader {
     }
     const { reading } = read;
     budget.spendBytes(reading.embeddedBytes);
-    if (!reading.found) return { outcome: reading.outcome, reason: reading.reason, invoices: [], warnings: reading.warnings };
+    if (!reading.found)
+      return { outcome: reading.outcome, reason: reading.reason, invoices: [], warnings: reading.warnings };
     const entry: ExtractedInvoice = {
       invoice: reading.invoice,
       sourceName: src.name,
@@ -158,7 +159,12 @@ export class DocumentReader {
         warnings.push(`member ${member.name} is neither PDF nor XML; skipped`);
         return;
       }
-      const res = await this.readInPool({ name: member.name, bytes: member.bytes, kind, archiveName: name }, kind, lim, budget);
+      const res = await this.readInPool(
+        { name: member.name, bytes: member.bytes, kind, archiveName: name },
+        kind,
+        lim,
+        budget,
+      );
       memberOutcomes.push(res.outcome);
       invoices.push(...res.invoices);
       if (res.outcome !== 'extracted') warnings.push(`member ${member.name}: ${res.reason}`);

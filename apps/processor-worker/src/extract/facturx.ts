@@ -15,8 +15,7 @@ export interface EmbeddedFiles {
 }
 
 export type EmbeddedInvoiceRead = (
-  | { found: true; invoice: InvoiceData; warnings: string[]; fileName: string }
-  | { found: false; warnings: string[] }
+  { found: true; invoice: InvoiceData; warnings: string[]; fileName: string } | { found: false; warnings: string[] }
 ) & { bytesDecoded: number };
 
 export async function readEmbeddedInvoice(files: EmbeddedFiles, maxBytes: number): Promise<EmbeddedInvoiceRead> {

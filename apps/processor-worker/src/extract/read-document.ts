@@ -36,8 +36,7 @@ async function readPdf(bytes: Buffer, task: ReadTask): Promise<DocumentReading> 
       task.maxEmbeddedBytes,
     );
     if (embedded.found) {
-      const label =
-        embedded.invoice.format === 'facturx' ? 'Factur-X/ZUGFeRD' : embedded.invoice.format.toUpperCase();
+      const label = embedded.invoice.format === 'facturx' ? 'Factur-X/ZUGFeRD' : embedded.invoice.format.toUpperCase();
       return found(
         bytes,
         embedded.invoice,
@@ -77,6 +76,11 @@ function found(
   return { found: true, invoice, sha256, reason, warnings, embeddedBytes };
 }
 
-function notFound(outcome: DocumentOutcome, reason: string, warnings: string[] = [], embeddedBytes = 0): DocumentReading {
+function notFound(
+  outcome: DocumentOutcome,
+  reason: string,
+  warnings: string[] = [],
+  embeddedBytes = 0,
+): DocumentReading {
   return { found: false, outcome, reason, warnings, embeddedBytes };
 }

@@ -62,7 +62,8 @@ export class ReaderPool {
 
   /** Reads one document in a reader thread; never rejects. `bytes` is copied (the copy is moved to the thread). */
   async read(task: Omit<ReadTask, 'id'>, timeLimitMs: number): Promise<PoolRead> {
-    if (this.closed) return { ok: false, stopped: 'failed', reason: 'the document readers are shut down', elapsedMs: 0 };
+    if (this.closed)
+      return { ok: false, stopped: 'failed', reason: 'the document readers are shut down', elapsedMs: 0 };
     const id = this.nextId++;
     const bytes = await copyInSlices(task.bytes);
     const entry: Running = {
@@ -108,7 +109,10 @@ export class ReaderPool {
     this.pool = null;
     if (pool !== null) await pool.destroy();
     const exits = [...this.threadsSeen].map((t) => once(t, 'exit'));
-    await Promise.race([Promise.allSettled(exits), new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref())]);
+    await Promise.race([
+      Promise.allSettled(exits),
+      new Promise((resolve) => setTimeout(resolve, CLOSE_WAIT_MS).unref()),
+    ]);
   }
 
   private piscina(): Piscina<ReadTask, ThreadAnswer> {
@@ -182,10 +186,16 @@ export class ReaderPool {
 
   private failure(entry: Running, err: unknown): PoolRead {
     const elapsedMs = entry.startedAt === null ? 0 : Date.now() - entry.startedAt;
-    const outOfMemory = typeof err === 'object' && err !== null && 'code' in err && err.code === 'ERR_WORKER_OUT_OF_MEMORY';
+    const outOfMemory =
+      typeof err === 'object' && err !== null && 'code' in err && err.code === 'ERR_WORKER_OUT_OF_MEMORY';
     const cause: StopCause | null = entry.stopped ?? (outOfMemory ? 'memory' : null);
     if (cause === 'time') {
-      return { ok: false, stopped: 'time', reason: `reading stopped at its ${entry.timeLimitMs} ms time limit`, elapsedMs };
+      return {
+        ok: false,
+        stopped: 'time',
+        reason: `reading stopped at its ${entry.timeLimitMs} ms time limit`,
+        elapsedMs,
+      };
     }
     if (cause === 'memory') {
       const reason = `reading stopped: it needed more than the ${this.options.memoryLimitMb} MB memory limit`;

@@ -26,6 +26,5 @@ export default async function readInThread(task: ReadTask): Promise<ThreadAnswer
  */
 function silenceConsole(): void {
   const quiet = (): void => undefined;
-  // eslint-disable-next-line no-console -- the one place that mutes the console, for the reason above
   Object.assign(console, { log: quiet, info: quiet, warn: quiet, error: quiet, debug: quiet });
 }

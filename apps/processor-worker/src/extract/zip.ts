@@ -57,7 +57,12 @@ function openStream(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
  * Inflates one member into a buffer of its declared size (chunk by chunk, so no big copy holds the event loop),
  * counting bytes as they come and stopping at the first limit crossed.
  */
-async function inflate(stream: Readable, entry: yauzl.Entry, limits: ExtractLimits, budget: EmailBudget): Promise<Buffer> {
+async function inflate(
+  stream: Readable,
+  entry: yauzl.Entry,
+  limits: ExtractLimits,
+  budget: EmailBudget,
+): Promise<Buffer> {
   const out = Buffer.allocUnsafe(entry.uncompressedSize);
   let size = 0;
   const compressed = Math.max(entry.compressedSize, 1);
@@ -233,4 +238,3 @@ function nextEntry(zip: yauzl.ZipFile, state: { error: Error | null }): Promise<
     zip.readEntry();
   });
 }
-
