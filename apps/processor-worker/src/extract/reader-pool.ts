@@ -190,12 +190,9 @@ export class ReaderPool {
       typeof err === 'object' && err !== null && 'code' in err && err.code === 'ERR_WORKER_OUT_OF_MEMORY';
     const cause: StopCause | null = entry.stopped ?? (outOfMemory ? 'memory' : null);
     if (cause === 'time') {
-      return {
-        ok: false,
-        stopped: 'time',
-        reason: `reading stopped at its ${entry.timeLimitMs} ms time limit`,
-        elapsedMs,
-      };
+      // A document stopped for time has used all it was given (the timer may fire a hair before the clock agrees).
+      const reason = `reading stopped at its ${entry.timeLimitMs} ms time limit`;
+      return { ok: false, stopped: 'time', reason, elapsedMs: Math.max(elapsedMs, entry.timeLimitMs) };
     }
     if (cause === 'memory') {
       const reason = `reading stopped: it needed more than the ${this.options.memoryLimitMb} MB memory limit`;
