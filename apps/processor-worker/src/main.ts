@@ -13,6 +13,8 @@ import { DocumentReader } from './extract';
 import { processEmailHandler } from './process-email';
 
 const DEFAULT_HEALTH_PORT = 8081;
+/** /health must answer within 1 s even while Redis is slow to answer (then with 503). */
+const HEALTH_REDIS_TIMEOUT_MS = 500;
 
 async function main(): Promise<void> {
   const boot = bootstrap('processor-worker');
@@ -53,7 +55,7 @@ async function main(): Promise<void> {
     port: config.http.healthPort ?? DEFAULT_HEALTH_PORT,
     logger,
     check: async () => {
-      const redis = await pingRedis(rt.connection);
+      const redis = await pingRedis(rt.connection, HEALTH_REDIS_TIMEOUT_MS);
       return { ok: redis && worker.isRunning(), details: { redis, worker: worker.isRunning() } };
     },
     metrics: () => rt.metrics.text(),

@@ -69,7 +69,8 @@ export function processEmailHandler(deps: ProcessDeps): JobHandler<'process-emai
         continue;
       }
       const input = { name: a.name, contentType: a.contentType, bytes: doc.bytes };
-      const result = await deps.reader.extract(input, { budget });
+      // The document's bytes are not needed here afterwards: the reader may move them to its thread.
+      const result = await deps.reader.extract(input, { budget, handOver: true });
       if (result.invoices.length === 0) {
         problems.push(`${a.name}: ${result.outcome} (${result.reason})`);
         continue;

@@ -17,7 +17,7 @@ const doc = (name: string, bytes: Buffer) => ({ name, contentType: 'application/
 const fixture = () => doc('next.xml', readFixture('ubl/ubl-tc434-example1.xml'));
 
 /** A reader of the production defaults (documents up to 40 MB), and a lean one (128 MB, time limit out of the way). */
-const reader = new DocumentReader({ threads: 2, documentMemoryLimitMb: 512, limits: { maxAttachmentBytes: 40 * MB } });
+const reader = new DocumentReader({ threads: 2, documentMemoryLimitMb: 256, limits: { maxAttachmentBytes: 40 * MB } });
 const lean = new DocumentReader({
   threads: 1,
   documentMemoryLimitMb: 128,

@@ -25,6 +25,12 @@ export interface ExtractOptions {
   limits?: Partial<ExtractLimits>;
   /** The e-mail's budget, shared by all its documents; a fresh one from the settings when absent. */
   budget?: EmailBudget;
+  /**
+   * The caller gives up `input.bytes`: when the buffer owns its memory, that memory is moved to a reader thread
+   * instead of copied (the buffer is left empty; invoices carry the bytes back). For big documents, this keeps the
+   * event loop from touching their bytes at all.
+   */
+  handOver?: boolean;
 }
 
 interface Source {
@@ -32,6 +38,8 @@ interface Source {
   bytes: Buffer;
   kind: SniffedKind;
   archiveName?: string;
+  /** The reader may move `bytes` to a thread (its own copy, or the caller handed it over). */
+  movable: boolean;
 }
 
 export class DocumentReader {
@@ -68,7 +76,8 @@ export class DocumentReader {
       const kind = sniffKind(bytes);
       const warnings = declaredTypeWarnings(input, kind);
       if (kind === 'zip') return withWarnings(await this.extractZip(input.name, bytes, lim, budget), warnings);
-      return withWarnings(await this.extractSingle({ name: input.name, bytes, kind }, lim, budget), warnings);
+      const src: Source = { name: input.name, bytes, kind, movable: options.handOver === true };
+      return withWarnings(await this.extractSingle(src, lim, budget), warnings);
     } catch (err) {
       return outcome('unreadable', `extraction failed unexpectedly: ${errorText(err)}`);
     }
@@ -105,6 +114,7 @@ export class DocumentReader {
     if (budget.timeLeftMs <= 0) return outcome('limit-exceeded', budget.timeSpentReason());
     const emailBound = budget.timeLeftMs < lim.documentTimeLimitMs;
     const timeLimitMs = Math.min(lim.documentTimeLimitMs, budget.timeLeftMs);
+    const size = src.bytes.length;
     const read = await this.pool.read(
       {
         kind,
@@ -113,6 +123,7 @@ export class DocumentReader {
         maxEmbeddedBytes: Math.min(lim.maxAttachmentBytes, budget.bytesLeft),
       },
       timeLimitMs,
+      src.movable,
     );
     budget.spendTime(read.elapsedMs);
     if (!read.ok) {
@@ -131,9 +142,9 @@ export class DocumentReader {
       invoice: reading.invoice,
       sourceName: src.name,
       contentType: contentTypeFor(src.kind),
-      size: src.bytes.length,
+      size,
       sha256: reading.sha256,
-      bytes: src.bytes,
+      bytes: Buffer.from(read.bytes.buffer, read.bytes.byteOffset, read.bytes.byteLength),
       warnings: reading.warnings,
     };
     if (src.archiveName !== undefined) entry.archiveName = src.archiveName;
@@ -160,7 +171,7 @@ export class DocumentReader {
         return;
       }
       const res = await this.readInPool(
-        { name: member.name, bytes: member.bytes, kind, archiveName: name },
+        { name: member.name, bytes: member.bytes, kind, archiveName: name, movable: true },
         kind,
         lim,
         budget,

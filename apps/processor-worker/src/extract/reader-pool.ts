@@ -21,7 +21,7 @@ export interface ReaderPoolOptions {
 export type StopCause = 'time' | 'memory';
 
 export type PoolRead =
-  | { ok: true; reading: DocumentReading; elapsedMs: number }
+  | { ok: true; reading: DocumentReading; elapsedMs: number; bytes: Uint8Array<ArrayBuffer> }
   | { ok: false; stopped: StopCause | 'failed'; reason: string; elapsedMs: number };
 
 interface Running {
@@ -35,10 +35,23 @@ interface Running {
 }
 
 const DEFAULT_WATCH_INTERVAL_MS = 100;
+const READER_NICE_INCREMENT = 10;
 /** How long close() waits for stopped threads to finish exiting. */
 const CLOSE_WAIT_MS = 5_000;
-/** A document is copied for its thread one slice per turn of the event loop, so a big one never holds the loop. */
+/** A document that cannot be moved is copied one slice per turn of the event loop, so it never holds the loop. */
 const COPY_SLICE_BYTES = 1024 * 1024;
+
+/**
+ * The bytes to move to a thread: the document's own memory when it is handed over and owns its whole ArrayBuffer
+ * (no copy at all: the main thread never touches a big document's bytes), else a copy.
+ */
+async function bytesForThread(bytes: Uint8Array, handOver: boolean): Promise<Uint8Array<ArrayBuffer>> {
+  const { buffer } = bytes;
+  if (handOver && buffer instanceof ArrayBuffer && bytes.byteOffset === 0 && bytes.byteLength === buffer.byteLength) {
+    return new Uint8Array(buffer);
+  }
+  return copyInSlices(bytes);
+}
 
 async function copyInSlices(bytes: Uint8Array): Promise<Uint8Array<ArrayBuffer>> {
   const copy = new Uint8Array(bytes.length);
@@ -60,12 +73,19 @@ export class ReaderPool {
 
   constructor(private readonly options: ReaderPoolOptions) {}
 
-  /** Reads one document in a reader thread; never rejects. `bytes` is copied (the copy is moved to the thread). */
-  async read(task: Omit<ReadTask, 'id'>, timeLimitMs: number): Promise<PoolRead> {
+  /**
+   * Reads one document in a reader thread; never rejects. With `handOver`, the caller gives up `task.bytes`: its
+   * memory is moved to the thread when it can be (the bytes come back in the answer), else it is copied.
+   */
+  async read(
+    task: Omit<ReadTask, 'id' | 'bytes'> & { bytes: Uint8Array },
+    timeLimitMs: number,
+    handOver = false,
+  ): Promise<PoolRead> {
     if (this.closed)
       return { ok: false, stopped: 'failed', reason: 'the document readers are shut down', elapsedMs: 0 };
     const id = this.nextId++;
-    const bytes = await copyInSlices(task.bytes);
+    const bytes = await bytesForThread(task.bytes, handOver);
     const entry: Running = {
       controller: new AbortController(),
       timeLimitMs,
@@ -81,7 +101,7 @@ export class ReaderPool {
         { ...task, id, bytes },
         { transferList: [bytes.buffer], signal: entry.controller.signal },
       );
-      return { ok: true, reading: answer.reading, elapsedMs: answer.elapsedMs };
+      return { ok: true, reading: answer.reading, elapsedMs: answer.elapsedMs, bytes: answer.bytes };
     } catch (err) {
       return this.failure(entry, err);
     } finally {
@@ -125,6 +145,9 @@ export class ReaderPool {
       concurrentTasksPerWorker: 1,
       // Idle threads wait in their event loop (not in Atomics.wait), so their heap statistics always answer.
       atomics: 'disabled',
+      // Reading is background work: at a lower priority than the event loop, which renews job locks and answers
+      // /health. (Linux, through piscina's optional @napi-rs/nice; elsewhere the threads keep normal priority.)
+      niceIncrement: READER_NICE_INCREMENT,
       resourceLimits: { maxOldGenerationSizeMb: this.options.memoryLimitMb },
     });
     pool.on('message', (msg: unknown) => {

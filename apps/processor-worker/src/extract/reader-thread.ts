@@ -3,6 +3,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { parentPort, threadId } from 'node:worker_threads';
+import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { loadPdfjs } from './pdf';
 import { readDocument } from './read-document';
 import type { ReaderStarted, ReadTask, ThreadAnswer } from './reading';
@@ -11,13 +12,15 @@ silenceConsole();
 // Warm up: pdfjs is imported while the thread waits for its first document. A failure surfaces with that document.
 loadPdfjs().catch(() => undefined);
 
-export default async function readInThread(task: ReadTask): Promise<ThreadAnswer> {
+/** Reads one document; the answer moves the document's bytes back to the caller (no copy either way). */
+export default async function readInThread(task: ReadTask): Promise<ReturnType<typeof move>> {
   if (task.kind === 'pdf') await loadPdfjs();
   const started: ReaderStarted = { type: 'reader-started', taskId: task.id, threadId };
   parentPort?.postMessage(started);
   const t0 = performance.now();
   const reading = await readDocument(task);
-  return { reading, elapsedMs: Math.round(performance.now() - t0) };
+  const answer: ThreadAnswer = { reading, elapsedMs: Math.round(performance.now() - t0), bytes: task.bytes };
+  return move({ [transferableSymbol]: [task.bytes.buffer], [valueSymbol]: answer });
 }
 
 /**

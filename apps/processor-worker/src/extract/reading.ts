@@ -2,11 +2,11 @@
 
 import type { DocumentOutcome, InvoiceData } from './types';
 
-/** One document for a reader thread: its bytes (a transferred copy) and what bounds the reading. */
+/** One document for a reader thread: its bytes (moved to the thread, and back) and what bounds the reading. */
 export interface ReadTask {
   id: number;
   kind: 'xml' | 'pdf';
-  bytes: Uint8Array;
+  bytes: Uint8Array<ArrayBuffer>;
   maxPdfPages: number;
   /** Largest embedded file of a PDF that is read (the per-document limit, or what is left of the e-mail's bytes). */
   maxEmbeddedBytes: number;
@@ -27,10 +27,11 @@ export type DocumentReading =
     }
   | { found: false; outcome: DocumentOutcome; reason: string; warnings: string[]; embeddedBytes: number };
 
-/** A reader thread's answer: the reading and the time it took in the thread. */
+/** A reader thread's answer: the reading, the time it took in the thread, and the document's bytes moved back. */
 export interface ThreadAnswer {
   reading: DocumentReading;
   elapsedMs: number;
+  bytes: Uint8Array<ArrayBuffer>;
 }
 
 /** Posted by a reader thread when it starts on a task: the document's clock starts, and its thread is known. */

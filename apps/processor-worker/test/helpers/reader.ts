@@ -5,7 +5,7 @@ export function testReader(): {
   reader: DocumentReader;
   extractDocument: (input: DocumentInput, limits?: Partial<ExtractLimits>) => Promise<DocumentResult>;
 } {
-  const reader = new DocumentReader({ threads: 2, documentMemoryLimitMb: 512 });
+  const reader = new DocumentReader({ threads: 2, documentMemoryLimitMb: 256 });
   afterAll(() => reader.close());
   return { reader, extractDocument: (input, limits) => reader.extract(input, { limits }) };
 }

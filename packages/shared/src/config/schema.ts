@@ -76,7 +76,7 @@ export const envSchema = Joi.object({
   PROCESSOR_CONCURRENCY: Joi.number().integer().min(1).max(256).default(8),
   EXTRACT_THREADS: Joi.number().integer().min(1).max(64).default(2),
   DOCUMENT_TIME_LIMIT_MS: Joi.number().integer().min(100).default(15_000),
-  DOCUMENT_MEMORY_LIMIT_MB: Joi.number().integer().min(64).max(16_384).default(512),
+  DOCUMENT_MEMORY_LIMIT_MB: Joi.number().integer().min(64).max(16_384).default(256),
   EMAIL_TIME_BUDGET_MS: Joi.number().integer().min(100).default(60_000),
   EMAIL_BYTES_BUDGET: Joi.number()
     .integer()
