@@ -61,6 +61,15 @@ describe('big and hostile documents on a budget', () => {
     expect(res.invoices[0]?.size).toBe(xml.length);
   });
 
+  it("takes a handed-over document's memory without a copy and gives the bytes back with the invoice", async () => {
+    const xml = bigUblInvoice(2 * MB);
+    const original = Buffer.from(xml);
+    const res = await reader.extract(doc('handed.xml', xml), { handOver: true });
+    expect(xml.length).toBe(0); // moved to the reader thread, not copied
+    expect(res.invoices[0]?.bytes.equals(original)).toBe(true);
+    expect(res.invoices[0]?.size).toBe(original.length);
+  });
+
   it('stops a 30 MB UBL that must be parsed whole at its time limit', async () => {
     const res = await readStopped(reader, doc('notes.xml', notes30), 1000);
     expect(res).toMatchObject({ outcome: 'limit-exceeded', reason: 'reading stopped at its 1000 ms time limit' });
