@@ -10,10 +10,12 @@ import {
   QueueName,
   startHealthServer,
 } from '@ms1/shared';
-import { closePdfReader } from './extract';
+import { DocumentReader } from './extract';
 import { processEmailHandler } from './process-email';
 
 const DEFAULT_HEALTH_PORT = 8081;
+/** /health must answer within 1 s even while Redis is slow to answer (then with 503). */
+const HEALTH_REDIS_TIMEOUT_MS = 500;
 
 async function main(): Promise<void> {
   const boot = bootstrap('processor-worker');
@@ -25,13 +27,17 @@ async function main(): Promise<void> {
   const { graph } = createGraphStack(config, connection, prefix, logger, sessions, rt.metrics);
   const attachments = createAttachmentStore(config.storage);
 
-  const handler = processEmailHandler({
-    producer: rt.producer,
-    attachments,
-    graph,
-    sessions,
-    limits: { maxAttachmentBytes: config.storage.maxAttachmentBytes },
+  const { extraction } = config;
+  const reader = new DocumentReader({
+    threads: extraction.threads,
+    documentMemoryLimitMb: extraction.documentMemoryLimitMb,
+    limits: {
+      maxAttachmentBytes: config.storage.maxAttachmentBytes,
+      documentTimeLimitMs: extraction.documentTimeLimitMs,
+    },
+    emailBudget: { timeMs: extraction.emailTimeBudgetMs, bytes: extraction.emailBytesBudget },
   });
+  const handler = processEmailHandler({ producer: rt.producer, attachments, graph, sessions, reader });
   const worker = createWorker(
     QueueName.EmailInbound,
     { 'process-email': handler },
@@ -44,13 +50,13 @@ async function main(): Promise<void> {
   );
   rt.metrics.observe(worker, QueueName.EmailInbound);
   shutdown.add('email-inbound worker', () => worker.close(), { phase: 'workers', timeoutMs: config.shutdownTimeoutMs });
-  shutdown.add('pdf reader', () => closePdfReader(), { phase: 'queues' });
+  shutdown.add('document readers', () => reader.close(), { phase: 'queues' });
 
   const health = await startHealthServer({
     port: config.http.healthPort ?? DEFAULT_HEALTH_PORT,
     logger,
     check: async () => {
-      const redis = await pingRedis(rt.connection);
+      const redis = await pingRedis(rt.connection, HEALTH_REDIS_TIMEOUT_MS);
       return { ok: redis && worker.isRunning(), details: { redis, worker: worker.isRunning() } };
     },
     metrics: () => rt.metrics.text(),
@@ -60,6 +66,7 @@ async function main(): Promise<void> {
   logger.info('started', {
     queue: QueueName.EmailInbound,
     concurrency: config.processing.concurrency,
+    readerThreads: extraction.threads,
     healthPort: health.port,
   });
 }

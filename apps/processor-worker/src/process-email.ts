@@ -12,7 +12,7 @@ import {
 } from '@ms1/shared';
 import { classifyMessage } from './classify';
 import { loadDocument } from './documents';
-import { extractDocument, type ExtractLimits } from './extract';
+import type { DocumentReader } from './extract';
 import { toMs4Item } from './ms4-items';
 
 export interface ProcessDeps {
@@ -20,13 +20,15 @@ export interface ProcessDeps {
   attachments: AttachmentStore;
   graph: MailGraph;
   sessions: SessionStore;
-  limits: Partial<ExtractLimits>;
+  /** Reads documents in reader threads, each e-mail on its own budget of time and bytes. */
+  reader: DocumentReader;
 }
 
 /**
  * One e-mail: classify it, read its candidate documents, extract every invoice, emit one MS4 item per invoice.
  * Bad documents never crash the worker: the good ones are forwarded with warnings naming the bad ones; when an
- * invoice candidate yields nothing readable, the e-mail goes to the dead-letter queue with the reasons.
+ * invoice candidate yields nothing readable, the e-mail goes to the dead-letter queue with the reasons. All the
+ * e-mail's documents share one budget of reading time and bytes; a document that does not fit is not read.
  */
 export function processEmailHandler(deps: ProcessDeps): JobHandler<'process-email'> {
   return async (job, { logger }) => {
@@ -56,7 +58,13 @@ export function processEmailHandler(deps: ProcessDeps): JobHandler<'process-emai
     const problems: string[] = [];
     let items = 0;
     let warnings = 0;
+    const budget = deps.reader.newEmailBudget();
     for (const a of candidates) {
+      const refusal = budget.refusal(a.size);
+      if (refusal !== null) {
+        problems.push(`${a.name}: limit-exceeded (${refusal})`);
+        continue;
+      }
       const doc = await loadDocument(a, {
         attachments: deps.attachments,
         graph: deps.graph,
@@ -67,7 +75,9 @@ export function processEmailHandler(deps: ProcessDeps): JobHandler<'process-emai
         problems.push(doc.problem);
         continue;
       }
-      const result = await extractDocument({ name: a.name, contentType: a.contentType, bytes: doc.bytes }, deps.limits);
+      const input = { name: a.name, contentType: a.contentType, bytes: doc.bytes };
+      // The document's bytes are not needed here afterwards: the reader may move them to its thread.
+      const result = await deps.reader.extract(input, { budget, handOver: true });
       if (result.invoices.length === 0) {
         problems.push(`${a.name}: ${result.outcome} (${result.reason})`);
         continue;

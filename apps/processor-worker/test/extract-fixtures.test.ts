@@ -1,9 +1,11 @@
 // Every shared e-invoice fixture is extracted without throwing; hand-read values are checked for 17 of them;
 // field accuracy against an independent regex reading is measured and printed.
-import { extractDocument } from '../src/extract';
 import { EXPECTED_CII, EXPECTED_UBL, pickExpected } from './helpers/expected';
 import { listFixtures, readFixture } from './helpers/fixtures';
 import { readIndependently, type IndependentFields } from './helpers/independent-reading';
+import { testReader } from './helpers/reader';
+
+const { extractDocument } = testReader();
 
 describe('e-invoice fixtures', () => {
   it('finds the fixture folder with UBL and CII files', () => {

@@ -3,9 +3,11 @@ import { ciiDate, findPrintedDates, isoDate } from '../src/extract/dates';
 import { normalizePrintedAmount, xmlAmount } from '../src/extract/decimals';
 import { ibanChecksumOk } from '../src/extract/pdf-text';
 import { decodeXmlText, sniffKind } from '../src/extract/sniff';
-import { extractDocument } from '../src/extract';
 import { fixturePath } from './helpers/fixtures';
 import fs from 'node:fs';
+import { testReader } from './helpers/reader';
+
+const { extractDocument } = testReader();
 
 describe('decimals', () => {
   it('keeps XML amounts exactly as written, trimmed', () => {

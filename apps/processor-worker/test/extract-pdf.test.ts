@@ -1,10 +1,10 @@
 // PDFs: Factur-X (CII embedded with pdf-lib) read to the same values as the CII XML; text heuristics; scans.
-import { closePdfReader, extractDocument } from '../src/extract';
 import { EXPECTED_CII, pickExpected } from './helpers/expected';
 import { listFixtures, readFixture } from './helpers/fixtures';
 import { buildFacturXPdf, buildNoTextPdf, buildTextPdf } from './helpers/pdf-builders';
+import { testReader } from './helpers/reader';
 
-afterAll(() => closePdfReader());
+const { extractDocument } = testReader();
 
 describe('Factur-X / ZUGFeRD PDFs', () => {
   it.each(Object.entries(EXPECTED_CII))('reads the CII embedded from %s', async (file, expected) => {

@@ -1,11 +1,11 @@
 // ZIP archives: each member invoice becomes its own result, with the archive's name and its own hash.
 import { createHash } from 'node:crypto';
-import { closePdfReader, extractDocument } from '../src/extract';
 import { readFixture } from './helpers/fixtures';
 import { buildFacturXPdf } from './helpers/pdf-builders';
 import { buildZip } from './helpers/zip-builder';
+import { testReader } from './helpers/reader';
 
-afterAll(() => closePdfReader());
+const { extractDocument } = testReader();
 
 describe('ZIP archives', () => {
   it('extracts every member invoice (XML and PDF) with archiveName, skipping images and nested archives', async () => {

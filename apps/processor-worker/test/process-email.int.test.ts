@@ -23,7 +23,7 @@ import {
   type Session,
 } from '@ms1/shared';
 import { cleanPrefix, testRedisUrl, uniquePrefix } from '@ms1/test-utils';
-import { closePdfReader } from '../src/extract';
+import { DocumentReader } from '../src/extract';
 import { processEmailHandler } from '../src/process-email';
 import { readFixture } from './helpers/fixtures';
 
@@ -40,6 +40,7 @@ describe('process-email handler (real Redis, real attachment store)', () => {
   let attachments: AttachmentStore;
   let session: Session;
   let handler: ReturnType<typeof processEmailHandler>;
+  const reader = new DocumentReader({ threads: 1, documentMemoryLimitMb: 256 });
 
   beforeAll(async () => {
     const config = loadConfig('processor-worker', {
@@ -55,7 +56,7 @@ describe('process-email handler (real Redis, real attachment store)', () => {
     sessions = new SessionStore(connection, keyPrefix(prefix), 10);
     attachments = createAttachmentStore(config.storage);
     const { graph } = createGraphStack(config, connection, keyPrefix(prefix), logger, sessions);
-    handler = processEmailHandler({ producer, attachments, graph, sessions, limits: {} });
+    handler = processEmailHandler({ producer, attachments, graph, sessions, reader });
     session = await sessions.start({
       pollingMode: 'manual',
       pollingIntervalSeconds: 300,
@@ -65,7 +66,7 @@ describe('process-email handler (real Redis, real attachment store)', () => {
     });
   });
   afterAll(async () => {
-    await closePdfReader();
+    await reader.close();
     await producer.close();
     await closeRedis(connection);
     await cleanPrefix(testRedisUrl(), prefix);

@@ -1,201 +1,115 @@
-// Reads a PDF's embedded files and page text with pdfjs-dist 5 in a long-lived worker thread, one document
-// at a time, each bounded in time (the thread is terminated and replaced when a document overruns) and
-// the thread bounded in heap. The thread is unref'd: it never keeps a process alive.
+// Reads a PDF's embedded files and page text with pdfjs-dist. Runs inside a reader thread (reader-thread.ts), where
+// pdfjs, an ES module, is imported natively once per thread; the pool bounds each document in time and memory.
 
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { errorMessage, isRecord } from '@ms1/shared';
-import { PDF_WORKER_SOURCE } from './pdf-worker-source';
+import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist';
+import { errorMessage } from '@ms1/shared';
 
-export interface PdfEmbeddedFile {
+type Pdfjs = typeof import('pdfjs-dist/legacy/build/pdf.mjs', { with: { 'resolution-mode': 'import' } });
+type TextContent = Awaited<ReturnType<PDFPageProxy['getTextContent']>>;
+
+let pdfjs: Promise<Pdfjs> | null = null;
+
+/** pdfjs, imported on first use (the thread entry starts it early so no document pays for it). */
+export function loadPdfjs(): Promise<Pdfjs> {
+  pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs');
+  return pdfjs;
+}
+
+export type PdfOpenResult =
+  { ok: true; pdf: OpenPdf } | { ok: false; failure: 'encrypted' | 'unreadable'; reason: string };
+
+/** An embedded file as listed: its content is decoded only when asked for. */
+export interface EmbeddedFileEntry {
+  id: string;
   name: string;
-  size: number;
-  /** null when larger than the embedded-file limit. */
-  content: Buffer | null;
 }
 
-export type PdfReadResult =
-  | { ok: true; numPages: number; attachments: PdfEmbeddedFile[]; pages: string[]; warnings: string[] }
-  | { ok: false; failure: 'encrypted' | 'unreadable' | 'limit-exceeded'; reason: string };
-
-export interface PdfReadOptions {
-  maxPages: number;
-  /** Bound for one document, counted from when the reader thread starts on it (queue wait excluded). */
-  timeoutMs: number;
-  maxEmbeddedBytes: number;
+export interface PageTexts {
+  pages: string[];
+  warnings: string[];
 }
 
-/** Heap limit of the reader thread, and how many documents it serves before it is replaced (bounds leaks). */
-const MAX_HEAP_MB = 512;
-const RECYCLE_AFTER = 500;
+export class OpenPdf {
+  constructor(
+    private readonly doc: PDFDocumentProxy,
+    private readonly destroy: () => Promise<void>,
+  ) {}
 
-interface Job {
-  id: number;
-  bytes: Buffer;
-  options: PdfReadOptions;
-  resolve: (result: PdfReadResult) => void;
-}
-
-function str(value: unknown, fallback = ''): string {
-  return typeof value === 'string' ? value : fallback;
-}
-
-export class PdfReaderThread {
-  private worker: Worker | null = null;
-  private readonly queue: Job[] = [];
-  private current: { job: Job; timer: NodeJS.Timeout } | null = null;
-  private served = 0;
-  private nextId = 1;
-  private pdfjsUrl: string | null = null;
-
-  read(bytes: Buffer, options: PdfReadOptions): Promise<PdfReadResult> {
-    return new Promise((resolve) => {
-      this.queue.push({ id: this.nextId++, bytes, options, resolve });
-      this.pump();
-    });
+  get numPages(): number {
+    return this.doc.numPages;
   }
 
-  /** Stops the thread; queued documents resolve as unreadable. */
-  async close(): Promise<void> {
-    const pending = this.queue.splice(0);
-    for (const job of pending) job.resolve({ ok: false, failure: 'unreadable', reason: 'PDF reader closed' });
-    this.settleCurrent({ ok: false, failure: 'unreadable', reason: 'PDF reader closed' });
-    const w = this.worker;
-    this.worker = null;
-    if (w) await w.terminate();
+  async embeddedFiles(): Promise<EmbeddedFileEntry[]> {
+    const found = await this.doc.getAttachments();
+    if (found === null) return [];
+    return [...found].map(([id, meta]) => ({ id, name: meta.filename || id }));
   }
 
-  private spawn(): Worker {
-    if (this.pdfjsUrl === null) this.pdfjsUrl = pathToFileURL(require.resolve('pdfjs-dist/legacy/build/pdf.mjs')).href;
-    const w = new Worker(PDF_WORKER_SOURCE, {
-      eval: true,
-      workerData: { pdfjsUrl: this.pdfjsUrl },
-      resourceLimits: { maxOldGenerationSizeMb: MAX_HEAP_MB },
-    });
-    w.on('message', (msg: unknown) => {
-      if (w === this.worker) this.onMessage(msg);
-    });
-    w.on('error', (err: Error) => {
-      if (w !== this.worker) return;
-      const oom =
-        (err as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY' || /out of memory|heap/i.test(err.message);
-      this.retire();
-      this.settleCurrent(
-        oom
-          ? { ok: false, failure: 'limit-exceeded', reason: 'PDF reading exceeded its memory limit' }
-          : { ok: false, failure: 'unreadable', reason: `PDF reader failed: ${err.message}` },
-      );
-    });
-    w.on('exit', (code) => {
-      if (w !== this.worker) return;
-      this.worker = null;
-      this.settleCurrent({
-        ok: false,
-        failure: 'unreadable',
-        reason: `PDF reader stopped unexpectedly (exit code ${code})`,
-      });
-    });
-    w.unref();
-    return w;
+  /** Decodes one embedded file (pdfjs exposes no size before decoding: the thread's memory limit bounds it). */
+  async embeddedFileContent(id: string): Promise<Uint8Array | null> {
+    return this.doc.getAttachmentContent(id);
   }
 
-  private pump(): void {
-    if (this.current !== null) return;
-    const job = this.queue.shift();
-    if (job === undefined) return;
-    const timer = setTimeout(() => {
-      this.retire();
-      this.settleCurrent({
-        ok: false,
-        failure: 'limit-exceeded',
-        reason: `PDF reading exceeded ${job.options.timeoutMs} ms and was stopped`,
-      });
-    }, job.options.timeoutMs);
-    this.current = { job, timer };
-    try {
-      if (this.worker === null) this.worker = this.spawn();
-      const data = new Uint8Array(job.bytes); // a copy, transferred to the thread
-      this.worker.postMessage(
-        { id: job.id, data, maxPages: job.options.maxPages, maxEmbeddedBytes: job.options.maxEmbeddedBytes },
-        [data.buffer],
-      );
-    } catch (err) {
-      this.retire();
-      this.settleCurrent({
-        ok: false,
-        failure: 'unreadable',
-        reason: `PDF reader could not start: ${errorMessage(err)}`,
-      });
+  /** Text of the first `maxPages` pages, one string per page; unreadable pages become warnings. */
+  async pageTexts(maxPages: number): Promise<PageTexts> {
+    const pages: string[] = [];
+    const warnings: string[] = [];
+    const last = Math.min(this.doc.numPages, maxPages);
+    for (let i = 1; i <= last; i += 1) {
+      try {
+        const page = await this.doc.getPage(i);
+        pages.push(joinTextItems(await page.getTextContent()));
+        page.cleanup();
+      } catch (err) {
+        warnings.push(`page ${i} unreadable: ${errorMessage(err)}`);
+      }
     }
+    if (this.doc.numPages > last) warnings.push(`text read from the first ${last} of ${this.doc.numPages} pages`);
+    return { pages, warnings };
   }
 
-  private onMessage(msg: unknown): void {
-    if (this.current === null || !isRecord(msg) || msg['id'] !== this.current.job.id) return;
-    this.served += 1;
-    if (this.served >= RECYCLE_AFTER) {
-      this.served = 0;
-      this.retire();
-    }
-    this.settleCurrent(toResult(msg));
-  }
-
-  private settleCurrent(result: PdfReadResult): void {
-    const current = this.current;
-    if (current === null) return;
-    this.current = null;
-    clearTimeout(current.timer);
-    current.job.resolve(result);
-    this.pump();
-  }
-
-  /** Drops the current thread (a new one is spawned for the next document). */
-  private retire(): void {
-    const w = this.worker;
-    this.worker = null;
-    if (w) void w.terminate();
+  close(): Promise<void> {
+    return this.destroy();
   }
 }
 
-let shared: PdfReaderThread | null = null;
-
-/** Reads one PDF through the process's shared reader thread. */
-export function readPdf(bytes: Buffer, options: PdfReadOptions): Promise<PdfReadResult> {
-  if (shared === null) shared = new PdfReaderThread();
-  return shared.read(bytes, options);
-}
-
-/** Stops the shared reader thread (for graceful shutdown and test teardown). */
-export async function closePdfReader(): Promise<void> {
-  const reader = shared;
-  shared = null;
-  if (reader) await reader.close();
-}
-
-function toResult(msg: Record<string, unknown>): PdfReadResult {
-  if (msg['ok'] !== true) {
-    const name = str(msg['errorName'], 'Error');
-    const message = str(msg['message']);
-    if (name === 'PasswordException') {
+/** Opens a PDF. pdfjs takes ownership of the bytes it is given, so it gets a copy. */
+export async function openPdf(bytes: Uint8Array): Promise<PdfOpenResult> {
+  const lib = await loadPdfjs();
+  const task = lib.getDocument({
+    data: new Uint8Array(bytes),
+    disableFontFace: true,
+    useSystemFonts: false,
+    disableAutoFetch: true,
+    stopAtErrors: false,
+    verbosity: lib.VerbosityLevel.ERRORS,
+  });
+  try {
+    const doc = await task.promise;
+    return { ok: true, pdf: new OpenPdf(doc, () => task.destroy()) };
+  } catch (err) {
+    await task.destroy().catch(() => undefined);
+    if (err instanceof Error && err.name === 'PasswordException') {
       return { ok: false, failure: 'encrypted', reason: 'PDF is password-protected (encrypted)' };
     }
-    return { ok: false, failure: 'unreadable', reason: `corrupt or truncated PDF: ${message || name}` };
+    return { ok: false, failure: 'unreadable', reason: `corrupt or truncated PDF: ${errorMessage(err)}` };
   }
-  const attachments: PdfEmbeddedFile[] = [];
-  const rawAttachments = msg['attachments'];
-  if (Array.isArray(rawAttachments)) {
-    for (const a of rawAttachments) {
-      if (!isRecord(a)) continue;
-      const content = a['content'];
-      attachments.push({
-        name: str(a['name'], 'embedded'),
-        size: typeof a['size'] === 'number' ? a['size'] : 0,
-        content:
-          content instanceof Uint8Array ? Buffer.from(content.buffer, content.byteOffset, content.byteLength) : null,
-      });
+}
+
+/** Joins text items into lines: a jump in the baseline starts a new line, neighbours on a line get one space. */
+function joinTextItems(content: TextContent): string {
+  let out = '';
+  let lastY: number | null = null;
+  for (const item of content.items) {
+    if (!('str' in item)) continue;
+    const y = typeof item.transform[5] === 'number' ? item.transform[5] : null;
+    if (out !== '' && !out.endsWith('\n')) {
+      if (lastY !== null && y !== null && Math.abs(y - lastY) > 2) out += '\n';
+      else if (!out.endsWith(' ') && !item.str.startsWith(' ')) out += ' ';
     }
+    out += item.str;
+    if (item.hasEOL) out += '\n';
+    if (y !== null) lastY = y;
   }
-  const pages = Array.isArray(msg['pages']) ? msg['pages'].map((p) => str(p)) : [];
-  const warnings = Array.isArray(msg['warnings']) ? msg['warnings'].map((w) => str(w)) : [];
-  const numPages = typeof msg['numPages'] === 'number' ? msg['numPages'] : pages.length;
-  return { ok: true, numPages, attachments, pages, warnings };
+  return out.replace(/[ \t]+\n/g, '\n');
 }

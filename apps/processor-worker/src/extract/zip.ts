@@ -1,10 +1,13 @@
-// Reads the members of a ZIP held in memory (yauzl), bounded against zip bombs: entry count, bytes per
-// member and in total, and the inflation ratio are all checked while inflating, not taken from headers.
+// Reads the members of a ZIP held in memory (yauzl) one at a time, each handed to a visitor before the next is
+// inflated, bounded against zip bombs: the entry count, then each member's declared size against the per-document
+// limit and what is left of the e-mail's budget before inflating, then bytes and ratio again while inflating
+// (headers are not trusted). Inflated bytes are charged to the e-mail's budget.
 
 import type { Readable } from 'node:stream';
 import * as yauzl from 'yauzl';
-import { errorMessage } from '@ms1/shared';
+import type { EmailBudget } from './email-budget';
 import { type ExtractLimits, ZIP_RATIO_GRACE_BYTES } from './limits';
+import { errorMessage } from '@ms1/shared';
 
 export interface ZipMember {
   name: string;
@@ -12,7 +15,8 @@ export interface ZipMember {
 }
 
 export interface ZipReadResult {
-  members: ZipMember[];
+  /** Members inflated and visited. */
+  visited: number;
   warnings: string[];
   /** Set when reading stopped: the archive is unreadable, or a limit was hit (members read before stay). */
   failure: { outcome: 'unreadable' | 'limit-exceeded' | 'encrypted'; reason: string } | null;
@@ -24,6 +28,8 @@ const NON_DOCUMENT = /\.(png|jpe?g|gif|bmp|svg|webp|tiff?|ics|txt|html?|docx?|xl
 const NESTED_ARCHIVE = /\.(zip|jar|7z|rar|gz|tgz|tar)$/i;
 
 class LimitError extends Error {}
+/** A member inflating past the size its headers declare. */
+class LyingHeaderError extends Error {}
 
 function openZip(bytes: Buffer): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
@@ -47,37 +53,56 @@ function openStream(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
   });
 }
 
-/** Inflates one member, counting bytes as they come and stopping at the first limit crossed. */
+/**
+ * Inflates one member into a buffer of its declared size (chunk by chunk, so no big copy holds the event loop),
+ * counting bytes as they come and stopping at the first limit crossed.
+ */
 async function inflate(
   stream: Readable,
   entry: yauzl.Entry,
-  perMember: number,
-  totalLeft: number,
-  maxRatio: number,
+  limits: ExtractLimits,
+  budget: EmailBudget,
 ): Promise<Buffer> {
-  const chunks: Buffer[] = [];
+  const out = Buffer.allocUnsafe(entry.uncompressedSize);
   let size = 0;
   const compressed = Math.max(entry.compressedSize, 1);
+  const budgetLeft = budget.bytesLeft;
   try {
     for await (const chunk of stream) {
       const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+      if (size + buf.length > out.length) throw new LyingHeaderError();
+      buf.copy(out, size);
       size += buf.length;
-      if (size > perMember) throw new LimitError(`member ${entry.fileName} inflates past ${perMember} bytes`);
-      if (size > totalLeft)
-        throw new LimitError(`archive inflates past its total limit while reading ${entry.fileName}`);
-      if (size > ZIP_RATIO_GRACE_BYTES && size / compressed > maxRatio) {
-        throw new LimitError(`member ${entry.fileName} inflates more than ${maxRatio}:1 (probable zip bomb)`);
+      if (size > limits.maxAttachmentBytes) {
+        throw new LimitError(`member ${entry.fileName} inflates past ${limits.maxAttachmentBytes} bytes`);
       }
-      chunks.push(buf);
+      if (size > budgetLeft) {
+        throw new LimitError(
+          `the e-mail's budget of ${budget.size.bytes} bytes ran out while inflating member ${entry.fileName}`,
+        );
+      }
+      if (size > ZIP_RATIO_GRACE_BYTES && size / compressed > limits.maxZipRatio) {
+        throw new LimitError(`member ${entry.fileName} inflates more than ${limits.maxZipRatio}:1 (probable zip bomb)`);
+      }
     }
   } finally {
     stream.destroy();
+    budget.spendBytes(size);
   }
-  return Buffer.concat(chunks, size);
+  return size === out.length ? out : out.subarray(0, size);
 }
 
-export async function readZip(bytes: Buffer, limits: ExtractLimits): Promise<ZipReadResult> {
-  const result: ZipReadResult = { members: [], warnings: [], failure: null };
+/**
+ * Visits the archive's document members one by one (`visit` never throws; the next member is inflated only after
+ * it returns). Reading stops at the first broken limit, or when the e-mail's reading time is spent.
+ */
+export async function readZip(
+  bytes: Buffer,
+  limits: ExtractLimits,
+  budget: EmailBudget,
+  visit: (member: ZipMember) => Promise<void>,
+): Promise<ZipReadResult> {
+  const result: ZipReadResult = { visited: 0, warnings: [], failure: null };
   let zip: yauzl.ZipFile;
   try {
     zip = await openZip(bytes);
@@ -98,10 +123,12 @@ export async function readZip(bytes: Buffer, limits: ExtractLimits): Promise<Zip
       };
       return result;
     }
-    let total = 0;
+    let seen = 0;
     let skipped = 0;
     let encrypted = 0;
+    let overBudget = 0;
     for (let entry = await nextEntry(zip, state); entry !== null; entry = await nextEntry(zip, state)) {
+      seen += 1;
       const name = entry.fileName;
       if (SKIP_NAMES.test(name) || NON_DOCUMENT.test(name)) {
         skipped += 1;
@@ -116,30 +143,31 @@ export async function readZip(bytes: Buffer, limits: ExtractLimits): Promise<Zip
         result.warnings.push(`member ${name} is encrypted and was skipped`);
         continue;
       }
-      // Cheap early refusal on declared sizes; the real check happens while inflating.
+      if (budget.timeLeftMs <= 0) {
+        const left = zip.entryCount - seen + 1;
+        result.failure = { outcome: 'limit-exceeded', reason: `${left} ZIP entries ${budget.timeSpentReason()}` };
+        return result;
+      }
+      // Cheap early refusal on declared sizes; the real checks happen while inflating.
       if (entry.uncompressedSize > limits.maxAttachmentBytes) {
         result.warnings.push(
           `member ${name} declares ${entry.uncompressedSize} bytes, over the ${limits.maxAttachmentBytes}-byte limit; skipped`,
         );
         continue;
       }
+      if (entry.uncompressedSize > budget.bytesLeft) {
+        overBudget += 1;
+        continue;
+      }
+      let data: Buffer;
       try {
-        const stream = await openStream(zip, entry);
-        const data = await inflate(
-          stream,
-          entry,
-          limits.maxAttachmentBytes,
-          limits.maxZipTotalBytes - total,
-          limits.maxZipRatio,
-        );
-        total += data.length;
-        result.members.push({ name, bytes: data });
+        data = await inflate(await openStream(zip, entry), entry, limits, budget);
       } catch (err) {
         if (err instanceof LimitError) {
           result.failure = { outcome: 'limit-exceeded', reason: err.message };
           return result;
         }
-        if (/too many bytes in the stream/i.test(errorMessage(err))) {
+        if (err instanceof LyingHeaderError || /too many bytes in the stream/i.test(errorMessage(err))) {
           // yauzl's validateEntrySizes: the member inflates past the size its headers declare.
           result.failure = {
             outcome: 'limit-exceeded',
@@ -148,11 +176,24 @@ export async function readZip(bytes: Buffer, limits: ExtractLimits): Promise<Zip
           return result;
         }
         result.warnings.push(`member ${name} unreadable: ${errorMessage(err)}`);
+        continue;
       }
+      result.visited += 1;
+      await visit({ name, bytes: data });
     }
     if (skipped > 0) result.warnings.push(`${skipped} folder or non-document member(s) skipped`);
-    if (encrypted > 0 && result.members.length === 0) {
+    if (overBudget > 0) {
+      result.warnings.push(
+        `${overBudget} member(s) not read: their declared sizes exceed what is left of the e-mail's budget of ${budget.size.bytes} bytes`,
+      );
+    }
+    if (encrypted > 0 && result.visited === 0) {
       result.failure = { outcome: 'encrypted', reason: `all ${encrypted} document member(s) of the ZIP are encrypted` };
+    } else if (overBudget > 0 && result.visited === 0) {
+      result.failure = {
+        outcome: 'limit-exceeded',
+        reason: `no member read: the ZIP's members exceed what is left of the e-mail's budget of ${budget.size.bytes} bytes`,
+      };
     }
     return result;
   } catch (err) {

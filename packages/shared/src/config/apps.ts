@@ -90,7 +90,17 @@ export const apps = {
     },
   },
   'processor-worker': {
-    loads: [...base, ...graph, 'HEALTH_PORT', 'PROCESSOR_CONCURRENCY'],
+    loads: [
+      ...base,
+      ...graph,
+      'HEALTH_PORT',
+      'PROCESSOR_CONCURRENCY',
+      'EXTRACT_THREADS',
+      'DOCUMENT_TIME_LIMIT_MS',
+      'DOCUMENT_MEMORY_LIMIT_MB',
+      'EMAIL_TIME_BUDGET_MS',
+      'EMAIL_BYTES_BUDGET',
+    ],
     required: graphCredentials,
     requiredWhen: { TOKEN_CACHE_KEY: delegated },
     productionSecrets: { CLIENT_SECRET: always, TOKEN_CACHE_KEY: always },

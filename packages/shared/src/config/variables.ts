@@ -114,6 +114,12 @@ export const variables = {
   ATTACHMENT_DIR: v.text('storage.attachmentDir').default('./data/attachments'),
   MAX_ATTACHMENT_BYTES: v.number('storage.maxAttachmentBytes', count(1)).default(25 * 1024 * 1024),
   PROCESSOR_CONCURRENCY: v.number('processing.concurrency', count(1, 256)).default(8),
+  // Reading untrusted documents in the processor: reader threads, each document's limits, each e-mail's budget.
+  EXTRACT_THREADS: v.number('extraction.threads', count(1, 64)).default(2),
+  DOCUMENT_TIME_LIMIT_MS: v.number('extraction.documentTimeLimitMs', count(100)).default(15_000),
+  DOCUMENT_MEMORY_LIMIT_MB: v.number('extraction.documentMemoryLimitMb', count(64, 16_384)).default(256),
+  EMAIL_TIME_BUDGET_MS: v.number('extraction.emailTimeBudgetMs', count(100)).default(60_000),
+  EMAIL_BYTES_BUDGET: v.number('extraction.emailBytesBudget', count(1024)).default(150 * 1024 * 1024),
 
   JOB_ATTEMPTS: v.number('jobs.attempts', count(1, 100)).default(8),
   JOB_BACKOFF_MS: v.number('jobs.backoffMs', count(10)).default(2000),

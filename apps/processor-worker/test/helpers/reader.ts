@@ -1,0 +1,11 @@
+// One DocumentReader per test file (two reader threads, the production defaults otherwise), closed after the file.
+import { DocumentReader, type DocumentInput, type DocumentResult, type ExtractLimits } from '../../src/extract';
+
+export function testReader(): {
+  reader: DocumentReader;
+  extractDocument: (input: DocumentInput, limits?: Partial<ExtractLimits>) => Promise<DocumentResult>;
+} {
+  const reader = new DocumentReader({ threads: 2, documentMemoryLimitMb: 256 });
+  afterAll(() => reader.close());
+  return { reader, extractDocument: (input, limits) => reader.extract(input, { limits }) };
+}
