@@ -4,13 +4,14 @@ const packages = [
   'packages/test-utils',
   'packages/graph-sim',
   'packages/ms4-sim',
+  'packages/s3-sim',
   'apps/ingest-api',
   'apps/processor-worker',
   'apps/ms4-sender',
 ];
 
 const moduleNameMapper = {
-  '^@ms1/(fixtures|shared|test-utils|graph-sim|ms4-sim)$': '<rootDir>/../../packages/$1/src',
+  '^@ms1/(fixtures|shared|test-utils|graph-sim|ms4-sim|s3-sim)$': '<rootDir>/../../packages/$1/src',
 };
 
 /** @type {import('jest').Config} */

@@ -1,5 +1,5 @@
 export * from './bootstrap';
-export type { Config, AuthMode, IngestRole } from './config/config';
+export type { Config, AuthMode, IngestRole, S3Settings } from './config/config';
 export { ConfigError, loadConfig } from './config/load';
 export { envSchema, requiredByApp, secretVariables, type AppName } from './config/schema';
 export * from './errors';

@@ -1,6 +1,16 @@
 export type AuthMode = 'app' | 'delegated';
 export type IngestRole = 'http' | 'sync';
 
+/** Where the S3-compatible attachment store is; no key pair means the AWS SDK's default credential chain. */
+export interface S3Settings {
+  readonly endpoint: string | null;
+  readonly region: string;
+  readonly bucket: string;
+  readonly accessKeyId: string | null;
+  readonly secretAccessKey: string | null;
+  readonly forcePathStyle: boolean;
+}
+
 /** The typed, frozen configuration every app receives from `loadConfig`. */
 export interface Config {
   readonly app: string;
@@ -43,7 +53,13 @@ export interface Config {
     readonly circuitFailures: number;
     readonly circuitOpenMs: number;
   };
-  readonly storage: { readonly attachmentDir: string; readonly maxAttachmentBytes: number };
+  readonly storage: {
+    readonly driver: 'local' | 's3';
+    readonly attachmentDir: string;
+    readonly maxAttachmentBytes: number;
+    /** Set when `driver` is `s3`. */
+    readonly s3: S3Settings | null;
+  };
   readonly processing: { readonly markAsRead: boolean; readonly concurrency: number };
   readonly jobs: {
     readonly attempts: number;

@@ -91,7 +91,22 @@ export function loadConfig(app: AppName, env: Env = process.env): Config {
       circuitFailures: num(v.MS4_CIRCUIT_FAILURES),
       circuitOpenMs: num(v.MS4_CIRCUIT_OPEN_MS),
     },
-    storage: { attachmentDir: String(v.ATTACHMENT_DIR), maxAttachmentBytes: num(v.MAX_ATTACHMENT_BYTES) },
+    storage: {
+      driver: v.ATTACHMENT_STORE as 'local' | 's3',
+      attachmentDir: String(v.ATTACHMENT_DIR),
+      maxAttachmentBytes: num(v.MAX_ATTACHMENT_BYTES),
+      s3:
+        v.ATTACHMENT_STORE === 's3'
+          ? {
+              endpoint: str(v.S3_ENDPOINT)?.replace(/\/+$/, '') ?? null,
+              region: String(v.S3_REGION),
+              bucket: String(v.S3_BUCKET),
+              accessKeyId: str(v.S3_ACCESS_KEY_ID),
+              secretAccessKey: str(v.S3_SECRET_ACCESS_KEY),
+              forcePathStyle: Boolean(v.S3_FORCE_PATH_STYLE),
+            }
+          : null,
+    },
     processing: { markAsRead: Boolean(v.MARK_AS_READ), concurrency: num(v.PROCESSOR_CONCURRENCY) },
     jobs: {
       attempts: num(v.JOB_ATTEMPTS),

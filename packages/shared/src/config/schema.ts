@@ -67,11 +67,25 @@ export const envSchema = Joi.object({
   MS4_CIRCUIT_FAILURES: Joi.number().integer().min(1).default(5),
   MS4_CIRCUIT_OPEN_MS: Joi.number().integer().min(100).default(15_000),
 
+  ATTACHMENT_STORE: Joi.string().valid('local', 's3').default('local'),
   ATTACHMENT_DIR: Joi.string().default('./data/attachments'),
   MAX_ATTACHMENT_BYTES: Joi.number()
     .integer()
     .min(1)
     .default(25 * 1024 * 1024),
+  // S3-compatible attachment store (ATTACHMENT_STORE=s3). Without a key pair the AWS SDK's default credential chain
+  // applies (AWS_* variables, a web identity token in Kubernetes, instance metadata).
+  S3_ENDPOINT: url(['http', 'https']),
+  S3_REGION: Joi.string()
+    .pattern(/^[a-z0-9-]+$/)
+    .default('us-east-1'),
+  S3_BUCKET: Joi.string()
+    .pattern(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)
+    .messages({ 'string.pattern.base': '{{#label}} must be a valid S3 bucket name' })
+    .when('ATTACHMENT_STORE', { is: 's3', then: Joi.required() }),
+  S3_ACCESS_KEY_ID: Joi.string(),
+  S3_SECRET_ACCESS_KEY: Joi.string(),
+  S3_FORCE_PATH_STYLE: Joi.boolean().truthy('1', 'yes').falsy('0', 'no').default(false),
   MARK_AS_READ: Joi.boolean().truthy('1', 'yes').falsy('0', 'no').default(false),
   PROCESSOR_CONCURRENCY: Joi.number().integer().min(1).max(256).default(8),
 
@@ -88,7 +102,11 @@ export const envSchema = Joi.object({
   WORKER_STALLED_INTERVAL_MS: Joi.number().integer().min(500).default(30_000),
   SHUTDOWN_TIMEOUT_MS: Joi.number().integer().min(100).default(20_000),
   SESSION_HISTORY_LIMIT: Joi.number().integer().min(1).max(1000).default(50),
-});
+})
+  .and('S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY')
+  .messages({
+    'object.and': 'S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together (or neither: default AWS credentials)',
+  });
 
 /** Variables each app cannot start without (on top of the schema's own rules). */
 export const requiredByApp = {
@@ -108,4 +126,5 @@ export const secretVariables = [
   'WEBHOOK_CLIENT_STATE',
   'TOKEN_CACHE_KEY',
   'MS4_API_TOKEN',
+  'S3_SECRET_ACCESS_KEY',
 ] as const;
