@@ -20,14 +20,27 @@ module.exports = {
   globalTeardown: '<rootDir>/packages/test-utils/jest/global-teardown.js',
   testTimeout: 60_000,
   maxWorkers: 2,
-  projects: packages.map((dir) => ({
-    displayName: dir.split('/')[1],
-    rootDir: dir,
-    testEnvironment: 'node',
-    testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/src/**/*.test.ts'],
-    moduleNameMapper,
-    transform: {
-      '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../../tsconfig.tests.json' }],
+  projects: [
+    ...packages.map((dir) => ({
+      displayName: dir.split('/')[1],
+      rootDir: dir,
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/src/**/*.test.ts'],
+      moduleNameMapper,
+      transform: {
+        '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../../tsconfig.tests.json' }],
+      },
+    })),
+    // The deployment manifests (deploy/k8s), checked against the shared package's constants.
+    {
+      displayName: 'deploy',
+      rootDir: 'deploy',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      moduleNameMapper: { '^@ms1/(shared)$': '<rootDir>/../packages/$1/src' },
+      transform: {
+        '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../tsconfig.tests.json' }],
+      },
     },
-  })),
+  ],
 };
