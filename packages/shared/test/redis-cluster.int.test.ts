@@ -110,4 +110,48 @@ describe('a 3-master Redis Cluster', () => {
       await flows.close();
     }
   });
+
+  it('reaches a password-protected cluster with the credentials of REDIS_URL', async () => {
+    const password = 'cluster-password-for-the-test-000000';
+    for (const node of cluster.nodes) {
+      const r = new Redis(`redis://${node}`);
+      try {
+        await r.config('SET', 'requirepass', password);
+      } finally {
+        r.disconnect();
+      }
+    }
+    // The nodes now refuse a client without the password...
+    const [host, port] = (cluster.nodes[0] ?? '').split(':');
+    const anonymous = new Redis(`redis://${host}:${port}`, { maxRetriesPerRequest: 0, retryStrategy: () => null });
+    anonymous.on('error', () => undefined);
+    try {
+      await expect(anonymous.get('{x}:y')).rejects.toThrow(/NOAUTH|Authentication required/i);
+    } finally {
+      anonymous.disconnect();
+    }
+    // ...and createRedis hands REDIS_URL's password to every node of REDIS_CLUSTER_NODES.
+    const withPassword = createRedis(
+      loadConfig('tool', {
+        REDIS_CLUSTER_NODES: cluster.env.REDIS_CLUSTER_NODES,
+        REDIS_URL: `redis://:${password}@${host}:${port}`,
+      }).redis,
+      { role: 'client', name: 'cluster-auth-test' },
+    );
+    withPassword.on('error', () => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const roundTrip = (async () => {
+        await withPassword.set(`${keyPrefix(prefix)}:auth`, 'ok');
+        return withPassword.get(`${keyPrefix(prefix)}:auth`);
+      })();
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('no answer from the cluster within 20 s')), 20_000);
+      });
+      expect(await Promise.race([roundTrip, timeout])).toBe('ok');
+    } finally {
+      clearTimeout(timer);
+      withPassword.disconnect();
+    }
+  });
 });
