@@ -181,6 +181,19 @@ describe('S3AttachmentStore (real S3-compatible server)', () => {
     }
   });
 
+  it("rejects with the source's own error when the source fails mid-stream, and stores an empty one", async () => {
+    const broken = new Error('the download broke off');
+    const failing = (async function* () {
+      yield Buffer.alloc(1024, 1);
+      throw broken;
+    })();
+    await expect(store.putStream(failing)).rejects.toBe(broken);
+    expect(keys('tmp/')).toEqual([]);
+    const empty = await store.putStream((async function* () {})());
+    expect(empty).toMatchObject({ size: 0, sha256: createHash('sha256').digest('hex') });
+    expect(await store.get(empty.storageRef)).toEqual(Buffer.alloc(0));
+  });
+
   it('maps refused credentials to AttachmentStoreRefusedError', async () => {
     const wrong = new S3AttachmentStore(settingsOf(sim, { secretAccessKey: 'not-the-secret-of-this-key-000000' }), MB);
     try {

@@ -103,6 +103,11 @@ export class S3AttachmentStore implements StreamingAttachmentStore {
       },
     });
     const input = source instanceof Readable ? source : Readable.from(source);
+    // The source's own failure (a broken download) is its caller's error, not the store's: remembered to rethrow.
+    let sourceError: unknown = null;
+    input.once('error', (err) => {
+      sourceError ??= err;
+    });
     // Errors of either side end both; the upload below sees them as a failed read of its body.
     pipeline(input, metered, () => undefined);
     try {
@@ -114,6 +119,7 @@ export class S3AttachmentStore implements StreamingAttachmentStore {
       }).done();
     } catch (err) {
       input.destroy();
+      if (sourceError !== null) throw sourceError;
       throw toStoreError(err, 'upload', tempKey);
     }
     const sha256 = hash.digest('hex');
