@@ -29,29 +29,38 @@ export function standaloneRedis(): RedisTarget {
   return target('standalone', { REDIS_URL: testRedisUrl() }, null);
 }
 
+/** Each shared Redis suite runs on both: a CROSSSLOT error or a cluster-only failure shows up here, not in production. */
+export const REDIS_KINDS: readonly RedisKind[] = ['standalone', 'cluster'];
+
 /**
- * Runs a suite on the single test Redis and again on a private 3-master Redis Cluster, started for the suite and
- * stopped after it, so that a CROSSSLOT error or a cluster-only failure shows up here rather than in production.
+ * Call once at the top of a test file; then, inside `describe.each(REDIS_KINDS)`, `use(kind)` gives the suite its
+ * Redis. The private 3-master cluster starts with the first suite that needs it and is stopped by a file-level
+ * afterAll, which jest runs after every suite's own afterAll (so their cleanup still has a Redis to talk to).
  */
-export function onEveryRedis(body: (redis: () => RedisTarget) => void): void {
-  describe.each<RedisKind>(['standalone', 'cluster'])('on a %s Redis', (kind) => {
-    let cluster: PrivateRedisCluster | null = null;
-    let current: RedisTarget | null = null;
-    beforeAll(async () => {
-      if (kind === 'cluster') {
-        cluster = await startRedisCluster({ masters: 3 });
-        current = target('cluster', cluster.env, cluster.nodes);
-      } else {
-        current = standaloneRedis();
-      }
-    }, 60_000);
-    body(() => {
-      if (!current) throw new Error('the Redis of this suite did not start');
-      return current;
-    });
-    // Declared after the suite's own hooks, so it runs after them (jest runs afterAll hooks in declaration order).
-    afterAll(async () => {
-      await cluster?.stop();
-    });
-  });
+export function redisOfEachKind(): { use(kind: RedisKind): () => RedisTarget } {
+  let cluster: Promise<PrivateRedisCluster> | null = null;
+  afterAll(async () => {
+    await cluster?.then(
+      (c) => c.stop(),
+      () => undefined,
+    );
+  }, 30_000);
+  return {
+    use(kind) {
+      let current: RedisTarget | null = null;
+      beforeAll(async () => {
+        if (kind === 'standalone') {
+          current = standaloneRedis();
+          return;
+        }
+        cluster ??= startRedisCluster({ masters: 3 });
+        const c = await cluster;
+        current = target('cluster', c.env, c.nodes);
+      }, 60_000);
+      return () => {
+        if (!current) throw new Error(`the ${kind} Redis of this suite did not start`);
+        return current;
+      };
+    },
+  };
 }

@@ -1,6 +1,6 @@
 import { uniquePrefix } from '@ms1/test-utils';
 import { SessionActiveError, SessionStore, type RedisConnection, type SessionSettings } from '../src';
-import { onEveryRedis } from './redis-targets';
+import { REDIS_KINDS, redisOfEachKind } from './redis-targets';
 
 const settings: SessionSettings = {
   pollingMode: 'manual',
@@ -10,44 +10,46 @@ const settings: SessionSettings = {
   folder: 'inbox',
 };
 
-describe('SessionStore (real Redis)', () =>
-  onEveryRedis((target) => {
-    const prefix = uniquePrefix('sessions');
-    let redis: RedisConnection;
-    let store: SessionStore;
-    beforeAll(() => {
-      redis = target().connect();
-      store = new SessionStore(redis, `{${prefix}}`, 3);
-    });
-    afterAll(async () => {
-      redis?.disconnect();
-      await target().clean(prefix);
-    });
+const redisKinds = redisOfEachKind();
 
-    it('allows one active session, archives it once even when stopped twice at once, and caps the history', async () => {
-      const first = await store.start(settings);
-      await expect(store.start(settings)).rejects.toBeInstanceOf(SessionActiveError);
-      const [a, b] = await Promise.all([store.stop('one'), store.stop('two')]);
-      expect([a, b].filter(Boolean)).toHaveLength(1);
-      expect(await store.current()).toBeNull();
-      for (let i = 0; i < 4; i++) {
-        await store.start(settings);
-        await store.stop(`run ${i}`);
-      }
-      const history = await store.history();
-      expect(history.map((s) => s.stopReason)).toEqual(['run 3', 'run 2', 'run 1']);
-      expect(history.some((s) => s.sessionId === first.sessionId)).toBe(false);
-    });
+describe.each(REDIS_KINDS)('SessionStore (real Redis: %s)', (kind) => {
+  const target = redisKinds.use(kind);
+  const prefix = uniquePrefix('sessions');
+  let redis: RedisConnection;
+  let store: SessionStore;
+  beforeAll(() => {
+    redis = target().connect();
+    store = new SessionStore(redis, `{${prefix}}`, 3);
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    await target().clean(prefix);
+  });
 
-    it('counts atomically, and once per event with incrOnce', async () => {
-      const s = await store.start(settings);
-      await Promise.all(Array.from({ length: 50 }, () => store.incr(s.sessionId, { discovered: 2, enqueued: 1 })));
-      expect(await store.incrOnce(s.sessionId, 'email:m1:1', { processed: 1, invoices: 2 })).toBe(true);
-      expect(await store.incrOnce(s.sessionId, 'email:m1:1', { processed: 1, invoices: 2 })).toBe(false);
-      const counters = await store.counters(s.sessionId);
-      expect(counters).toMatchObject({ discovered: 100, enqueued: 50, processed: 1, invoices: 2, forwarded: 0 });
-      const stopped = await store.stop('done');
-      expect(stopped?.counters).toMatchObject({ processed: 1, invoices: 2 });
-      expect(await redis.ttl(`{${prefix}}:session:${s.sessionId}:counted`)).toBeGreaterThan(0);
-    });
-  }));
+  it('allows one active session, archives it once even when stopped twice at once, and caps the history', async () => {
+    const first = await store.start(settings);
+    await expect(store.start(settings)).rejects.toBeInstanceOf(SessionActiveError);
+    const [a, b] = await Promise.all([store.stop('one'), store.stop('two')]);
+    expect([a, b].filter(Boolean)).toHaveLength(1);
+    expect(await store.current()).toBeNull();
+    for (let i = 0; i < 4; i++) {
+      await store.start(settings);
+      await store.stop(`run ${i}`);
+    }
+    const history = await store.history();
+    expect(history.map((s) => s.stopReason)).toEqual(['run 3', 'run 2', 'run 1']);
+    expect(history.some((s) => s.sessionId === first.sessionId)).toBe(false);
+  });
+
+  it('counts atomically, and once per event with incrOnce', async () => {
+    const s = await store.start(settings);
+    await Promise.all(Array.from({ length: 50 }, () => store.incr(s.sessionId, { discovered: 2, enqueued: 1 })));
+    expect(await store.incrOnce(s.sessionId, 'email:m1:1', { processed: 1, invoices: 2 })).toBe(true);
+    expect(await store.incrOnce(s.sessionId, 'email:m1:1', { processed: 1, invoices: 2 })).toBe(false);
+    const counters = await store.counters(s.sessionId);
+    expect(counters).toMatchObject({ discovered: 100, enqueued: 50, processed: 1, invoices: 2, forwarded: 0 });
+    const stopped = await store.stop('done');
+    expect(stopped?.counters).toMatchObject({ processed: 1, invoices: 2 });
+    expect(await redis.ttl(`{${prefix}}:session:${s.sessionId}:counted`)).toBeGreaterThan(0);
+  });
+});
