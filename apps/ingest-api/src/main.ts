@@ -2,16 +2,15 @@ import type { Server } from 'node:http';
 import { FlowProducer } from 'bullmq';
 import {
   bootstrap,
-  closeRedis,
   createAttachmentStore,
   createGraphStack,
-  createRedis,
   createRuntime,
   createWorker,
   keyPrefix,
   QueueName,
 } from '@ms1/shared';
 import { createHttpApp } from './http/app';
+import { openHttpSide } from './http/http-side';
 import { SessionControl } from './session/session-control';
 import { SubscriptionManager } from './subscriptions/subscription-manager';
 import { SubscriptionStore } from './subscriptions/subscription-store';
@@ -70,26 +69,15 @@ async function main(): Promise<void> {
   }
 
   if (roles.includes('http')) {
-    const healthConnection = createRedis(config.redis, { role: 'client', name: 'ingest-api-health' });
-    healthConnection.on('error', () => undefined);
-    shutdown.add('health redis', () => closeRedis(healthConnection), { phase: 'connections' });
-    const app = createHttpApp({
-      config,
-      logger,
-      healthConnection,
-      producer: rt.producer,
-      store,
-      control,
-      deadLetters: rt.deadLetters,
-      subscriptions: subscriptionStore,
-      metrics: rt.metrics,
-      tokens,
-      redis: connection,
-    });
+    const side = await openHttpSide({ config, logger, graph, shutdown });
+    const app = createHttpApp({ config, logger, side, metrics: rt.metrics, tokens });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(config.http.port, () => resolve(s));
       s.once('error', reject);
     });
+    // A client that trickles its request in does not hold a socket for minutes.
+    server.headersTimeout = 10_000;
+    server.requestTimeout = 30_000;
     shutdown.add(
       'http server',
       () =>

@@ -61,7 +61,7 @@ describe('delegated sign-in (graph-sim identity, ingest-api process)', () => {
   it('refuses a callback it did not start', async () => {
     const r = await fetch(`${base}/auth/callback?code=abc&state=forged`);
     expect(r.status).toBe(400);
-    expect(await r.json()).toMatchObject({ field: 'state' });
+    expect(await r.json()).toMatchObject({ error: { field: 'state' } });
   });
 
   it('signs in through /auth/login, syncs with the delegated token, and needs no new login after a restart', async () => {

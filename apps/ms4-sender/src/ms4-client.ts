@@ -1,6 +1,6 @@
 // The one HTTP call to MS4: POST {MS4_BASE_URL}/batch-metadata. Turns every answer (and every network failure)
 // into a SendResult; deciding what happens to the jobs is the dispatcher's business.
-import { errorMessage } from '@ms1/shared';
+import { errorMessage, parseRetryAfter } from '@ms1/shared';
 import { AbortedError } from './breaker';
 
 export type ItemStatus = 'accepted' | 'rejected' | 'failed';
@@ -38,17 +38,8 @@ export interface Ms4ClientOptions {
   timeoutMs: number;
   /** Used when a 429 carries no usable Retry-After. */
   defaultRetryAfterMs?: number;
-  /** Upper bound for Retry-After (a broken header must not stall the sender for days). */
+  /** Upper bound for Retry-After, MS4_RETRY_AFTER_MAX_SECONDS (a broken header must not stall the sender for days). */
   maxRetryAfterMs?: number;
-}
-
-/** Retry-After as delay-seconds or an HTTP date; null when absent or unreadable. */
-export function parseRetryAfter(value: string | null, now = Date.now()): number | null {
-  if (value === null || value.trim() === '') return null;
-  const v = value.trim();
-  if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -138,8 +129,10 @@ export class Ms4Client {
       return results ? { kind: 'per-item', status, results } : { kind: 'accepted', status };
     }
     if (status === 429) {
-      const ms = parseRetryAfter(res.headers.get('retry-after')) ?? this.defaultRetryAfterMs;
-      return { kind: 'throttled', status, retryAfterMs: Math.min(this.maxRetryAfterMs, Math.max(0, ms)) };
+      const retryAfterMs =
+        parseRetryAfter(res.headers.get('retry-after'), { maxMs: this.maxRetryAfterMs }) ??
+        Math.min(this.defaultRetryAfterMs, this.maxRetryAfterMs);
+      return { kind: 'throttled', status, retryAfterMs };
     }
     if (status === 413) return { kind: 'too-large', status, message: summary(answer, text) };
     if (status === 400) {

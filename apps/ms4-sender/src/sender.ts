@@ -80,7 +80,12 @@ export function createSender(deps: SenderDeps): Sender {
     bucketKey: keys.bucket,
     pauseKey: keys.pause,
   });
-  const client = new Ms4Client({ baseUrl: ms4.baseUrl, apiToken: ms4.apiToken, timeoutMs: ms4.timeoutMs });
+  const client = new Ms4Client({
+    baseUrl: ms4.baseUrl,
+    apiToken: ms4.apiToken,
+    timeoutMs: ms4.timeoutMs,
+    maxRetryAfterMs: ms4.retryAfterMaxMs,
+  });
   const dispatcher = new Dispatcher({ client, breaker, limiter, pause, logger });
   const batcher = new Batcher<PendingItem>(
     { maxItems: ms4.batchMaxItems, maxBytes: ms4.batchMaxBytes, maxWaitMs: ms4.batchMaxWaitMs },

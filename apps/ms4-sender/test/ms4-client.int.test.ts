@@ -67,6 +67,14 @@ describe('Ms4Client against ms4-sim', () => {
     expect(await client.send(b.batchId, b.body)).toEqual({ kind: 'accepted', status: 200 });
   });
 
+  it('caps a Retry-After longer than MS4_RETRY_AFTER_MAX_SECONDS', async () => {
+    const capped = new Ms4Client({ baseUrl: sim.baseUrl, apiToken: token, timeoutMs: 2000, maxRetryAfterMs: 1500 });
+    await config({ throttleNext: { count: 1, retryAfterSeconds: 86_400 } });
+    const b = batchOf(items(1));
+    expect(await capped.send(b.batchId, b.body)).toEqual({ kind: 'throttled', status: 429, retryAfterMs: 1500 });
+    expect(await capped.send(b.batchId, b.body)).toEqual({ kind: 'accepted', status: 200 });
+  });
+
   it('413 when the batch is too large', async () => {
     await config({ maxItems: 2 });
     const b = batchOf(items(3));

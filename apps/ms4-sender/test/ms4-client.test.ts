@@ -1,19 +1,4 @@
-import { parseRetryAfter, readResults } from '../src/ms4-client';
-
-describe('parseRetryAfter', () => {
-  it('reads delay-seconds and HTTP dates', () => {
-    expect(parseRetryAfter('2')).toBe(2000);
-    expect(parseRetryAfter(' 0 ')).toBe(0);
-    const now = Date.parse('2026-11-29T10:00:00Z');
-    expect(parseRetryAfter('Sun, 29 Nov 2026 10:00:05 GMT', now)).toBe(5000);
-    expect(parseRetryAfter('Sun, 29 Nov 2026 09:00:00 GMT', now)).toBe(0);
-  });
-  it('answers null for nothing usable', () => {
-    expect(parseRetryAfter(null)).toBeNull();
-    expect(parseRetryAfter('')).toBeNull();
-    expect(parseRetryAfter('soon')).toBeNull();
-  });
-});
+import { readResults } from '../src/ms4-client';
 
 describe('readResults', () => {
   it('reads per-item results', () => {

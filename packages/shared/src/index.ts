@@ -18,6 +18,8 @@ export * from './redis/checks';
 export * from './redis/connection';
 export * from './shutdown';
 export * from './http/health-server';
+export * from './http/http-error';
+export * from './http/retry-after';
 export * from './runtime';
 export * from './storage';
 export * from './graph';

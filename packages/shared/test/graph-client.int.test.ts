@@ -61,12 +61,20 @@ describe('MailGraph and MsalTokenProvider against graph-sim (real MSAL, real Gra
   const graphClient = (
     events: GraphCallEvent[] = [],
     limits = { maxConcurrent: 4, maxPerWindow: 10_000, windowMs: 600_000 },
+    retryAfterMaxMs?: number,
   ) => {
     const tokens = new MsalTokenProvider(config.graph, redis, key, memoryLogger().logger);
     const limiter = new MailboxLimiter(redis, key, { ...limits, maxInlineWaitMs: 2000 });
     return {
       tokens,
-      graph: new MailGraph({ baseUrl: config.graph.baseUrl, tokens, limiter, onCall: (e) => events.push(e) }),
+      limiter,
+      graph: new MailGraph({
+        baseUrl: config.graph.baseUrl,
+        tokens,
+        limiter,
+        retryAfterMaxMs,
+        onCall: (e) => events.push(e),
+      }),
     };
   };
 
@@ -201,5 +209,32 @@ describe('MailGraph and MsalTokenProvider against graph-sim (real MSAL, real Gra
     await expect(other.deltaPage(ctx, 'inbox', null, 10)).rejects.toBeInstanceOf(ThrottledError);
     expect(events.some((e) => e.throttled)).toBe(true);
     await admin('PUT', '/config', { throttle: { concurrency: 4, requestsPerWindow: 10000, windowMs: 600000 } });
+  });
+
+  it('caps a long Retry-After (GRAPH_RETRY_AFTER_MAX_SECONDS): the job and the shared pause wait no longer', async () => {
+    const mailbox = 'cap@contoso.example';
+    await admin('POST', `/users/${mailbox}/messages`, {
+      subject: 'x',
+      from: { emailAddress: { address: 's@x.example' } },
+      receivedDateTime: new Date().toISOString(),
+      body: { contentType: 'text', content: '' },
+      attachments: [],
+    });
+    await admin('PUT', '/config', {
+      throttle: { concurrency: 4, requestsPerWindow: 1, windowMs: 600_000 },
+      latency: { fixedMs: 0, perKbMs: 0, jitterMs: 0 },
+    });
+    try {
+      const { graph, limiter } = graphClient([], undefined, 1500);
+      await graph.deltaPage({ mailboxId: mailbox }, 'inbox', null, 10);
+      const err = await graph.deltaPage({ mailboxId: mailbox }, 'inbox', null, 10).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ThrottledError);
+      expect((err as ThrottledError).retryAfterMs).toBe(1500); // graph-sim asked for about ten minutes
+      const paused = await limiter.pausedForMs(mailbox);
+      expect(paused).toBeGreaterThan(0);
+      expect(paused).toBeLessThanOrEqual(1500);
+    } finally {
+      await admin('PUT', '/config', { throttle: { concurrency: 4, requestsPerWindow: 10000, windowMs: 600000 } });
+    }
   });
 });

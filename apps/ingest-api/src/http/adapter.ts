@@ -1,72 +1,88 @@
-import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Logger } from '@ms1/shared';
-import { HttpError, type HttpHandler, type HttpOutput } from './types';
+import type { ErrorRequestHandler, Express, Request, RequestHandler, Response } from 'express';
+import { errorBody, HttpError, type Logger } from '@ms1/shared';
+import { withDeadline } from './edge/deadline';
+import { redisUnavailable, type RedisGate } from './edge/redis-gate';
+import type { AuthKind, HttpOutput, Route } from './route';
 
-/** The one async wrapper: runs a plain handler and writes its answer; errors go to the error middleware. */
-export function route(handler: HttpHandler): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
-    handler({
-      params: req.params as Record<string, string>,
-      query: req.query as Record<string, unknown>,
-      body: req.body as unknown,
-      headers: req.headers,
-    })
-      .then((out) => send(res, out))
-      .catch(next);
+/** The thin Express adapter: the route table becomes Express routes; plain handlers never see Express. */
+export function mountRoutes(
+  app: Express,
+  routes: readonly Route[],
+  opts: { guards: Record<AuthKind, RequestHandler[]>; gate: RedisGate; defaultTimeoutMs: number },
+): void {
+  for (const route of routes) app[route.method](route.path, ...opts.guards[route.auth], runRoute(route, opts));
+}
+
+function runRoute(route: Route, opts: { gate: RedisGate; defaultTimeoutMs: number }): RequestHandler {
+  return (req: Request, res: Response, next) => {
+    if (route.needsRedis && !opts.gate.connected()) return next(redisUnavailable('not connected'));
+    const params = Object.fromEntries(
+      Object.entries(req.params).map(([k, v]) => [k, Array.isArray(v) ? v.join('/') : v]),
+    );
+    const work = route.run({ params, query: req.query, body: req.body as unknown, headers: req.headers });
+    withDeadline(work, route.timeoutMs ?? opts.defaultTimeoutMs).then((out) => send(res, out), next);
   };
 }
 
+/** Writes a handler's answer: JSON unless it says otherwise (text goes out as text, never sniffed). */
 export function send(res: Response, out: HttpOutput): void {
   if (out.headers) res.set(out.headers);
+  res.set('Cache-Control', 'no-store');
   const type = out.contentType ?? 'application/json';
   res.status(out.status).type(type);
   if (type.startsWith('application/json')) res.send(JSON.stringify(out.body));
   else res.send(typeof out.body === 'string' ? out.body : String(out.body));
 }
 
+function sendError(res: Response, err: HttpError): void {
+  send(res, { status: err.status, headers: err.headers, body: err.body() });
+}
+
 export function notFound(): RequestHandler {
-  return (req, res) =>
-    send(res, { status: 404, body: { error: 'not_found', message: `no route for ${req.method} ${req.path}` } });
+  return (req, _res, next) => next(new HttpError(404, `no route for ${req.method} ${req.path}`));
 }
 
-interface BodyParserError extends Error {
-  type?: string;
-  status?: number;
+/** What body-parser throws: `type` says what went wrong, `status` is a 4xx. */
+interface BodyParserError {
+  type: string;
+  status: number;
 }
 
-/** The one error middleware: HttpError -> its status; body-parser errors -> 400/413; anything else -> 500 without details. */
-export function errorMiddleware(logger: Logger): ErrorRequestHandler {
+function isBodyParserError(err: unknown): err is BodyParserError {
+  if (typeof err !== 'object' || err === null || !('type' in err) || !('status' in err)) return false;
+  return typeof err.type === 'string' && typeof err.status === 'number' && err.status >= 400 && err.status < 500;
+}
+
+function fromBodyParser(err: BodyParserError): HttpError {
+  if (err.type === 'entity.too.large') return new HttpError(413, 'request body is too large');
+  if (err.type === 'entity.parse.failed')
+    return new HttpError(400, 'request body is not valid JSON', { code: 'invalid_json' });
+  return new HttpError(err.status, `request body refused (${err.type})`);
+}
+
+/**
+ * The one error middleware, so every failure has the one shape (`{ "error": { "code", "message", ... } }`):
+ * an HttpError answers with its status; body-parser's errors are 400/413; anything else is 503 when Redis does
+ * not answer (the failure was Redis being away) and otherwise a 500 that is logged and tells nothing.
+ */
+export function errorMiddleware(logger: Logger, gate: RedisGate): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
-    if (err instanceof HttpError) {
-      send(res, { status: err.status, body: { error: codeFor(err.status), message: err.message, ...err.details } });
-      return;
-    }
-    const e = err as BodyParserError;
-    if (e?.type === 'entity.too.large') {
-      send(res, { status: 413, body: { error: 'payload_too_large', message: 'request body is too large' } });
-      return;
-    }
-    if (e?.type === 'entity.parse.failed') {
-      send(res, { status: 400, body: { error: 'invalid_json', message: 'request body is not valid JSON' } });
-      return;
-    }
-    logger.error('request failed', { method: req.method, path: req.path, err });
-    send(res, { status: 500, body: { error: 'internal_error', message: 'internal error' } });
+    void (async () => {
+      if (err instanceof HttpError) return sendError(res, err);
+      if (isBodyParserError(err)) return sendError(res, fromBodyParser(err));
+      if (!(await gate.answers())) {
+        logger.warn('request failed while Redis is unavailable', {
+          method: req.method,
+          path: req.path,
+          err: err instanceof Error ? err.message : String(err),
+        });
+        return sendError(res, redisUnavailable('no answer'));
+      }
+      logger.error('request failed', { method: req.method, path: req.path, err });
+      sendError(res, new HttpError(500, 'internal error'));
+    })().catch((failure: unknown) => {
+      logger.error('error middleware failed', { err: failure });
+      if (!res.headersSent) res.status(500).json(errorBody(500, 'internal error'));
+    });
   };
-}
-
-function codeFor(status: number): string {
-  return (
-    (
-      {
-        400: 'invalid_request',
-        401: 'unauthorized',
-        403: 'forbidden',
-        404: 'not_found',
-        409: 'conflict',
-        413: 'payload_too_large',
-        503: 'unavailable',
-      } as Record<number, string>
-    )[status] ?? 'error'
-  );
 }

@@ -1,88 +1,93 @@
-import express, { type Express } from 'express';
-import {
-  keyPrefix,
-  type Config,
-  type DeadLetters,
-  type Logger,
-  type Metrics,
-  type MsalTokenProvider,
-  type Producer,
-  type RedisConnection,
-  type SessionStore,
-} from '@ms1/shared';
-import type { SessionControl } from '../session/session-control';
-import { errorMiddleware, notFound, route } from './adapter';
-import { requireToken } from './auth';
+import express, { type Express, type RequestHandler } from 'express';
+import type { Config, Logger, Metrics, MsalTokenProvider } from '@ms1/shared';
+import { errorMiddleware, mountRoutes, notFound } from './adapter';
 import { BULL_BOARD_PATH, bullBoardRouter } from './bull-board';
-import { healthHandler } from './health';
+import { requireBearer, requireBoardCredentials } from './edge/authenticate';
+import { crossOriginGuard } from './edge/cross-origin';
+import { redisUnavailable } from './edge/redis-gate';
+import { securityHeaders } from './edge/security-headers';
+import { webhookRateLimit } from './edge/webhook-rate-limit';
+import { authHandlers } from './handlers/auth';
+import { dlqHandlers } from './handlers/dlq';
+import { healthHandlers } from './handlers/health';
+import { LifecycleReplays } from './handlers/lifecycle-replays';
+import { metricsHandlers } from './handlers/metrics';
+import { pollingHandlers } from './handlers/polling';
+import { sessionHandlers } from './handlers/session';
+import { webhookHandlers } from './handlers/webhooks';
+import type { HttpSide } from './http-side';
 import { QueueOverview } from './queue-overview';
-import { authRoutes } from './routes/auth';
-import { dlqRoutes } from './routes/dlq';
-import { metricsRoutes } from './routes/metrics';
-import { pollingRoutes } from './routes/polling';
-import { sessionRoutes } from './routes/session';
-import { webhookRoutes } from './routes/webhooks';
-import type { SubscriptionStore } from '../subscriptions/subscription-store';
+import { routeTable, type Handlers } from './routes';
 
 export interface HttpDeps {
   config: Config;
   logger: Logger;
-  /** A fail-fast client connection, so that /health answers 503 promptly while Redis is down. */
-  healthConnection: RedisConnection;
-  producer: Producer;
-  store: SessionStore;
-  control: SessionControl;
-  deadLetters: DeadLetters;
-  subscriptions: SubscriptionStore;
+  side: HttpSide;
   metrics: Metrics;
   tokens: MsalTokenProvider;
-  redis: RedisConnection;
 }
 
-/** The Express app: public routes first, then the bearer-token wall, then the control API and Bull Board. */
+/** The plain handlers, built on the HTTP side's fail-fast stores and queues. */
+export function createHandlers({ config, logger, side, metrics, tokens }: HttpDeps): Handlers {
+  const overview = new QueueOverview(side.producer);
+  return {
+    health: healthHandlers({
+      connection: side.connection,
+      roles: config.ingestRoles,
+      timeoutMs: config.http.redisCommandTimeoutMs,
+    }),
+    webhooks: webhookHandlers({
+      config,
+      logger,
+      producer: side.producer,
+      sessions: side.store,
+      subscriptions: side.subscriptions,
+      replays: new LifecycleReplays(side.connection, side.keyPrefix, config.webhooks.lifecycleDedupMs),
+    }),
+    auth: authHandlers({ config, tokens, redis: side.connection, keyPrefix: side.keyPrefix }),
+    session: sessionHandlers({ control: side.control, store: side.store, config, overview }),
+    polling: pollingHandlers({ control: side.control, store: side.store }),
+    metrics: metricsHandlers({ store: side.store, overview, metrics }),
+    dlq: dlqHandlers(side.deadLetters),
+  };
+}
+
+/**
+ * The Express app, in the order a request meets it: security headers (every answer), the cross-origin guard
+ * (state-changing requests from another site: 403), the webhooks' rate limit, body parsing, the route table
+ * (each route behind its auth kind), Bull Board (basic auth), then the JSON 404 and the one error middleware.
+ */
 export function createHttpApp(deps: HttpDeps): Express {
-  const { config } = deps;
+  const { config, side } = deps;
+  const token = config.http.controlApiToken ?? '';
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', true);
+  app.set(
+    'trust proxy',
+    typeof config.http.trustProxy === 'number' ? config.http.trustProxy : [...config.http.trustProxy],
+  );
+  app.use(securityHeaders(BULL_BOARD_PATH));
+  const publicBase = config.webhooks.publicBaseUrl;
+  app.use(crossOriginGuard(publicBase ? [new URL(publicBase).origin] : []));
+  app.use(
+    '/webhooks',
+    webhookRateLimit({
+      connection: side.connection,
+      keyPrefix: side.keyPrefix,
+      max: config.webhooks.rateLimitMax,
+      windowMs: config.webhooks.rateLimitWindowMs,
+    }),
+  );
   app.use(express.json({ limit: config.http.bodyLimit }));
-  app.get('/health', route(healthHandler(deps.healthConnection, config.ingestRoles)));
-  // Graph calls these: no bearer token (Graph cannot send one); clientState is checked instead.
-  const hooks = webhookRoutes({
-    config,
-    logger: deps.logger,
-    producer: deps.producer,
-    sessions: deps.store,
-    subscriptions: deps.subscriptions,
+  mountRoutes(app, routeTable(createHandlers(deps)), {
+    guards: { none: [], webhook: [], bearer: [requireBearer(token)] },
+    gate: side.gate,
+    defaultTimeoutMs: config.http.requestTimeoutMs,
   });
-  app.post('/webhooks/graph', route(hooks.notify));
-  app.post('/webhooks/graph/lifecycle', route(hooks.lifecycle));
-  // Microsoft's sign-in redirects the browser here: it cannot carry our token; the one-time `state` protects it.
-  const auth = authRoutes({
-    config,
-    tokens: deps.tokens,
-    redis: deps.redis,
-    keyPrefix: keyPrefix(config.redis.queuePrefix),
-  });
-  app.get('/auth/callback', route(auth.callback));
-
-  app.use(requireToken(config.http.controlApiToken ?? ''));
-  app.get('/auth/login', route(auth.login));
-  const overview = new QueueOverview(deps.producer);
-  const session = sessionRoutes({ control: deps.control, store: deps.store, config, overview });
-  app.post('/session/start', route(session.start));
-  app.post('/session/stop', route(session.stop));
-  app.get('/session/status', route(session.status));
-  app.get('/session/history', route(session.history));
-  app.post('/polling/trigger', route(pollingRoutes({ control: deps.control, store: deps.store }).trigger));
-  app.get('/metrics', route(metricsRoutes({ store: deps.store, overview, metrics: deps.metrics }).summary));
-  const dlq = dlqRoutes(deps.deadLetters);
-  app.get('/dlq', route(dlq.list));
-  app.post('/dlq/replay', route(dlq.replayAll));
-  app.post('/dlq/:id/replay', route(dlq.replayOne));
-  app.use(BULL_BOARD_PATH, bullBoardRouter(deps.producer));
-
+  const whileRedisConnected: RequestHandler = (_req, _res, next) =>
+    next(side.gate.connected() ? undefined : redisUnavailable('not connected'));
+  app.use(BULL_BOARD_PATH, requireBoardCredentials(token), whileRedisConnected, bullBoardRouter(side.producer));
   app.use(notFound());
-  app.use(errorMiddleware(deps.logger));
+  app.use(errorMiddleware(deps.logger, side.gate));
   return app;
 }

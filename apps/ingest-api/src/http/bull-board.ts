@@ -1,13 +1,13 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
-import type { Router } from 'express';
+import type { Express } from 'express';
 import { allQueues, QueueName, type Producer } from '@ms1/shared';
 
 export const BULL_BOARD_PATH = '/admin/queues';
 
 /** Bull Board over every queue, the dead-letter queue included (read-only there: replay goes through the API). */
-export function bullBoardRouter(producer: Producer): Router {
+export function bullBoardRouter(producer: Producer): Express {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(BULL_BOARD_PATH);
   createBullBoard({
@@ -17,5 +17,8 @@ export function bullBoardRouter(producer: Producer): Router {
     serverAdapter,
     options: { uiConfig: { boardTitle: 'MS1 queues' } },
   });
-  return serverAdapter.getRouter() as Router;
+  const board: Express = serverAdapter.getRouter();
+  // Bull Board is an Express app of its own, which would announce itself again on every answer.
+  board.disable('x-powered-by');
+  return board;
 }

@@ -22,6 +22,12 @@ export interface Config {
     readonly healthPort: number | null;
     readonly bodyLimit: string;
     readonly controlApiToken: string | null;
+    /** Express `trust proxy`: a hop count, or addresses/subnets/`loopback`/`linklocal`/`uniquelocal`. */
+    readonly trustProxy: number | readonly string[];
+    /** Command timeout of the HTTP side's own Redis connection (fail fast, never the workers' endless retry). */
+    readonly redisCommandTimeoutMs: number;
+    /** Upper bound of one request handler; past it the answer is 503. */
+    readonly requestTimeoutMs: number;
   };
   readonly ingestRoles: readonly IngestRole[];
   readonly graph: {
@@ -40,8 +46,18 @@ export interface Config {
     readonly deltaPageSize: number;
     readonly deltaPageMaxBytes: number;
     readonly syncConcurrency: number;
+    /** Upper bound of a Retry-After from Graph. */
+    readonly retryAfterMaxMs: number;
   };
-  readonly webhooks: { readonly publicBaseUrl: string | null; readonly clientState: string | null };
+  readonly webhooks: {
+    readonly publicBaseUrl: string | null;
+    readonly clientState: string | null;
+    /** Requests per window and client address on /webhooks/*, counted in Redis (shared by every replica). */
+    readonly rateLimitMax: number;
+    readonly rateLimitWindowMs: number;
+    /** A lifecycle notification repeated for the same subscription and event within this time is a replay. */
+    readonly lifecycleDedupMs: number;
+  };
   readonly ms4: {
     readonly baseUrl: string | null;
     readonly apiToken: string | null;
@@ -52,6 +68,8 @@ export interface Config {
     readonly timeoutMs: number;
     readonly circuitFailures: number;
     readonly circuitOpenMs: number;
+    /** Upper bound of a Retry-After from MS4. */
+    readonly retryAfterMaxMs: number;
   };
   readonly storage: {
     readonly driver: 'local' | 's3';

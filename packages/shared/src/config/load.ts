@@ -57,6 +57,9 @@ export function loadConfig(app: AppName, env: Env = process.env): Config {
       healthPort: v.HEALTH_PORT === undefined ? null : num(v.HEALTH_PORT),
       bodyLimit: String(v.HTTP_BODY_LIMIT),
       controlApiToken: str(v.CONTROL_API_TOKEN),
+      trustProxy: /^\d+$/.test(String(v.HTTP_TRUST_PROXY)) ? num(v.HTTP_TRUST_PROXY) : list(v.HTTP_TRUST_PROXY),
+      redisCommandTimeoutMs: num(v.HTTP_REDIS_COMMAND_TIMEOUT_MS),
+      requestTimeoutMs: num(v.HTTP_REQUEST_TIMEOUT_MS),
     },
     ingestRoles: [...new Set(list(v.INGEST_ROLES))] as IngestRole[],
     graph: {
@@ -75,10 +78,14 @@ export function loadConfig(app: AppName, env: Env = process.env): Config {
       deltaPageSize: num(v.DELTA_PAGE_SIZE),
       deltaPageMaxBytes: num(v.DELTA_PAGE_MAX_BYTES),
       syncConcurrency: num(v.SYNC_CONCURRENCY),
+      retryAfterMaxMs: num(v.GRAPH_RETRY_AFTER_MAX_SECONDS) * 1000,
     },
     webhooks: {
       publicBaseUrl: str(v.PUBLIC_BASE_URL)?.replace(/\/+$/, '') ?? null,
       clientState: str(v.WEBHOOK_CLIENT_STATE),
+      rateLimitMax: num(v.WEBHOOK_RATE_LIMIT_MAX),
+      rateLimitWindowMs: num(v.WEBHOOK_RATE_LIMIT_WINDOW_SECONDS) * 1000,
+      lifecycleDedupMs: num(v.WEBHOOK_LIFECYCLE_DEDUP_SECONDS) * 1000,
     },
     ms4: {
       baseUrl: str(v.MS4_BASE_URL)?.replace(/\/+$/, '') ?? null,
@@ -90,6 +97,7 @@ export function loadConfig(app: AppName, env: Env = process.env): Config {
       timeoutMs: num(v.MS4_TIMEOUT_MS),
       circuitFailures: num(v.MS4_CIRCUIT_FAILURES),
       circuitOpenMs: num(v.MS4_CIRCUIT_OPEN_MS),
+      retryAfterMaxMs: num(v.MS4_RETRY_AFTER_MAX_SECONDS) * 1000,
     },
     storage: {
       driver: v.ATTACHMENT_STORE as 'local' | 's3',

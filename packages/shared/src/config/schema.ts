@@ -29,6 +29,16 @@ export const envSchema = Joi.object({
   INGEST_ROLES: Joi.string()
     .pattern(/^(http|sync)(,(http|sync))*$/)
     .default('http,sync'),
+  // The HTTP edge (ingest-api): which proxies to believe about the client's address, and how long a request may
+  // wait for Redis before it is answered 503.
+  HTTP_TRUST_PROXY: Joi.string()
+    .pattern(/^(\d+|[0-9A-Za-z.:/_-]+(,[0-9A-Za-z.:/_-]+)*)$/)
+    .default('loopback'),
+  HTTP_REDIS_COMMAND_TIMEOUT_MS: Joi.number().integer().min(50).max(10_000).default(1000),
+  HTTP_REQUEST_TIMEOUT_MS: Joi.number().integer().min(100).max(60_000).default(2000),
+  WEBHOOK_RATE_LIMIT_MAX: Joi.number().integer().min(1).default(600),
+  WEBHOOK_RATE_LIMIT_WINDOW_SECONDS: Joi.number().integer().min(1).max(86_400).default(60),
+  WEBHOOK_LIFECYCLE_DEDUP_SECONDS: Joi.number().integer().min(1).max(86_400).default(600),
 
   AUTH_MODE: Joi.string().valid('app', 'delegated').default('app'),
   TENANT_ID: Joi.string(),
@@ -53,6 +63,7 @@ export const envSchema = Joi.object({
     .min(1024)
     .default(8 * 1024 * 1024),
   SYNC_CONCURRENCY: Joi.number().integer().min(1).max(64).default(4),
+  GRAPH_RETRY_AFTER_MAX_SECONDS: Joi.number().integer().min(1).max(86_400).default(600),
 
   MS4_BASE_URL: url(['http', 'https']),
   MS4_API_TOKEN: Joi.string(),
@@ -66,6 +77,7 @@ export const envSchema = Joi.object({
   MS4_TIMEOUT_MS: Joi.number().integer().min(100).default(15_000),
   MS4_CIRCUIT_FAILURES: Joi.number().integer().min(1).default(5),
   MS4_CIRCUIT_OPEN_MS: Joi.number().integer().min(100).default(15_000),
+  MS4_RETRY_AFTER_MAX_SECONDS: Joi.number().integer().min(1).max(86_400).default(300),
 
   ATTACHMENT_STORE: Joi.string().valid('local', 's3').default('local'),
   ATTACHMENT_DIR: Joi.string().default('./data/attachments'),

@@ -32,6 +32,7 @@ export function createGraphStack(
     baseUrl: config.graph.baseUrl,
     tokens,
     limiter,
+    retryAfterMaxMs: config.graph.retryAfterMaxMs,
     onCall: ({ ctx, throttled, status }) => {
       metrics?.graphRequests.inc({ status: String(status) });
       if (!ctx.sessionId) return;

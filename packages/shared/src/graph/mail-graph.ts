@@ -2,11 +2,13 @@ import {
   AuthenticationHandler,
   Client,
   GraphError,
+  GraphRequest,
   HTTPMessageHandler,
   RedirectHandler,
   ResponseType,
 } from '@microsoft/microsoft-graph-client';
 import { RetryableError, ThrottledError } from '../errors';
+import { parseRetryAfter } from '../http/retry-after';
 import type { TokenProvider } from './token-provider';
 import { DeltaExpiredError, GraphRequestError } from './errors';
 import type { MailboxLimiter, RequestCost } from './mailbox-limiter';
@@ -35,10 +37,13 @@ export interface MailGraphOptions {
   onCall?: (e: GraphCallEvent) => void;
   /** How often an inner 429 of a `$batch` is retried before giving up on that request. */
   batchRetries?: number;
+  /** Upper bound of a Retry-After (GRAPH_RETRY_AFTER_MAX_SECONDS); default 10 minutes, Graph's request window. */
+  retryAfterMaxMs?: number;
 }
 
 const DEFAULT_BACKOFF_MS = 2000;
 const MAX_BACKOFF_MS = 60_000;
+const DEFAULT_RETRY_AFTER_MAX_MS = 600_000;
 
 /**
  * The one door to Microsoft Graph's mail API for every app. Built on @microsoft/microsoft-graph-client without its
@@ -79,12 +84,7 @@ export class MailGraph {
       `${this.versionRoot}${this.user(ctx.mailboxId)}/mailFolders/${encodeURIComponent(folder)}/messages/delta?$select=${MESSAGE_SELECT.join(',')}&$expand=attachments`;
     const raw = await this.call(
       ctx,
-      () =>
-        this.client
-          .api(path)
-          .header('Prefer', `odata.maxpagesize=${pageSize}`)
-          .responseType(ResponseType.TEXT)
-          .get() as Promise<string>,
+      async () => (await answer(this.client.api(path).header('Prefer', `odata.maxpagesize=${pageSize}`))).text(),
       'delta',
     );
     const body = JSON.parse(raw) as { value?: GraphMessage[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
@@ -115,15 +115,8 @@ export class MailGraph {
 
   /** The raw bytes of one attachment (`/$value`), for what a delta page could not carry. */
   async attachmentContent(ctx: CallContext, messageId: string, attachmentId: string): Promise<Buffer> {
-    const body = (await this.call(ctx, () =>
-      this.client
-        .api(
-          `${this.user(ctx.mailboxId)}/messages/${encodeURIComponent(messageId)}/attachments/${encodeURIComponent(attachmentId)}/$value`,
-        )
-        .responseType(ResponseType.ARRAYBUFFER)
-        .get(),
-    )) as ArrayBuffer;
-    return Buffer.from(body);
+    const path = `${this.user(ctx.mailboxId)}/messages/${encodeURIComponent(messageId)}/attachments/${encodeURIComponent(attachmentId)}/$value`;
+    return this.call(ctx, async () => Buffer.from(await (await answer(this.client.api(path))).arrayBuffer()));
   }
 
   /**
@@ -148,7 +141,8 @@ export class MailGraph {
         if (r.status === 429 && attempt < (this.opts.batchRetries ?? 5)) {
           const req = pending.find((p) => p.id === r.id);
           if (req) throttled.push(req);
-          retryAfterMs = Math.max(retryAfterMs, retryAfterToMs(headerValue(r.headers, 'retry-after')));
+          const waitMs = this.retryAfter(headerValue(r.headers, 'retry-after')) ?? DEFAULT_BACKOFF_MS;
+          retryAfterMs = Math.max(retryAfterMs, waitMs);
         } else {
           done.set(r.id, { id: r.id, status: r.status, body: r.body ?? null });
         }
@@ -229,6 +223,10 @@ export class MailGraph {
     );
   }
 
+  private retryAfter(value: string | null | undefined): number | null {
+    return parseRetryAfter(value, { maxMs: this.opts.retryAfterMaxMs ?? DEFAULT_RETRY_AFTER_MAX_MS });
+  }
+
   private async translate(ctx: CallContext, err: unknown, what: string): Promise<Error> {
     if (!(err instanceof GraphError)) {
       this.opts.onCall?.({ ctx, status: 0, throttled: false });
@@ -241,10 +239,9 @@ export class MailGraph {
     if (status === 429) {
       const streak = (this.throttleStreak.get(ctx.mailboxId) ?? 0) + 1;
       this.throttleStreak.set(ctx.mailboxId, streak);
-      const retryAfter = err.headers?.get('Retry-After') ?? null;
-      const waitMs = retryAfter
-        ? retryAfterToMs(retryAfter)
-        : Math.min(MAX_BACKOFF_MS, DEFAULT_BACKOFF_MS * 2 ** (streak - 1));
+      const waitMs =
+        this.retryAfter(err.headers?.get('Retry-After')) ??
+        Math.min(MAX_BACKOFF_MS, DEFAULT_BACKOFF_MS * 2 ** (streak - 1));
       await this.opts.limiter.pause(ctx.mailboxId, waitMs);
       return new ThrottledError(
         `Graph throttled ${ctx.mailboxId} (${err.code ?? 'TooManyRequests'}); retry in ${waitMs} ms`,
@@ -267,17 +264,44 @@ export class MailGraph {
   }
 }
 
+/**
+ * A request answered raw. The SDK's TEXT and ARRAYBUFFER modes throw a failed answer's body alone, without its
+ * headers or error code (a 429's Retry-After and a 410's syncStateNotFound went unseen); here a failed answer
+ * becomes the GraphError a JSON call gets, with its code and headers.
+ */
+async function answer(request: GraphRequest): Promise<Response> {
+  const res: unknown = await request.responseType(ResponseType.RAW).get();
+  if (!isResponse(res)) throw new Error('the Graph client returned no HTTP response');
+  if (res.ok) return res;
+  const text = await res.text();
+  let parsed: unknown = null;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: the status alone speaks
+  }
+  const error =
+    typeof parsed === 'object' && parsed !== null && 'error' in parsed && typeof parsed.error === 'object'
+      ? parsed.error
+      : null;
+  const field = (name: string): string | null => {
+    const v: unknown = error && name in error ? Reflect.get(error, name) : null;
+    return typeof v === 'string' ? v : null;
+  };
+  const err = new GraphError(res.status, field('message') ?? text.slice(0, 300));
+  err.code = field('code');
+  err.headers = res.headers;
+  err.body = text;
+  throw err;
+}
+
+/** Structural, not `instanceof`: the SDK's fetch may come from another realm (test sandboxes). */
+function isResponse(v: unknown): v is Response {
+  return typeof v === 'object' && v !== null && 'ok' in v && 'status' in v && 'headers' in v && 'arrayBuffer' in v;
+}
+
 function headerValue(headers: Record<string, string> | undefined, name: string): string | null {
   if (!headers) return null;
   for (const [k, v] of Object.entries(headers)) if (k.toLowerCase() === name) return v;
   return null;
-}
-
-/** Retry-After in seconds (or an HTTP date); without it, a default backoff. */
-export function retryAfterToMs(value: string | null): number {
-  if (!value) return DEFAULT_BACKOFF_MS;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const at = Date.parse(value);
-  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : DEFAULT_BACKOFF_MS;
 }

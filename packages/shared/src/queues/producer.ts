@@ -19,8 +19,17 @@ export class Producer {
         connection: this.ctx.connection,
         prefix: this.ctx.prefix,
         defaultJobOptions: this.ctx.jobOptions,
+        // Workers check the Redis version; a Queue whose check timed out (Redis hung at that moment) would stay
+        // broken for good, and the HTTP edge must resume by itself once Redis answers again.
+        skipVersionCheck: true,
       });
-      q.on('error', (err) => this.ctx.logger.warn('queue connection error', { queue: name, err }));
+      let lastLog = 0;
+      q.on('error', (err) => {
+        // Every failed reconnect is reported by every queue: one line per queue per 10 s shows an outage.
+        if (Date.now() - lastLog < 10_000) return;
+        lastLog = Date.now();
+        this.ctx.logger.warn('queue connection error', { queue: name, err: err.message });
+      });
       this.queues.set(name, q);
     }
     return q;

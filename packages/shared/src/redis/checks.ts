@@ -39,13 +39,18 @@ function parseConfigReply(reply: unknown): string | null {
 
 /** True when Redis answers PING within the timeout. */
 export async function pingRedis(conn: RedisConnection, timeoutMs = 1000): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
   try {
     const pong = await Promise.race([
       conn.ping(),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), timeoutMs)),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
+      }),
     ]);
     return pong === 'PONG';
   } catch {
     return false;
+  } finally {
+    clearTimeout(timer);
   }
 }

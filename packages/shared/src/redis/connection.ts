@@ -5,15 +5,31 @@ export type RedisConnection = Redis | Cluster;
 
 export interface ConnectionOptions {
   /**
-   * Workers block on Redis and must wait for it through an outage (`maxRetriesPerRequest: null`, as BullMQ
-   * requires). Clients that answer HTTP requests should fail fast instead, so that /health can say 503.
+   * - `worker`: blocks on Redis and waits for it through an outage (`maxRetriesPerRequest: null`, as BullMQ
+   *   requires for workers).
+   * - `client`: tools (CLI, tests) that queue commands until connected and give up after a few reconnects.
+   * - `http`: what answers HTTP requests. Fails fast: a command fails after `commandTimeoutMs` (Redis hangs), at
+   *   once while disconnected (no offline queue), and is never retried, so a handler answers 503 in time; the
+   *   connection itself keeps reconnecting (at most a second apart), so the edge resumes when Redis returns.
    */
-  role: 'worker' | 'client';
+  role: 'worker' | 'client' | 'http';
   /** Shown in `CLIENT LIST`, handy when counting connections. */
   name?: string;
+  /** `http` role only: how long one command may wait for Redis's answer (default 1000 ms). */
+  commandTimeoutMs?: number;
 }
 
 function baseOptions(opts: ConnectionOptions): RedisOptions {
+  if (opts.role === 'http')
+    return {
+      maxRetriesPerRequest: 0,
+      enableOfflineQueue: false,
+      commandTimeout: opts.commandTimeoutMs ?? 1000,
+      connectTimeout: 2000,
+      enableReadyCheck: true,
+      connectionName: opts.name,
+      retryStrategy: (times: number) => Math.min(100 * times, 1000),
+    };
   return {
     maxRetriesPerRequest: opts.role === 'worker' ? null : 2,
     enableReadyCheck: true,
@@ -31,7 +47,7 @@ export function createRedis(redis: Config['redis'], opts: ConnectionOptions): Re
     });
     return new Cluster(nodes, {
       redisOptions: { ...baseOptions(opts), ...credentialsOf(redis.url) },
-      enableOfflineQueue: true,
+      enableOfflineQueue: opts.role !== 'http',
     });
   }
   return new Redis(redis.url, baseOptions(opts));
@@ -58,12 +74,32 @@ export function keyPrefix(queuePrefix: string): string {
 /** Closes a connection politely, falling back to disconnect when Redis does not answer. */
 export async function closeRedis(conn: RedisConnection): Promise<void> {
   if (conn.status === 'end') return;
+  let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
       conn.quit(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error('quit timed out')), 2000)),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('quit timed out')), 2000);
+      }),
     ]);
   } catch {
     conn.disconnect();
+  } finally {
+    clearTimeout(timer);
   }
+}
+
+/** Resolves true once the connection is ready, or false after `timeoutMs` (it keeps trying in the background). */
+export function waitForReady(conn: RedisConnection, timeoutMs: number): Promise<boolean> {
+  if (conn.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (ready: boolean) => {
+      clearTimeout(timer);
+      conn.off('ready', onReady);
+      resolve(ready);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    conn.once('ready', onReady);
+  });
 }

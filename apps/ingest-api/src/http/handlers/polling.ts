@@ -1,8 +1,9 @@
-import type { SessionStore } from '@ms1/shared';
+import { HttpError, type SessionStore } from '@ms1/shared';
 import type { SessionControl } from '../../session/session-control';
-import { HttpError, type HttpHandler } from '../types';
+import type { HttpHandler } from '../route';
 
-export function pollingRoutes(deps: { control: SessionControl; store: SessionStore }) {
+/** `POST /polling/trigger`: a (deduplicated) sync of every mailbox of the active session, now. */
+export function pollingHandlers(deps: { control: SessionControl; store: SessionStore }) {
   const trigger: HttpHandler = async () => {
     const session = await deps.store.current();
     if (!session) throw new HttpError(409, 'no active session: start one with POST /session/start');

@@ -1,30 +1,34 @@
 import Joi from 'joi';
-import { SessionActiveError, type Config, type SessionStore } from '@ms1/shared';
+import { HttpError, SessionActiveError, type Config, type SessionStore } from '@ms1/shared';
 import type { SessionControl } from '../../session/session-control';
 import type { QueueOverview } from '../queue-overview';
+import type { HttpHandler } from '../route';
 import { sessionView } from '../session-view';
-import { HttpError, type HttpHandler } from '../types';
-import { validateBody } from '../validate';
 
-interface StartBody {
+export interface StartBody {
   polling_mode: 'scheduled' | 'manual';
   polling_interval: number;
   enable_webhook?: boolean;
   mailboxes?: string[];
 }
 
-const startSchema = Joi.object<StartBody>({
+export const startBody = Joi.object<StartBody>({
   polling_mode: Joi.string().valid('scheduled', 'manual').default('scheduled'),
   polling_interval: Joi.number().integer().min(5).max(86_400).default(300),
   enable_webhook: Joi.boolean(),
   mailboxes: Joi.array().items(Joi.string().trim().min(1).max(320)).min(1).max(1000).unique(),
 }).unknown(false);
 
-const stopSchema = Joi.object<{ reason: string }>({ reason: Joi.string().max(200).default('user_requested') }).unknown(
+export interface StopBody {
+  reason: string;
+}
+
+export const stopBody = Joi.object<StopBody>({ reason: Joi.string().max(200).default('user_requested') }).unknown(
   false,
 );
 
-export function sessionRoutes(deps: {
+/** `POST /session/start`, `POST /session/stop`, `GET /session/status`, `GET /session/history`. */
+export function sessionHandlers(deps: {
   control: SessionControl;
   store: SessionStore;
   config: Config;
@@ -33,36 +37,32 @@ export function sessionRoutes(deps: {
   const { control, store, config, overview } = deps;
   const webhookReady = Boolean(config.webhooks.publicBaseUrl && config.webhooks.clientState);
 
-  const start: HttpHandler = async ({ body }) => {
-    const b = validateBody(startSchema, body);
-    if (b.enable_webhook && !webhookReady)
-      throw new HttpError(
-        400,
+  const start: HttpHandler<StartBody> = async ({ body }) => {
+    if (body.enable_webhook && !webhookReady)
+      throw HttpError.badRequest(
+        'enable_webhook',
         'enable_webhook: webhooks need PUBLIC_BASE_URL and WEBHOOK_CLIENT_STATE to be configured',
-        { field: 'enable_webhook' },
       );
-    const mailboxes = b.mailboxes ?? [...config.graph.mailboxes];
-    if (mailboxes.length === 0)
-      throw new HttpError(400, 'mailboxes: none given and MAILBOXES is empty', { field: 'mailboxes' });
+    const mailboxes = body.mailboxes ?? [...config.graph.mailboxes];
+    if (mailboxes.length === 0) throw HttpError.badRequest('mailboxes', 'mailboxes: none given and MAILBOXES is empty');
     try {
       const session = await control.start({
-        pollingMode: b.polling_mode,
-        pollingIntervalSeconds: b.polling_interval,
-        enableWebhook: b.enable_webhook ?? webhookReady,
+        pollingMode: body.polling_mode,
+        pollingIntervalSeconds: body.polling_interval,
+        enableWebhook: body.enable_webhook ?? webhookReady,
         mailboxes,
         folder: config.graph.folder,
       });
       return { status: 201, body: sessionView(session) };
     } catch (err) {
       if (err instanceof SessionActiveError)
-        throw new HttpError(409, err.message, { session: sessionView(err.session) });
+        throw new HttpError(409, err.message, { details: { session: sessionView(err.session) } });
       throw err;
     }
   };
 
-  const stop: HttpHandler = async ({ body }) => {
-    const { reason } = validateBody(stopSchema, body);
-    const session = await control.stop(reason);
+  const stop: HttpHandler<StopBody> = async ({ body }) => {
+    const session = await control.stop(body.reason);
     if (!session) throw new HttpError(409, 'no active session');
     return { status: 200, body: sessionView(session) };
   };

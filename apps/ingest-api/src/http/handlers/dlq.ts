@@ -1,17 +1,21 @@
 import Joi from 'joi';
-import { DeadLetterBusyError, DeadLetterNotFoundError, type DeadLetters } from '@ms1/shared';
-import { HttpError, type HttpHandler } from '../types';
-import { validateBody } from '../validate';
+import { DeadLetterBusyError, DeadLetterNotFoundError, HttpError, type DeadLetters } from '@ms1/shared';
+import type { HttpHandler } from '../route';
 
-const listQuery = Joi.object<{ offset: number; limit: number }>({
+export interface ListQuery {
+  offset: number;
+  limit: number;
+}
+
+export const listQuery = Joi.object<ListQuery>({
   offset: Joi.number().integer().min(0).default(0),
   limit: Joi.number().integer().min(1).max(500).default(100),
 }).unknown(false);
 
-export function dlqRoutes(deadLetters: DeadLetters) {
-  const list: HttpHandler = async ({ query }) => {
-    const value = validateBody(listQuery, query);
-    const { total, entries } = await deadLetters.list(value.offset, value.offset + value.limit - 1);
+/** `GET /dlq`, `POST /dlq/{id}/replay`, `POST /dlq/replay`. */
+export function dlqHandlers(deadLetters: DeadLetters) {
+  const list: HttpHandler<unknown, ListQuery> = async ({ query }) => {
+    const { total, entries } = await deadLetters.list(query.offset, query.offset + query.limit - 1);
     // The e-mail's ids come first so an operator can find the message in the mailbox.
     const items = entries.map((e) => {
       const d = (e.data ?? {}) as Record<string, unknown>;
@@ -29,7 +33,7 @@ export function dlqRoutes(deadLetters: DeadLetters) {
         data: e.data,
       };
     });
-    return { status: 200, body: { total, offset: value.offset, items } };
+    return { status: 200, body: { total, offset: query.offset, items } };
   };
 
   const replayOne: HttpHandler = async ({ params }) => {

@@ -1,13 +1,13 @@
 import { Gauge } from 'prom-client';
 import type { Metrics, SessionStore } from '@ms1/shared';
 import type { QueueOverview } from '../queue-overview';
-import type { HttpHandler, HttpInput } from '../types';
+import type { HttpHandler, HttpInput } from '../route';
 
 /**
  * `GET /metrics`: the JSON summary (session counters, queues, services) by default; Prometheus text when the
  * client asks for it (`Accept: text/plain` or OpenMetrics), with queue depths and session counters as gauges.
  */
-export function metricsRoutes(deps: { store: SessionStore; overview: QueueOverview; metrics: Metrics }) {
+export function metricsHandlers(deps: { store: SessionStore; overview: QueueOverview; metrics: Metrics }) {
   const { registry } = deps.metrics;
   new Gauge({
     name: 'ms1_queue_jobs',
