@@ -1,15 +1,27 @@
 import { startGraphSim } from './index';
-import type { GraphSimOptions } from './options';
+import { NO_LATENCY, REAL_LATENCY } from './throttle/latency';
+import type { GraphSimOptions, LatencyConfig } from './options';
 
-function usage(): never {
-  process.stderr.write(
-    'usage: graph-sim [--port N] [--host H] [--hostname NAME] [--mailboxes a,b] [--seed N] [--random-seed S] [--time-scale X] [--no-throttle] [--ca-dir DIR]\n',
-  );
-  process.exit(2);
+const USAGE =
+  'usage: graph-sim [--port N] [--host H] [--hostname NAME] [--mailboxes a,b] [--seed N] [--random-seed S]\n' +
+  '                 [--time-scale X] [--no-throttle] [--latency real|off] [--latency-fixed-ms MS]\n' +
+  '                 [--latency-per-kb-ms MS] [--latency-jitter-ms MS] [--ca-dir DIR] [--spool-dir DIR]\n';
+
+function usage(code = 2): never {
+  (code === 0 ? process.stdout : process.stderr).write(USAGE);
+  process.exit(code);
+}
+
+/** --latency-* numbers apply over --latency's mode (real, or off by default), whatever their order. */
+function latencyOf(mode: 'real' | 'off' | undefined, numbers: Partial<LatencyConfig>): GraphSimOptions['latency'] {
+  if (Object.keys(numbers).length === 0) return mode;
+  return { ...(mode === 'real' ? REAL_LATENCY : NO_LATENCY), ...numbers };
 }
 
 function parseArgs(argv: string[]): GraphSimOptions {
   const opts: GraphSimOptions = { port: 0 };
+  let latencyMode: 'real' | 'off' | undefined;
+  const latencyNumbers: Partial<LatencyConfig> = {};
   const args = argv.filter((a) => a !== '--');
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -52,18 +64,37 @@ function parseArgs(argv: string[]): GraphSimOptions {
       case '--no-throttle':
         opts.throttle = false;
         break;
+      case '--latency': {
+        const mode = value();
+        if (mode !== 'real' && mode !== 'off') usage();
+        latencyMode = mode;
+        break;
+      }
+      case '--latency-fixed-ms':
+        latencyNumbers.fixedMs = num();
+        break;
+      case '--latency-per-kb-ms':
+        latencyNumbers.perKbMs = num();
+        break;
+      case '--latency-jitter-ms':
+        latencyNumbers.jitterMs = num();
+        break;
       case '--ca-dir':
         opts.caDir = value();
         break;
+      case '--spool-dir':
+        opts.spoolDir = value();
+        break;
       case '--help':
       case '-h':
-        usage();
+        usage(0);
         break;
       default:
         process.stderr.write(`graph-sim: unknown argument ${a}\n`);
         usage();
     }
   }
+  opts.latency = latencyOf(latencyMode, latencyNumbers);
   return opts;
 }
 

@@ -1,5 +1,5 @@
 export { startGraphSim, type GraphSim } from './server';
-export type { GraphSimOptions, SimConfig, ThrottleConfig, LatencyConfig, Credentials } from './options';
+export type { GraphSimOptions, SimConfig, ThrottleConfig, LatencyConfig, LatencyOption, Credentials } from './options';
 export {
   MESSAGE_PROPERTIES,
   FILE_ATTACHMENT_PROPERTIES,
@@ -9,3 +9,6 @@ export {
 } from './mail/properties';
 export type { StatsSnapshot } from './stats';
 export { trustCa } from './testing/trust-ca';
+export { REAL_LATENCY } from './throttle/latency';
+export { SERVICE_TIME_HEADER } from './graph/pipeline';
+export { MAX_MESSAGE_BYTES } from './admin/inject/limits';

@@ -1,4 +1,5 @@
 /** Options of startGraphSim and the runtime configuration that PUT /_sim/config changes. */
+import { NO_LATENCY, REAL_LATENCY } from './throttle/latency';
 
 export interface ThrottleConfig {
   /** Max in-flight requests per app and mailbox (Graph: 4). */
@@ -9,11 +10,15 @@ export interface ThrottleConfig {
   windowMs: number;
 }
 
+/** Graph's clock: each request holds its in-flight slot for fixedMs + perKbMs per KB served + up to jitterMs. */
 export interface LatencyConfig {
   fixedMs: number;
   perKbMs: number;
   jitterMs: number;
 }
+
+/** 'real' is Graph's clock (120 ms + 0.1 ms/KB + up to 40 ms), 'off' none; an object sets (or overrides) numbers. */
+export type LatencyOption = 'real' | 'off' | Partial<LatencyConfig>;
 
 export interface Credentials {
   tenantId?: string;
@@ -34,11 +39,13 @@ export interface GraphSimOptions {
   credentials?: Credentials;
   throttle?: ThrottleConfig | false;
   timeScale?: number;
-  latency?: Partial<LatencyConfig>;
+  latency?: LatencyOption;
   errorRate?: number;
   notificationDropRate?: number;
   deltaReplayRate?: number;
   caDir?: string;
+  /** Where big attachment bytes are kept (an unlinked file; default: the system temp dir). */
+  spoolDir?: string;
 }
 
 export interface SimConfig {
@@ -51,13 +58,19 @@ export interface SimConfig {
 }
 
 export const DEFAULT_THROTTLE: ThrottleConfig = { concurrency: 4, requestsPerWindow: 10_000, windowMs: 600_000 };
-export const DEFAULT_LATENCY: LatencyConfig = { fixedMs: 0, perKbMs: 0, jitterMs: 0 };
+
+/** The latency an option stands for; an object applies over `base` (for the config API: the live numbers). */
+export function latencyFrom(opt: LatencyOption | undefined, base: LatencyConfig = NO_LATENCY): LatencyConfig {
+  if (opt === 'real') return { ...REAL_LATENCY };
+  if (opt === 'off' || opt === undefined) return { ...NO_LATENCY };
+  return { ...base, ...opt };
+}
 
 export function configFromOptions(opts: GraphSimOptions): SimConfig {
   return {
     throttle: opts.throttle === false ? false : { ...DEFAULT_THROTTLE, ...(opts.throttle ?? {}) },
     timeScale: opts.timeScale && opts.timeScale > 0 ? opts.timeScale : 1,
-    latency: { ...DEFAULT_LATENCY, ...(opts.latency ?? {}) },
+    latency: latencyFrom(opts.latency),
     errorRate: opts.errorRate ?? 0,
     notificationDropRate: opts.notificationDropRate ?? 0,
     deltaReplayRate: opts.deltaReplayRate ?? 0,
@@ -93,15 +106,20 @@ export function applyConfigPatch(cfg: SimConfig, patch: unknown): string | null 
     cfg.timeScale = v;
   }
   if ('latency' in p) {
-    if (typeof p.latency !== 'object' || p.latency === null) return 'latency must be an object';
-    const lp = p.latency as Record<string, unknown>;
-    for (const k of ['fixedMs', 'perKbMs', 'jitterMs'] as const) {
-      if (k in lp) {
-        const v = num(`latency.${k}`, lp[k]);
-        if (typeof v === 'string') return v;
-        cfg.latency[k] = v;
+    const lp = p.latency;
+    if (lp === 'real' || lp === 'off' || lp === null) cfg.latency = latencyFrom(lp ?? 'off');
+    else if (typeof lp === 'object') {
+      const next = { ...cfg.latency };
+      const fields = lp as Record<string, unknown>;
+      for (const k of ['fixedMs', 'perKbMs', 'jitterMs'] as const) {
+        if (k in fields) {
+          const v = num(`latency.${k}`, fields[k]);
+          if (typeof v === 'string') return v;
+          next[k] = v;
+        }
       }
-    }
+      cfg.latency = next;
+    } else return "latency must be 'real', 'off', null or an object { fixedMs, perKbMs, jitterMs }";
   }
   for (const k of ['errorRate', 'notificationDropRate', 'deltaReplayRate'] as const) {
     if (k in p) {

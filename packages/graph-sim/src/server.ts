@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:https';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { adminRouter } from './admin/routes';
 import { seedMailbox } from './admin/seed';
+import { ContentStore } from './content/content-store';
 import type { SimContext } from './context';
 import { graphRouter } from './graph/express';
 import { identityRouter } from './identity/routes';
@@ -44,12 +45,13 @@ export async function startGraphSim(opts: GraphSimOptions = {}): Promise<GraphSi
   const host = opts.host ?? '127.0.0.1';
   const tls = createTls(opts.caDir, opts.hostnames ?? []);
   const config = configFromOptions(opts);
+  const content = await ContentStore.open(opts.spoolDir);
   const ctx: SimContext = {
     origin: '',
     config,
     credentials: opts.credentials,
     keys: createJwtKeys(),
-    store: new Store(),
+    store: new Store(content),
     stats: new Stats(),
     limiter: new Limiter(() => config),
     rng: createRng(opts.randomSeed ?? 1),
@@ -68,8 +70,9 @@ export async function startGraphSim(opts: GraphSimOptions = {}): Promise<GraphSi
   app.use(
     '/_sim',
     adminRouter(ctx, {
-      reset: () => {
+      reset: async () => {
         ctx.store.reset();
+        await content.renew();
         ctx.subscriptions.clear();
         ctx.notifications.clear();
         ctx.stats.reset();
@@ -92,7 +95,13 @@ export async function startGraphSim(opts: GraphSimOptions = {}): Promise<GraphSi
 
   const server = createServer({ key: tls.keyPem, cert: tls.certPem }, app);
   server.keepAliveTimeout = 5_000;
-  const port = await listen(server, opts.port ?? 0, host);
+  let port: number;
+  try {
+    port = await listen(server, opts.port ?? 0, host);
+  } catch (e) {
+    await content.close();
+    throw e;
+  }
   const publicHost = opts.hostnames?.[0] ?? (host === '0.0.0.0' ? '127.0.0.1' : host);
   const origin = `https://${publicHost.includes(':') ? `[${publicHost}]` : publicHost}:${port}`;
   ctx.origin = origin;
@@ -112,12 +121,14 @@ export async function startGraphSim(opts: GraphSimOptions = {}): Promise<GraphSi
     caPem: tls.caPem,
     port,
     context: ctx,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        clearInterval(sweeper);
-        ctx.notifications.clear();
+    stop: async () => {
+      clearInterval(sweeper);
+      ctx.notifications.clear();
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+      await content.close();
+    },
   };
 }

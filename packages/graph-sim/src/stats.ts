@@ -9,6 +9,8 @@ export interface StatsSnapshot {
   throttled: { total: number; concurrency: number; window: number; byMailbox: Record<string, number> };
   peakConcurrency: Record<string, number>;
   inFlight: Record<string, number>;
+  /** Per mailbox: the Graph clock's total service time (ms) of its admitted requests; / 4 = Graph's floor. */
+  serviceMs: Record<string, number>;
   bytesServed: number;
   tokenRequests: number;
   tokenRequestsByGrant: Record<string, number>;
@@ -23,6 +25,8 @@ function inc(map: Record<string, number>, key: string, by = 1): void {
 
 export class Stats {
   s: StatsSnapshot = Stats.empty();
+  /** Service time in whole microseconds, so that the total is exactly the sum of what each request was given. */
+  private serviceUs: Record<string, number> = {};
 
   static empty(): StatsSnapshot {
     return {
@@ -30,6 +34,7 @@ export class Stats {
       throttled: { total: 0, concurrency: 0, window: 0, byMailbox: {} },
       peakConcurrency: {},
       inFlight: {},
+      serviceMs: {},
       bytesServed: 0,
       tokenRequests: 0,
       tokenRequestsByGrant: {},
@@ -41,6 +46,12 @@ export class Stats {
 
   reset(): void {
     this.s = Stats.empty();
+    this.serviceUs = {};
+  }
+
+  service(mailbox: string, ms: number): void {
+    inc(this.serviceUs, mailbox, Math.round(ms * 1000));
+    this.s.serviceMs[mailbox] = this.serviceUs[mailbox] / 1000;
   }
 
   request(kind: string, mailbox: string | undefined): void {

@@ -86,6 +86,10 @@ describe('command line', () => {
         '5',
         '--time-scale',
         '60',
+        '--latency-jitter-ms',
+        '5',
+        '--latency',
+        'real',
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
@@ -102,6 +106,9 @@ describe('command line', () => {
       count: number;
     };
     expect(listed.count).toBe(5);
+    const config = (await (await fetch(`${info.adminUrl}/config`)).json()) as { latency: unknown; timeScale: number };
+    expect(config.latency).toEqual({ fixedMs: 120, perKbMs: 0.1, jitterMs: 5 });
+    expect(config.timeScale).toBe(60);
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     expect(await exited).toBe(0);

@@ -1,8 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import express from 'express';
-import type { ChangeNotificationCollection, Message, Subscription } from '@microsoft/microsoft-graph-types';
+import type { Message, Subscription } from '@microsoft/microsoft-graph-types';
 import type { Client } from '@microsoft/microsoft-graph-client';
 import {
   CHANGE_NOTIFICATION_PROPERTIES,
@@ -14,6 +11,7 @@ import {
   type StatsSnapshot,
 } from '../src';
 import { admin, graphClient, sampleMessage } from './helpers/clients';
+import { startReceiver, waitFor, type Receiver } from './helpers/receiver';
 import { trustCa } from './helpers/trust-ca';
 
 const MB = 'hooks@contoso.example';
@@ -22,56 +20,6 @@ const MB = 'hooks@contoso.example';
 function expectGraphKeys(obj: object, allowed: readonly string[]): void {
   const extra = Object.keys(obj).filter((k) => !k.startsWith('@odata.') && !allowed.includes(k));
   expect(extra).toEqual([]);
-}
-
-interface Receiver {
-  url: string;
-  notifications: ChangeNotificationCollection[];
-  lifecycle: ChangeNotificationCollection[];
-  validations: string[];
-  server: Server;
-  failValidation: boolean;
-  failNotifications: boolean;
-}
-
-async function startReceiver(): Promise<Receiver> {
-  const app = express();
-  const rec: Receiver = {
-    url: '',
-    notifications: [],
-    lifecycle: [],
-    validations: [],
-    server: undefined as unknown as Server,
-    failValidation: false,
-    failNotifications: false,
-  };
-  app.use(express.json());
-  const handler = (list: ChangeNotificationCollection[]) => (req: express.Request, res: express.Response) => {
-    const token = req.query.validationToken;
-    if (typeof token === 'string') {
-      rec.validations.push(token);
-      if (rec.failValidation) return res.status(500).end();
-      return res.status(200).type('text/plain').send(token);
-    }
-    if (rec.failNotifications) return res.status(503).end();
-    list.push(req.body as ChangeNotificationCollection);
-    res.status(202).end();
-  };
-  app.post('/notify', handler(rec.notifications));
-  app.post('/lifecycle', handler(rec.lifecycle));
-  await new Promise<void>((resolve) => {
-    rec.server = app.listen(0, '127.0.0.1', () => resolve());
-  });
-  rec.url = `http://127.0.0.1:${(rec.server.address() as AddressInfo).port}`;
-  return rec;
-}
-
-async function waitFor(cond: () => boolean, ms = 5_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe('subscriptions and change notifications', () => {

@@ -1,8 +1,8 @@
 import express, { type Request, type Response } from 'express';
 import type { SimContext } from '../context';
 import { applyConfigPatch } from '../options';
-import type { InjectInput } from '../state/mailbox';
 import { sendLifecycle, type LifecycleEvent } from '../subscriptions/notifier';
+import { injectRoute } from './inject/route';
 import { seedMailbox } from './seed';
 
 const LIFECYCLE: LifecycleEvent[] = ['reauthorizationRequired', 'subscriptionRemoved', 'missed'];
@@ -17,20 +17,11 @@ function param(req: Request, name: string): string {
 }
 
 /** Admin API under /_sim: no auth, not throttled, not counted in Graph stats. */
-export function adminRouter(ctx: SimContext, hooks: { reset: () => void }): express.Router {
+export function adminRouter(ctx: SimContext, hooks: { reset: () => Promise<void> }): express.Router {
   const r = express.Router();
-  r.use(express.json({ limit: '200mb' }));
-
-  r.post('/users/:mailbox/messages', (req, res) => {
-    const body = req.body as unknown;
-    if (typeof body !== 'object' || body === null || Array.isArray(body))
-      return bad(res, 400, 'body must be a Graph message JSON object');
-    const mb = ctx.store.getOrCreate(param(req, 'mailbox'));
-    const folder = typeof req.query.folder === 'string' ? req.query.folder : undefined;
-    if (folder && !mb.folder(folder)) return bad(res, 400, `unknown folder '${folder}'`);
-    const m = mb.inject(body as InjectInput, folder);
-    res.status(201).json({ id: m.data.id, internetMessageId: m.data.internetMessageId, mailboxId: mb.id });
-  });
+  // Before the JSON body parser: a message of up to 150 MB is read as a stream.
+  r.post('/users/:mailbox/messages', injectRoute(ctx));
+  r.use(express.json({ limit: '10mb' }));
 
   r.get('/users/:mailbox/messages', (req, res) => {
     const mb = ctx.store.find(param(req, 'mailbox'));
@@ -40,13 +31,17 @@ export function adminRouter(ctx: SimContext, hooks: { reset: () => void }): expr
       mailboxId: mb.id,
       count: mb.messages.size,
       messages: mb.list().map((m) => ({
-        id: m.data.id,
+        id: m.key,
+        restId: m.restId,
         internetMessageId: m.data.internetMessageId,
         subject: m.data.subject,
         isRead: m.data.isRead,
+        categories: m.data.categories ?? [],
         receivedDateTime: m.data.receivedDateTime,
-        folder: mb.folders.get(m.data.parentFolderId ?? '')?.wellKnownName ?? m.data.parentFolderId,
+        folder: mb.folders.pathOf(m.data.parentFolderId ?? ''),
+        folderId: m.data.parentFolderId,
         attachments: m.attachments.length,
+        size: m.attachments.reduce((n, a) => n + a.content.size, 0),
       })),
     });
   });
@@ -97,8 +92,8 @@ export function adminRouter(ctx: SimContext, hooks: { reset: () => void }): expr
     res.json({ value: ctx.subscriptions.all().map((s) => s.data) });
   });
 
-  r.post('/reset', (_req, res) => {
-    hooks.reset();
+  r.post('/reset', async (_req, res) => {
+    await hooks.reset();
     res.json({ reset: true });
   });
 

@@ -20,7 +20,7 @@ export async function seedMailbox(
   const out: SeedResult = { mailbox: mb.address, count: emails.length, emails: [] };
   for (const e of emails) {
     const stored = mb.inject(e.message);
-    out.emails.push({ id: stored.data.id ?? '', expected: e.expected });
+    out.emails.push({ id: stored.key, expected: e.expected });
   }
   return out;
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { GraphPipeline } from '../graph/pipeline';
 import { errorResponse } from '../graph/pipeline';
 import type { GraphRequest, GraphResponse } from '../graph/types';
+import { Base64Value } from '../content/json-bytes';
 
 const MAX_REQUESTS = 20;
 const PARALLEL = 4;
@@ -68,7 +69,8 @@ function toInner(id: string, res: GraphResponse): InnerResponse {
   }
   let body: unknown = res.body;
   if (res.raw) {
-    body = res.raw.toString('base64');
+    // Graph carries a non-JSON inner body as a base64 string; it is encoded while the batch answer is written.
+    body = new Base64Value(res.raw);
     headers['Content-Type'] = headers['Content-Type'] ?? 'application/octet-stream';
   } else if (body !== undefined) headers['Content-Type'] = 'application/json';
   return body === undefined ? { id, status: res.status, headers } : { id, status: res.status, headers, body };
@@ -99,7 +101,9 @@ export async function handleBatch(pipeline: GraphPipeline, outer: GraphRequest):
     }
     const free = await slot();
     try {
-      return toInner(r.id, await pipeline.handle(innerRequest(outer, r)));
+      const handled = await pipeline.handle(innerRequest(outer, r));
+      handled.release();
+      return toInner(r.id, handled.response);
     } finally {
       free();
     }

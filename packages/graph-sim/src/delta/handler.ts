@@ -1,10 +1,12 @@
 import type { SimContext } from '../context';
 import { json, type GraphHandler, type HandlerInput } from '../graph/types';
 import { contextUrl } from '../mail/links';
-import { folderOf } from '../mail/handlers';
+import { pathFolder } from '../mail/folder-ref';
 import { parseExpand, parseSelect } from '../mail/odata';
-import { messageJson, type MessageJson } from '../mail/serialize';
+import { messageJson, type ResourceJson } from '../mail/serialize';
+import { idIn } from '../state/change-log';
 import type { Mailbox } from '../state/mailbox';
+import type { IdView } from '../state/types';
 import { GraphError } from '../util/errors';
 import { decodeToken, encodeToken, type DeltaState } from './token';
 
@@ -92,30 +94,35 @@ export function deltaHandler(ctx: SimContext): GraphHandler {
   return (input) => {
     const mb = input.mailbox;
     if (!mb) throw new GraphError(404, 'ErrorInvalidUser', 'The requested user is invalid.');
-    const scope = input.params.f ? folderOf(mb, input.params.f).id : '*';
+    const scope = pathFolder(input)?.id ?? '*';
     const st = stateFromToken(input, mb, scope) ?? initialState(input, mb, scope);
     const preferred = pageSizeFrom(input.req.headers.prefer);
     const pageSize = preferred ?? st.ps;
     const log = mb.logs.get(scope);
-    const value: (MessageJson | RemovedJson)[] = [];
+    const view = input.view;
+    const index = log?.view(view);
+    const value: (ResourceJson | RemovedJson)[] = [];
     let i = log ? log.firstAfter(st.pos) : 0;
     let pos = st.pos;
     let n = st.n;
     let capped = false;
     const entries = log?.entries ?? [];
-    while (log && i < entries.length && entries[i].seq <= st.upTo && value.length < pageSize) {
+    while (index && i < entries.length && entries[i].seq <= st.upTo && value.length < pageSize) {
       const e = entries[i++];
       pos = e.seq;
-      if (log.latest.get(e.messageId) !== e.seq) continue; // superseded: delivered with its latest change
-      const entered = log.entered.get(e.messageId) ?? 0;
-      if (e.kind === 'removed') {
+      const kind = e.kinds[view];
+      if (!kind) continue; // a change that this id view does not see (the old default id's half of a move)
+      const id = idIn(e, view);
+      if (index.latest.get(id) !== e.seq) continue; // superseded: delivered with its latest change
+      const entered = index.entered.get(id) ?? 0;
+      if (kind === 'removed') {
         if (st.since === 0 || entered > st.since) continue; // the client never saw it
         if (st.ct && !st.ct.includes('deleted')) continue;
-        value.push({ id: e.messageId, '@removed': { reason: 'deleted' } });
+        value.push({ id, '@removed': { reason: 'deleted' } });
         n++;
         continue;
       }
-      const m = mb.messages.get(e.messageId);
+      const m = mb.messages.get(e.key);
       if (!m) continue;
       const type = entered > st.since ? 'created' : 'updated';
       if (st.ct && !st.ct.includes(type)) continue;
@@ -127,10 +134,10 @@ export function deltaHandler(ctx: SimContext): GraphHandler {
           break;
         }
       }
-      value.push(messageJson(m, st.sel, st.exp));
+      value.push(messageJson(m, st.sel, st.exp, view));
       n++;
     }
-    maybeReplay(ctx, mb, scope, st, value);
+    maybeReplay(ctx, mb, scope, st, view, value);
     const more = !capped && log !== undefined && i < entries.length && entries[i].seq <= st.upTo;
     const body: Record<string, unknown> = { '@odata.context': contextUrl(input.req, 'Collection(message)'), value };
     const link = `${input.req.baseUrl}${input.req.path}`;
@@ -151,18 +158,21 @@ function maybeReplay(
   mb: Mailbox,
   scope: string,
   st: DeltaState,
-  value: (MessageJson | RemovedJson)[],
+  view: IdView,
+  value: (ResourceJson | RemovedJson)[],
 ): void {
   if (st.since === 0 || ctx.config.deltaReplayRate <= 0 || ctx.rng() >= ctx.config.deltaReplayRate) return;
   const log = mb.logs.get(scope);
   if (!log) return;
+  const index = log.view(view);
   const before = log.firstAfter(st.since);
   if (before === 0) return;
   for (let tries = 0; tries < 5; tries++) {
     const e = log.entries[Math.floor(ctx.rng() * before)];
-    const m = mb.messages.get(e.messageId);
-    if (m && log.present.has(e.messageId) && log.latest.get(e.messageId) === e.seq) {
-      value.push(messageJson(m, st.sel, st.exp));
+    const id = idIn(e, view);
+    const m = mb.messages.get(e.key);
+    if (m && e.kinds[view] && index.present.has(id) && index.latest.get(id) === e.seq) {
+      value.push(messageJson(m, st.sel, st.exp, view));
       return;
     }
   }

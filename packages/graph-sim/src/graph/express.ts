@@ -3,30 +3,16 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { graphErrorBody } from '../util/errors';
 import type { SimContext } from '../context';
 import { handleBatch } from '../batch/handler';
-import { bodySize, errorResponse, GraphPipeline } from './pipeline';
-import type { GraphRequest, GraphResponse } from './types';
+import { errorResponse, GraphPipeline, type Handled } from './pipeline';
+import { sendResponse } from './send';
+import type { GraphRequest } from './types';
+import { wireOf } from './wire';
 
 function headersOf(req: Request): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers))
     if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
   return out;
-}
-
-function send(res: Response, r: GraphResponse): void {
-  res.status(r.status);
-  for (const [k, v] of Object.entries(r.headers)) res.setHeader(k, v);
-  if (r.raw) {
-    res.end(r.raw);
-  } else if (r.body === undefined) {
-    res.end();
-  } else {
-    res.setHeader(
-      'content-type',
-      'application/json; odata.metadata=minimal; odata.streaming=true; IEEE754Compatible=false; charset=utf-8',
-    );
-    res.end(r.encoded ?? JSON.stringify(r.body));
-  }
 }
 
 /** Express adapter for /v1.0: builds a GraphRequest and hands it to the pipeline (or to $batch). */
@@ -48,18 +34,26 @@ export function graphRouter(ctx: SimContext): express.Router {
       requestId: randomUUID(),
       clientRequestId: headers['client-request-id'] ?? randomUUID(),
     };
+    let handled: Handled;
     try {
       if (path.replace(/\/$/, '') === '/$batch' && greq.method === 'POST') {
         ctx.stats.request('batch', undefined);
-        const res2 = await handleBatch(pipeline, greq);
-        res2.headers['request-id'] = greq.requestId;
-        res2.headers['client-request-id'] = greq.clientRequestId;
-        ctx.stats.status(res2.status, bodySize(res2));
-        return send(res, res2);
+        const batch = await handleBatch(pipeline, greq);
+        batch.headers['request-id'] = greq.requestId;
+        batch.headers['client-request-id'] = greq.clientRequestId;
+        ctx.stats.status(batch.status, wireOf(batch).size);
+        handled = { response: batch, release: () => undefined };
+      } else {
+        handled = await pipeline.handle(greq);
       }
-      send(res, await pipeline.handle(greq));
     } catch (e) {
-      send(res, errorResponse(greq, 500, 'generalException', e instanceof Error ? e.message : String(e)));
+      const message = e instanceof Error ? e.message : String(e);
+      handled = { response: errorResponse(greq, 500, 'generalException', message), release: () => undefined };
+    }
+    try {
+      await sendResponse(res, handled.response, handled.release);
+    } finally {
+      handled.release();
     }
   });
   // A body that is not JSON: Graph's error shape.

@@ -1,13 +1,25 @@
 import type { SimContext } from '../context';
-import { latencyMs } from '../throttle/latency';
+import type { Mailbox } from '../state/mailbox';
+import { serviceTimeMs } from '../throttle/latency';
 import type { Admission } from '../throttle/limiter';
 import { GraphError, graphErrorBody } from '../util/errors';
 import { sleep } from '../util/time';
 import { authenticate } from './auth';
+import { idViewOf } from './id-view';
 import { Router, segmentsOf } from './router';
-import type { Caller, GraphRequest, GraphResponse } from './types';
+import type { Caller, GraphHandler, GraphRequest, GraphResponse } from './types';
+import { wireOf } from './wire';
+
+/** Response header carrying the service time the Graph clock gave the request (ms), for tests and tooling. */
+export const SERVICE_TIME_HEADER = 'x-graph-sim-service-ms';
 
 const NOT_THROTTLED: Admission = { ok: true, release: () => undefined };
+
+/** An answer and the in-flight slot it still holds: call release once it has been written (or abandoned). */
+export interface Handled {
+  response: GraphResponse;
+  release: () => void;
+}
 
 export function errorResponse(
   req: GraphRequest,
@@ -23,17 +35,17 @@ export function errorResponse(
   };
 }
 
-/** Serializes the JSON body once and returns the size in bytes of what will be sent. */
-export function bodySize(res: GraphResponse): number {
-  if (res.raw) return res.raw.length;
-  if (res.body === undefined) return 0;
-  res.encoded ??= Buffer.from(JSON.stringify(res.body));
-  return res.encoded.length;
+/** Lets every request that has already arrived be admitted before this one spends CPU on its answer. */
+function afterPendingArrivals(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 /**
  * One Graph request, outside or inside a $batch: authenticate, route, admit through the per app and mailbox
- * limiter, inject faults, run, hold the in-flight slot for the simulated latency, count.
+ * limiter, then build the answer and keep the in-flight slot for Graph's service time counted from admission
+ * (round trip + transfer + jitter), and until the answer has been written. Admission happens when the request
+ * arrives, before any answer is built, so requests that arrive together are admitted or refused together
+ * however long graph-sim's own CPU takes.
  */
 export class GraphPipeline {
   private readonly router: Router;
@@ -42,41 +54,40 @@ export class GraphPipeline {
     this.router = new Router(ctx);
   }
 
-  async handle(req: GraphRequest): Promise<GraphResponse> {
-    const res = await this.run(req);
+  async handle(req: GraphRequest): Promise<Handled> {
+    const handled = await this.run(req);
+    const res = handled.response;
     res.headers['request-id'] = req.requestId;
     res.headers['client-request-id'] = req.clientRequestId;
-    this.ctx.stats.status(res.status, bodySize(res));
-    return res;
+    this.ctx.stats.status(res.status, wireOf(res).size);
+    return handled;
   }
 
-  private async run(req: GraphRequest): Promise<GraphResponse> {
+  private async run(req: GraphRequest): Promise<Handled> {
     const ctx = this.ctx;
+    const done = (response: GraphResponse): Handled => ({ response, release: () => undefined });
     let caller: Caller;
     try {
       caller = authenticate(ctx, req);
     } catch (e) {
       ctx.stats.request('unauthenticated', undefined);
-      return this.fromError(req, e);
+      return done(this.fromError(req, e));
     }
     const segs = segmentsOf(req.path);
     const route = this.router.match(req.method.toUpperCase(), segs);
     if (!route) {
       ctx.stats.request('unknown', undefined);
-      return errorResponse(
-        req,
-        400,
-        'BadRequest',
-        `Resource not found for the segment '${segs[segs.length - 1] ?? ''}'.`,
-      );
+      const last = segs[segs.length - 1] ?? '';
+      return done(errorResponse(req, 400, 'BadRequest', `Resource not found for the segment '${last}'.`));
     }
-    let mailbox;
+    let mailbox: Mailbox | undefined;
     if (route.params.u !== undefined) {
       const ref = route.params.u.toLowerCase() === 'me' ? (caller.userId ?? '') : route.params.u;
       mailbox = ctx.store.find(ref);
       if (!mailbox) {
         ctx.stats.request(route.kind, undefined);
-        return errorResponse(req, 404, 'ErrorInvalidUser', `The requested user '${route.params.u}' is invalid.`);
+        const message = `The requested user '${route.params.u}' is invalid.`;
+        return done(errorResponse(req, 404, 'ErrorInvalidUser', message));
       }
     }
     const mbName = mailbox?.address;
@@ -85,41 +96,61 @@ export class GraphPipeline {
     const admission = mailbox ? ctx.limiter.tryAcquire(`${caller.appId}|${mailbox.id}`) : NOT_THROTTLED;
     if (!admission.ok) {
       ctx.stats.throttled(admission.reason, mbName);
-      const message =
-        admission.reason === 'concurrency'
-          ? 'Application is over its MailboxConcurrency limit.'
-          : 'Application is over its request limit for this mailbox (TooManyRequests).';
-      const code = admission.reason === 'concurrency' ? 'ApplicationThrottled' : 'TooManyRequests';
-      return errorResponse(req, 429, code, message, { 'retry-after': String(admission.retryAfterSeconds) });
+      const concurrency = admission.reason === 'concurrency';
+      const message = concurrency
+        ? 'Application is over its MailboxConcurrency limit.'
+        : 'Application is over its request limit for this mailbox (TooManyRequests).';
+      const code = concurrency ? 'ApplicationThrottled' : 'TooManyRequests';
+      return done(errorResponse(req, 429, code, message, { 'retry-after': String(admission.retryAfterSeconds) }));
     }
+    const admittedAt = performance.now();
     if (mbName) ctx.stats.enter(mbName);
-    try {
-      let res: GraphResponse;
-      if (ctx.config.errorRate > 0 && ctx.rng() < ctx.config.errorRate) {
-        ctx.stats.s.errorsInjected++;
-        res =
-          ctx.rng() < 0.7
-            ? errorResponse(
-                req,
-                503,
-                'serviceNotAvailable',
-                'The service is temporarily unavailable. Please retry later.',
-                { 'retry-after': '1' },
-              )
-            : errorResponse(req, 500, 'generalException', 'An unexpected error occurred (injected by graph-sim).');
-      } else {
-        try {
-          res = await route.handler({ req, caller, params: route.params, mailbox });
-        } catch (e) {
-          res = this.fromError(req, e);
-        }
-      }
-      const delay = latencyMs(ctx.config.latency, bodySize(res), ctx.rng);
-      if (delay > 0) await sleep(delay);
-      return res;
-    } finally {
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
       admission.release();
       if (mbName) ctx.stats.leave(mbName);
+    };
+    try {
+      await afterPendingArrivals();
+      const res = await this.answer(req, route.handler, { caller, params: route.params, mailbox });
+      const serviceMs = serviceTimeMs(ctx.config.latency, wireOf(res).size, ctx.rng);
+      res.headers[SERVICE_TIME_HEADER] = String(serviceMs);
+      if (mbName) ctx.stats.service(mbName, serviceMs);
+      const wait = admittedAt + serviceMs - performance.now();
+      if (wait > 0) await sleep(wait);
+      return { response: res, release };
+    } catch (e) {
+      release();
+      throw e;
+    }
+  }
+
+  private async answer(
+    req: GraphRequest,
+    handler: GraphHandler,
+    input: { caller: Caller; params: Record<string, string>; mailbox: Mailbox | undefined },
+  ): Promise<GraphResponse> {
+    const ctx = this.ctx;
+    if (ctx.config.errorRate > 0 && ctx.rng() < ctx.config.errorRate) {
+      ctx.stats.s.errorsInjected++;
+      return ctx.rng() < 0.7
+        ? errorResponse(
+            req,
+            503,
+            'serviceNotAvailable',
+            'The service is temporarily unavailable. Please retry later.',
+            {
+              'retry-after': '1',
+            },
+          )
+        : errorResponse(req, 500, 'generalException', 'An unexpected error occurred (injected by graph-sim).');
+    }
+    try {
+      return await handler({ req, ...input, view: idViewOf(req) });
+    } catch (e) {
+      return this.fromError(req, e);
     }
   }
 

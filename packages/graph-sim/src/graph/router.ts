@@ -1,5 +1,6 @@
 import type { SimContext } from '../context';
 import { deltaHandler } from '../delta/handler';
+import * as folders from '../mail/folder-handlers';
 import * as mail from '../mail/handlers';
 import * as subs from '../subscriptions/handlers';
 import type { EndpointKind, GraphHandler } from './types';
@@ -28,6 +29,7 @@ function routes(ctx: SimContext): Route[] {
     r('GET', `${prefix}/messages`, 'list', mail.listMessages),
     r('GET', `${prefix}/messages/delta`, 'delta', deltaHandler(ctx)),
     r('GET', `${prefix}/messages/:m`, 'message', mail.getMessage),
+    r('GET', `${prefix}/messages/:m/$value`, 'messageValue', mail.getMessageValue),
     r('PATCH', `${prefix}/messages/:m`, 'messageUpdate', mail.patchMessage),
     r('DELETE', `${prefix}/messages/:m`, 'messageUpdate', mail.deleteMessage),
     r('POST', `${prefix}/messages/:m/move`, 'move', mail.moveMessage),
@@ -37,8 +39,11 @@ function routes(ctx: SimContext): Route[] {
   ];
   return [
     r('GET', 'users/:u', 'user', mail.getUser),
-    r('GET', 'users/:u/mailFolders', 'mailFolders', mail.listFolders),
-    r('GET', 'users/:u/mailFolders/:f', 'mailFolders', mail.getFolder),
+    r('GET', 'users/:u/mailFolders', 'mailFolders', folders.listTopFolders),
+    r('POST', 'users/:u/mailFolders', 'folderCreate', folders.createTopFolder),
+    r('GET', 'users/:u/mailFolders/:f', 'mailFolders', folders.getFolder),
+    r('GET', 'users/:u/mailFolders/:f/childFolders', 'mailFolders', folders.listChildFolders),
+    r('POST', 'users/:u/mailFolders/:f/childFolders', 'folderCreate', folders.createChildFolder),
     ...msgRoutes('users/:u'),
     ...msgRoutes('users/:u/mailFolders/:f'),
     r('POST', 'subscriptions', 'subscriptions', subs.createSubscription(ctx)),
@@ -70,6 +75,22 @@ function safeDecode(s: string): string {
   }
 }
 
+/**
+ * `mailFolders/{a}/childFolders/{b}[/childFolders/{c}]...` addresses folder {c} (any folder id works directly under
+ * mailFolders too): the chain collapses to `mailFolders/{c}`, and the ancestors to check go to the `fchain` param.
+ */
+function collapseChildFolders(segs: string[]): { segs: string[]; chain: string[] } {
+  const out = [...segs];
+  const chain: string[] = [];
+  for (let i = 3; i + 1 < out.length;) {
+    if (out[i].toLowerCase() === 'childfolders' && out[i - 2].toLowerCase() === 'mailfolders') {
+      chain.push(out[i - 1]);
+      out.splice(i - 1, 2);
+    } else i++;
+  }
+  return { segs: out, chain };
+}
+
 export class Router {
   private readonly table: Route[];
 
@@ -77,7 +98,8 @@ export class Router {
     this.table = routes(ctx);
   }
 
-  match(method: string, segs: string[]): RouteMatch | null {
+  match(method: string, rawSegs: string[]): RouteMatch | null {
+    const { segs, chain } = collapseChildFolders(rawSegs);
     for (const route of this.table) {
       if (route.method !== method || route.pattern.length !== segs.length) continue;
       const params: Record<string, string> = {};
@@ -87,7 +109,9 @@ export class Router {
         if (p.startsWith(':')) params[p.slice(1)] = segs[i];
         else ok = p.toLowerCase() === segs[i].toLowerCase();
       }
-      if (ok) return { kind: route.kind, handler: route.handler, params };
+      if (!ok) continue;
+      if (chain.length > 0) params.fchain = chain.join('/');
+      return { kind: route.kind, handler: route.handler, params };
     }
     return null;
   }

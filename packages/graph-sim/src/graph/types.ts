@@ -1,4 +1,6 @@
+import type { ByteSource } from '../content/byte-source';
 import type { Mailbox } from '../state/mailbox';
+import type { IdView } from '../state/types';
 
 /** A Graph request, from Express or from inside a $batch. */
 export interface GraphRequest {
@@ -18,11 +20,12 @@ export interface GraphRequest {
 export interface GraphResponse {
   status: number;
   headers: Record<string, string>;
-  /** JSON body (undefined for 204), or raw bytes. */
+  /** JSON body (undefined for 204); big base64 strings in it are Base64Value leaves, encoded only when sent. */
   body?: unknown;
-  raw?: Buffer;
-  /** The JSON body serialized once (set by the pipeline; reused for size accounting and sending). */
-  encoded?: Buffer;
+  /** A raw body ($value), with its content-type in headers. */
+  raw?: ByteSource;
+  /** The bytes to send (set once by wireOf). */
+  wire?: ByteSource;
 }
 
 /** Who calls, from the verified access token. */
@@ -38,6 +41,8 @@ export interface HandlerInput {
   caller: Caller;
   params: Record<string, string>;
   mailbox?: Mailbox;
+  /** Ids as the request asked for them (`Prefer: IdType="ImmutableId"`), or default ids. */
+  view: IdView;
 }
 
 export type GraphHandler = (input: HandlerInput) => Promise<GraphResponse> | GraphResponse;
@@ -50,6 +55,8 @@ export type EndpointKind =
   | 'message'
   | 'messageUpdate'
   | 'move'
+  | 'messageValue'
+  | 'folderCreate'
   | 'attachments'
   | 'attachment'
   | 'attachmentValue'

@@ -1,9 +1,10 @@
-import type { MailFolder } from '@microsoft/microsoft-graph-types';
 import { json, type GraphHandler, type HandlerInput } from '../graph/types';
-import type { Mailbox } from '../state/mailbox';
-import type { StoredFolder, StoredMessage } from '../state/types';
+import { PatchError } from '../state/patch';
+import type { StoredAttachment, StoredMessage } from '../state/types';
 import { GraphError } from '../util/errors';
+import { folderOf, mailboxOf, notFound, pathFolder } from './folder-ref';
 import { contextUrl, linkWith } from './links';
+import { messageMime } from './mime';
 import {
   checkFilterOrder,
   matches,
@@ -14,33 +15,20 @@ import {
   parseSelect,
   sorter,
 } from './odata';
-import { attachmentJson, messageJson } from './serialize';
+import { attachmentJson, messageId, messageJson } from './serialize';
 
 const MAX_TOP = 1000;
 
-function mailboxOf(input: HandlerInput): Mailbox {
-  if (!input.mailbox) throw new GraphError(404, 'ErrorInvalidUser', 'The requested user is invalid.');
-  return input.mailbox;
-}
-
-export function folderOf(mb: Mailbox, ref: string): StoredFolder {
-  const f = mb.folder(ref);
-  if (!f) throw new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
-  return f;
-}
-
+/** The message of the path, by immutable or current default id, in the path's folder when one is named. */
 function messageOf(input: HandlerInput): StoredMessage {
-  const mb = mailboxOf(input);
-  const m = mb.messages.get(input.params.m);
-  if (!m || (input.params.f && m.data.parentFolderId !== folderOf(mb, input.params.f).id)) {
-    throw new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
-  }
+  const m = mailboxOf(input).find(input.params.m, input.view);
+  const folder = pathFolder(input);
+  if (!m || (folder && m.data.parentFolderId !== folder.id)) throw notFound();
   return m;
 }
 
-function folderJson(mb: Mailbox, f: StoredFolder): MailFolder {
-  const counts = mb.folderCounts(f.id);
-  return { ...f.data, totalItemCount: counts.total, unreadItemCount: counts.unread };
+function entityContext(input: HandlerInput): string {
+  return contextUrl(input.req, `users('${mailboxOf(input).id}')/messages/$entity`);
 }
 
 export const getUser: GraphHandler = (input) => {
@@ -51,23 +39,6 @@ export const getUser: GraphHandler = (input) => {
     displayName: mb.displayName,
     mail: mb.address,
     userPrincipalName: mb.address,
-  });
-};
-
-export const listFolders: GraphHandler = (input) => {
-  const mb = mailboxOf(input);
-  return json(200, {
-    '@odata.context': contextUrl(input.req, `users('${mb.id}')/mailFolders`),
-    value: [...mb.folders.values()].map((f) => folderJson(mb, f)),
-  });
-};
-
-export const getFolder: GraphHandler = (input) => {
-  const mb = mailboxOf(input);
-  const f = folderOf(mb, input.params.f);
-  return json(200, {
-    '@odata.context': contextUrl(input.req, `users('${mb.id}')/mailFolders/$entity`),
-    ...folderJson(mb, f),
   });
 };
 
@@ -82,7 +53,7 @@ export const listMessages: GraphHandler = (input) => {
   checkFilterOrder(filter, order);
   const top = Math.min(parseIntParam(q.get('$top'), '$top', 10), MAX_TOP);
   const skip = parseIntParam(q.get('$skip'), '$skip', 0);
-  const folderId = input.params.f ? folderOf(mb, input.params.f).id : undefined;
+  const folderId = pathFolder(input)?.id;
   let items = mb.list(folderId).filter((m) => matches(m.data, filter));
   const sortBy = order.length > 0 ? order : [{ prop: 'receivedDateTime', desc: true }];
   const cmp = sorter(sortBy);
@@ -90,7 +61,7 @@ export const listMessages: GraphHandler = (input) => {
   const page = items.slice(skip, skip + top);
   const body: Record<string, unknown> = {
     '@odata.context': contextUrl(input.req, `users('${mb.id}')/messages${select ? `(${select.join(',')})` : ''}`),
-    value: page.map((m) => messageJson(m, select, expand)),
+    value: page.map((m) => messageJson(m, select, expand, input.view)),
   };
   if (skip + top < items.length)
     body['@odata.nextLink'] = linkWith(input.req, { $skip: String(skip + top), $top: String(top) });
@@ -100,11 +71,14 @@ export const listMessages: GraphHandler = (input) => {
 export const getMessage: GraphHandler = (input) => {
   const m = messageOf(input);
   const q = input.req.query;
-  const body = messageJson(m, parseSelect(q.get('$select')), parseExpand(q.get('$expand')));
-  return json(200, {
-    '@odata.context': contextUrl(input.req, `users('${mailboxOf(input).id}')/messages/$entity`),
-    ...body,
-  });
+  const body = messageJson(m, parseSelect(q.get('$select')), parseExpand(q.get('$expand')), input.view);
+  return json(200, { '@odata.context': entityContext(input), ...body });
+};
+
+/** GET .../messages/{id}/$value: the MIME content, written as it is encoded. */
+export const getMessageValue: GraphHandler = (input) => {
+  const m = messageOf(input);
+  return { status: 200, headers: { 'content-type': 'text/plain' }, raw: messageMime(m) };
 };
 
 export const patchMessage: GraphHandler = (input) => {
@@ -112,33 +86,29 @@ export const patchMessage: GraphHandler = (input) => {
   const body = input.req.body;
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw new GraphError(400, 'BadRequest', 'Empty Payload. JSON content expected.');
-  const res = mailboxOf(input).update(m.data.id ?? '', body as Record<string, unknown>);
-  if (typeof res === 'string') throw new GraphError(400, 'ErrorInvalidPropertyUpdateSentMessage', res);
-  return json(200, {
-    '@odata.context': contextUrl(input.req, `users('${mailboxOf(input).id}')/messages/$entity`),
-    ...messageJson(res, null, false),
-  });
+  try {
+    mailboxOf(input).update(m, { ...body });
+  } catch (e) {
+    if (e instanceof PatchError) throw new GraphError(400, 'ErrorInvalidPropertyUpdateSentMessage', e.message);
+    throw e;
+  }
+  return json(200, { '@odata.context': entityContext(input), ...messageJson(m, null, false, input.view) });
 };
 
 export const deleteMessage: GraphHandler = (input) => {
-  const m = messageOf(input);
-  mailboxOf(input).remove(m.data.id ?? '');
+  mailboxOf(input).remove(messageOf(input));
   return { status: 204, headers: {} };
 };
 
+/** POST .../messages/{id}/move { destinationId }: 201 with the moved message (its new default id, or its immutable id). */
 export const moveMessage: GraphHandler = (input) => {
   const m = messageOf(input);
   const mb = mailboxOf(input);
   const body = input.req.body as { destinationId?: unknown } | null;
   const dest = typeof body?.destinationId === 'string' ? body.destinationId : '';
   if (!dest) throw new GraphError(400, 'ErrorInvalidRequest', "The parameter 'destinationId' is required.");
-  const immutable = /IdType\s*=\s*"?ImmutableId/i.test(input.req.headers.prefer ?? '');
-  const moved = mb.move(m.data.id ?? '', folderOf(mb, dest).id, immutable);
-  if (!moved) throw new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
-  return json(201, {
-    '@odata.context': contextUrl(input.req, `users('${mb.id}')/messages/$entity`),
-    ...messageJson(moved, null, false),
-  });
+  mb.move(m, folderOf(mb, dest));
+  return json(201, { '@odata.context': entityContext(input), ...messageJson(m, null, false, input.view) });
 };
 
 export const listAttachments: GraphHandler = (input) => {
@@ -146,31 +116,30 @@ export const listAttachments: GraphHandler = (input) => {
   const rawSelect = input.req.query.get('$select');
   const select = rawSelect ? rawSelect.split(',').map((s) => s.trim()) : null;
   const withContent = !select || select.includes('contentBytes');
+  const id = messageId(m, input.view);
   return json(200, {
-    '@odata.context': contextUrl(input.req, `users('${mailboxOf(input).id}')/messages('${m.data.id}')/attachments`),
+    '@odata.context': contextUrl(input.req, `users('${mailboxOf(input).id}')/messages('${id}')/attachments`),
     value: m.attachments.map((a) => attachmentJson(a, withContent, select)),
   });
 };
 
-function attachmentOf(input: HandlerInput) {
+function attachmentOf(input: HandlerInput): { m: StoredMessage; a: StoredAttachment } {
   const m = messageOf(input);
   const a = m.attachments.find((x) => x.meta.id === input.params.a);
-  if (!a) throw new GraphError(404, 'ErrorItemNotFound', 'The specified object was not found in the store.');
+  if (!a) throw notFound();
   return { m, a };
 }
 
 export const getAttachment: GraphHandler = (input) => {
   const { m, a } = attachmentOf(input);
+  const id = messageId(m, input.view);
   return json(200, {
-    '@odata.context': contextUrl(
-      input.req,
-      `users('${mailboxOf(input).id}')/messages('${m.data.id}')/attachments/$entity`,
-    ),
+    '@odata.context': contextUrl(input.req, `users('${mailboxOf(input).id}')/messages('${id}')/attachments/$entity`),
     ...attachmentJson(a),
   });
 };
 
 export const getAttachmentValue: GraphHandler = (input) => {
   const { a } = attachmentOf(input);
-  return { status: 200, headers: { 'content-type': a.meta.contentType ?? 'application/octet-stream' }, raw: a.bytes };
+  return { status: 200, headers: { 'content-type': a.meta.contentType ?? 'application/octet-stream' }, raw: a.content };
 };

@@ -1,45 +1,26 @@
 import type { FileAttachment, FollowupFlag, Message } from '@microsoft/microsoft-graph-types';
+import type { ContentStore } from '../content/content-store';
 import { changeKey, exchangeId, uuid } from '../util/ids';
 import { graphDate } from '../util/time';
 import { ChangeLog } from './change-log';
-import type { ChangeKind, MailEvent, StoredAttachment, StoredFolder, StoredMessage } from './types';
+import { FolderTree } from './folders';
+import { newMessage, type NewAttachment } from './new-message';
+import { checkPatch } from './patch';
+import type { ChangeKind, IdView, MailEvent, StoredFolder, StoredMessage } from './types';
 
-const WELL_KNOWN: [string, string][] = [
-  ['inbox', 'Inbox'],
-  ['drafts', 'Drafts'],
-  ['sentitems', 'Sent Items'],
-  ['deleteditems', 'Deleted Items'],
-  ['archive', 'Archive'],
-  ['junkemail', 'Junk Email'],
-];
-
-/** Properties a client may PATCH on a received message. */
-const PATCHABLE = new Set(['isRead', 'categories', 'flag', 'importance', 'inferenceClassification']);
-
+/** Graph message JSON as injected, attachments with base64 contentBytes. */
 export type InjectInput = Omit<Message, 'attachments'> & {
   attachments?: (FileAttachment & { '@odata.type'?: string })[] | null;
 };
-
-/** Graph writes message dates as ISO-8601 UTC without fractions. */
-function normalizeDate(v: string | null | undefined): string | undefined {
-  if (!v) return undefined;
-  const t = Date.parse(v);
-  return Number.isNaN(t) ? v : graphDate(new Date(t));
-}
-
-function preview(body: Message['body']): string {
-  const text = body?.content ?? '';
-  const plain = body?.contentType === 'html' ? text.replace(/<[^>]*>/g, ' ') : text;
-  return plain.replace(/\s+/g, ' ').trim().slice(0, 255);
-}
 
 /** One simulated mailbox: folders, messages, per-scope change logs for delta, and a cursor epoch. */
 export class Mailbox {
   readonly id = uuid();
   readonly displayName: string;
-  readonly rootFolderId = exchangeId('AAMkAGRoot');
-  readonly folders = new Map<string, StoredFolder>();
+  readonly folders = new FolderTree();
+  /** By immutable id (key). */
   readonly messages = new Map<string, StoredMessage>();
+  private readonly byRestId = new Map<string, string>();
   readonly logs = new Map<string, ChangeLog>([['*', new ChangeLog()]]);
   /** Incremented by expire-delta: cursors of an older epoch answer syncStateNotFound. */
   epoch = 1;
@@ -48,39 +29,30 @@ export class Mailbox {
   constructor(
     readonly address: string,
     private readonly onEvent: (mb: Mailbox, ev: MailEvent) => void,
+    private readonly content: ContentStore,
   ) {
     this.displayName = address.split('@')[0];
-    for (const [wk, name] of WELL_KNOWN) {
-      const id = exchangeId('AAMkAGFolder');
-      this.folders.set(id, {
-        id,
-        wellKnownName: wk,
-        data: {
-          id,
-          displayName: name,
-          parentFolderId: this.rootFolderId,
-          childFolderCount: 0,
-          unreadItemCount: 0,
-          totalItemCount: 0,
-          isHidden: false,
-        },
-      });
-      this.logs.set(id, new ChangeLog());
-    }
   }
 
   folder(idOrName: string): StoredFolder | undefined {
-    const byId = this.folders.get(idOrName);
-    if (byId) return byId;
-    const lower = idOrName.toLowerCase();
-    for (const f of this.folders.values()) if (f.wellKnownName === lower) return f;
-    return undefined;
+    return this.folders.get(idOrName);
   }
 
   inbox(): StoredFolder {
     const f = this.folder('inbox');
     if (!f) throw new Error('inbox missing');
     return f;
+  }
+
+  /**
+   * A message by its current default id, or by its immutable id when the request asked for immutable ids: a
+   * default id the message had before a move is gone, and an immutable id means nothing to a request without
+   * `Prefer: IdType="ImmutableId"` (so a client that forgets the header somewhere finds out).
+   */
+  find(id: string, view: IdView): StoredMessage | undefined {
+    const byRest = this.messages.get(this.byRestId.get(id) ?? '');
+    if (byRest || view === 'rest') return byRest;
+    return this.messages.get(id);
   }
 
   private log(scope: string): ChangeLog {
@@ -92,83 +64,43 @@ export class Mailbox {
     return l;
   }
 
-  private record(folderId: string, messageId: string, kind: ChangeKind, mailboxKind: ChangeKind = kind): number {
-    const seq = ++this.seq;
-    this.log(folderId).record(seq, messageId, kind);
-    this.log('*').record(seq, messageId, mailboxKind);
-    return seq;
+  private record(scope: string, m: StoredMessage, restId: string, kind: ChangeKind | null, restKind = kind): void {
+    this.log(scope).record({ seq: ++this.seq, key: m.key, restId, kinds: { immutable: kind, rest: restKind } });
   }
 
-  /** Adds a message (Graph JSON, attachments with base64 contentBytes) to a folder (default inbox). */
+  /** Adds a message given as Graph JSON with base64 contentBytes (small messages: seeding, tests). */
   inject(input: InjectInput, folderId?: string): StoredMessage {
-    const folder = (folderId && this.folder(folderId)) || this.inbox();
-    const now = new Date();
-    const id = exchangeId();
-    const received = normalizeDate(input.receivedDateTime) ?? graphDate(now);
-    const attachments: StoredAttachment[] = (input.attachments ?? []).map((a) => {
-      const bytes = Buffer.from(a.contentBytes ?? '', 'base64');
-      return {
-        bytes,
-        meta: {
-          '@odata.type': '#microsoft.graph.fileAttachment',
-          id: exchangeId('AAMkAGAtt'),
-          lastModifiedDateTime: graphDate(now),
-          name: a.name ?? 'attachment',
-          contentType: a.contentType ?? 'application/octet-stream',
-          size: bytes.length,
-          isInline: a.isInline ?? false,
-          contentId: a.contentId ?? null,
-          contentLocation: a.contentLocation ?? null,
-        },
-      };
+    const { attachments: given, ...message } = input;
+    const attachments: NewAttachment[] = (given ?? []).map((a) => {
+      const { contentBytes, id: _id, size: _size, ...meta } = a;
+      return { meta, content: this.content.put(Buffer.from(contentBytes ?? '', 'base64')) };
     });
-    const ck = changeKey();
-    const data: Message = {
-      id,
-      createdDateTime: graphDate(now),
-      lastModifiedDateTime: graphDate(now),
-      changeKey: ck,
-      categories: input.categories ?? [],
-      receivedDateTime: received,
-      sentDateTime: normalizeDate(input.sentDateTime) ?? received,
-      hasAttachments: input.hasAttachments ?? attachments.some((a) => !a.meta.isInline),
-      internetMessageId: input.internetMessageId ?? `<${uuid()}@graph-sim.example>`,
-      subject: input.subject ?? '',
-      bodyPreview: input.bodyPreview ?? preview(input.body),
-      importance: input.importance ?? 'normal',
-      parentFolderId: folder.id,
-      conversationId: input.conversationId ?? exchangeId('AAQkAG'),
-      conversationIndex: input.conversationIndex ?? Buffer.from(uuid()).toString('base64'),
-      isDeliveryReceiptRequested: input.isDeliveryReceiptRequested ?? false,
-      isReadReceiptRequested: input.isReadReceiptRequested ?? false,
-      isRead: input.isRead ?? false,
-      isDraft: input.isDraft ?? false,
-      webLink: `https://outlook.office365.com/owa/?ItemID=${encodeURIComponent(id)}&exvsurl=1&viewmodel=ReadMessageItem`,
-      inferenceClassification: input.inferenceClassification ?? 'focused',
-      body: input.body ?? { contentType: 'text', content: '' },
-      sender: input.sender ?? input.from ?? null,
-      from: input.from ?? null,
-      toRecipients: input.toRecipients ?? [{ emailAddress: { name: this.displayName, address: this.address } }],
-      ccRecipients: input.ccRecipients ?? [],
-      bccRecipients: input.bccRecipients ?? [],
-      replyTo: input.replyTo ?? [],
-      flag: input.flag ?? { flagStatus: 'notFlagged' },
-    };
-    const stored: StoredMessage = { data, attachments, seq: 0 };
-    this.messages.set(id, stored);
-    stored.seq = this.record(folder.id, id, 'created');
-    this.onEvent(this, { kind: 'created', messageId: id, folderId: folder.id });
+    return this.add(message, attachments, folderId);
+  }
+
+  /** Adds a message whose attachment bytes are already stored, to a folder (default inbox). */
+  add(input: Omit<Message, 'attachments'>, newAttachments: NewAttachment[], folderId?: string): StoredMessage {
+    const folder = (folderId && this.folder(folderId)) || this.inbox();
+    const key = exchangeId();
+    const { data, attachments } = newMessage(input, newAttachments, {
+      key,
+      folderId: folder.id,
+      owner: { name: this.displayName, address: this.address },
+    });
+    const stored: StoredMessage = { key, restId: key, data, attachments };
+    this.messages.set(key, stored);
+    this.byRestId.set(key, key);
+    this.record(folder.id, stored, key, 'created');
+    this.record('*', stored, key, 'created');
+    this.onEvent(this, { kind: 'created', key, restId: key, folderId: folder.id });
     return stored;
   }
 
-  /** PATCH: returns an error text for a property that cannot be changed. */
-  update(id: string, patch: Record<string, unknown>): StoredMessage | string {
-    const m = this.messages.get(id);
-    if (!m) return 'not found';
-    for (const k of Object.keys(patch))
-      if (!PATCHABLE.has(k)) return `Property '${k}' is read-only or cannot be updated on a received message.`;
-    if ('isRead' in patch) m.data.isRead = Boolean(patch.isRead);
-    if ('categories' in patch && Array.isArray(patch.categories)) m.data.categories = patch.categories.map(String);
+  /** PATCH of isRead, categories, flag, importance, inferenceClassification; a bad property is a PatchError. */
+  update(m: StoredMessage, patch: Record<string, unknown>): StoredMessage {
+    checkPatch(patch);
+    if ('isRead' in patch) m.data.isRead = patch.isRead === true;
+    if (Array.isArray(patch.categories)) m.data.categories = patch.categories.map(String);
     if ('flag' in patch && typeof patch.flag === 'object') m.data.flag = patch.flag as FollowupFlag;
     if ('importance' in patch) m.data.importance = patch.importance as Message['importance'];
     if ('inferenceClassification' in patch)
@@ -176,55 +108,43 @@ export class Mailbox {
     m.data.lastModifiedDateTime = graphDate(new Date());
     m.data.changeKey = changeKey();
     const folderId = m.data.parentFolderId ?? '';
-    m.seq = this.record(folderId, id, 'updated');
-    this.onEvent(this, { kind: 'updated', messageId: id, folderId });
+    this.record(folderId, m, m.restId, 'updated');
+    this.record('*', m, m.restId, 'updated');
+    this.onEvent(this, { kind: 'updated', key: m.key, restId: m.restId, folderId });
     return m;
   }
 
-  /** Move: like Graph without the ImmutableId preference, the moved message gets a new id (kept with keepId). */
-  move(id: string, destination: string, keepId = false): StoredMessage | undefined {
-    const m = this.messages.get(id);
-    const dest = this.folder(destination);
-    if (!m || !dest) return undefined;
+  /**
+   * Move to another folder. As in Exchange, the default id changes at every move; the immutable id never does.
+   * The source folder sees a removal, the destination a creation; the whole mailbox an update of the immutable id,
+   * or the removal of the old default id and the creation of the new one.
+   */
+  move(m: StoredMessage, dest: StoredFolder): StoredMessage {
     const from = m.data.parentFolderId ?? '';
-    const newId = keepId ? id : exchangeId();
-    const moved: StoredMessage = {
-      data: {
-        ...m.data,
-        id: newId,
-        parentFolderId: dest.id,
-        lastModifiedDateTime: graphDate(new Date()),
-        changeKey: changeKey(),
-      },
-      attachments: m.attachments,
-      seq: 0,
-    };
-    this.messages.delete(id);
-    this.messages.set(newId, moved);
-    if (keepId) {
-      // Same id: the folders see a removal and an addition, the whole mailbox an update.
-      const seq = ++this.seq;
-      this.log(from).record(seq, id, 'removed');
-      this.log(dest.id).record(seq, id, 'created');
-      this.log('*').record(seq, id, 'updated');
-      moved.seq = seq;
-    } else {
-      this.record(from, id, 'removed');
-      moved.seq = this.record(dest.id, newId, 'created');
-    }
-    this.onEvent(this, { kind: 'deleted', messageId: id, folderId: from });
-    this.onEvent(this, { kind: 'created', messageId: newId, folderId: dest.id });
-    return moved;
+    if (from === dest.id) return m;
+    const oldRestId = m.restId;
+    m.restId = exchangeId();
+    this.byRestId.delete(oldRestId);
+    this.byRestId.set(m.restId, m.key);
+    m.data.parentFolderId = dest.id;
+    m.data.lastModifiedDateTime = graphDate(new Date());
+    m.data.changeKey = changeKey();
+    this.record(from, m, oldRestId, 'removed');
+    this.record(dest.id, m, m.restId, 'created');
+    this.record('*', m, oldRestId, null, 'removed');
+    this.record('*', m, m.restId, 'updated', 'created');
+    this.onEvent(this, { kind: 'deleted', key: m.key, restId: oldRestId, folderId: from, moved: true });
+    this.onEvent(this, { kind: 'created', key: m.key, restId: m.restId, folderId: dest.id, moved: true });
+    return m;
   }
 
-  remove(id: string): boolean {
-    const m = this.messages.get(id);
-    if (!m) return false;
-    this.messages.delete(id);
+  remove(m: StoredMessage): void {
+    this.messages.delete(m.key);
+    this.byRestId.delete(m.restId);
     const folderId = m.data.parentFolderId ?? '';
-    this.record(folderId, id, 'removed');
-    this.onEvent(this, { kind: 'deleted', messageId: id, folderId });
-    return true;
+    this.record(folderId, m, m.restId, 'removed');
+    this.record('*', m, m.restId, 'removed');
+    this.onEvent(this, { kind: 'deleted', key: m.key, restId: m.restId, folderId });
   }
 
   /** Messages of a folder (or all when folderId is undefined), in insertion order. */

@@ -1,3 +1,4 @@
+import type { ContentStore } from '../content/content-store';
 import { Mailbox } from './mailbox';
 import type { MailEvent } from './types';
 
@@ -9,6 +10,9 @@ export class Store {
   private readonly byId = new Map<string, Mailbox>();
   private listener: MailListener = () => undefined;
 
+  /** Where attachment bytes of every mailbox are kept. */
+  constructor(readonly content: ContentStore) {}
+
   onMail(listener: MailListener): void {
     this.listener = listener;
   }
@@ -17,7 +21,7 @@ export class Store {
     const key = address.toLowerCase();
     const found = this.byAddress.get(key) ?? this.byId.get(address);
     if (found) return found;
-    const mb = new Mailbox(address, (m, ev) => this.listener(m, ev));
+    const mb = new Mailbox(address, (m, ev) => this.listener(m, ev), this.content);
     this.byAddress.set(key, mb);
     this.byId.set(mb.id, mb);
     return mb;

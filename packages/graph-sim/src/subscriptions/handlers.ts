@@ -80,6 +80,7 @@ export function createSubscription(ctx: SimContext): GraphHandler {
       tenantId: input.caller.tenantId,
       mailboxId: mb.id,
       scope: folder ? folder.id : '*',
+      idView: input.view,
       data: {
         id: randomUUID(),
         resource: String(b.resource),

@@ -9,19 +9,31 @@ const NOTIFY_TIMEOUT_MS = 3_000;
 
 export type LifecycleEvent = 'reauthorizationRequired' | 'subscriptionRemoved' | 'missed';
 
-function changeNotification(s: StoredSubscription, mb: Mailbox, ev: MailEvent): ChangeNotification {
-  const resource = `Users/${mb.id}/Messages/${ev.messageId}`;
-  const m = mb.messages.get(ev.messageId);
+/** What one subscription hears of a change: its kind and the message id in the subscription's id view. */
+function heardAs(s: StoredSubscription, ev: MailEvent): { kind: MailEvent['kind']; id: string } | null {
+  const immutable = s.idView === 'immutable';
+  // Mailbox-wide, a move keeps the immutable id: one update, not a deletion and a creation.
+  if (s.scope === '*' && ev.moved && immutable) return ev.kind === 'deleted' ? null : { kind: 'updated', id: ev.key };
+  return { kind: ev.kind, id: immutable ? ev.key : ev.restId };
+}
+
+function changeNotification(
+  s: StoredSubscription,
+  mb: Mailbox,
+  heard: { kind: MailEvent['kind']; id: string },
+  changeKey: string,
+): ChangeNotification {
+  const resource = `Users/${mb.id}/Messages/${heard.id}`;
   return {
     subscriptionId: s.data.id,
     subscriptionExpirationDateTime: s.data.expirationDateTime,
-    changeType: ev.kind,
+    changeType: heard.kind,
     resource,
     resourceData: {
       '@odata.type': '#Microsoft.Graph.Message',
       '@odata.id': resource,
-      '@odata.etag': `W/"${m?.data.changeKey ?? ''}"`,
-      id: ev.messageId,
+      '@odata.etag': `W/"${changeKey}"`,
+      id: heard.id,
     },
     clientState: s.data.clientState ?? null,
     tenantId: s.tenantId,
@@ -35,15 +47,18 @@ async function deliver(url: string, payload: ChangeNotificationCollection): Prom
 
 /** Queues change notifications for a mailbox event to every matching subscription (sent in the background). */
 export function notifyMailEvent(ctx: SimContext, mb: Mailbox, ev: MailEvent): void {
+  const changeKey = mb.messages.get(ev.key)?.data.changeKey ?? '';
   for (const s of ctx.subscriptions.forMailbox(mb.id)) {
     if (s.scope !== '*' && s.scope !== ev.folderId) continue;
+    const heard = heardAs(s, ev);
+    if (!heard) continue;
     const types = (s.data.changeType ?? '').split(',').map((t) => t.trim());
-    if (!types.includes(ev.kind)) continue;
+    if (!types.includes(heard.kind)) continue;
     if (ctx.config.notificationDropRate > 0 && ctx.rng() < ctx.config.notificationDropRate) {
       ctx.stats.s.notifications.dropped++;
       continue;
     }
-    ctx.notifications.enqueue(s.data.notificationUrl, changeNotification(s, mb, ev));
+    ctx.notifications.enqueue(s.data.notificationUrl, changeNotification(s, mb, heard, changeKey));
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Subscription } from '@microsoft/microsoft-graph-types';
+import type { IdView } from '../state/types';
 
 export interface StoredSubscription {
   data: Subscription & { id: string; expirationDateTime: string; notificationUrl: string; resource: string };
@@ -7,6 +8,8 @@ export interface StoredSubscription {
   mailboxId: string;
   /** folder id, or '*' for all messages of the mailbox */
   scope: string;
+  /** Created with `Prefer: IdType="ImmutableId"`: notifications carry immutable ids. */
+  idView: IdView;
 }
 
 /** Subscriptions by id; expired ones disappear. */

@@ -6,8 +6,11 @@ export const CLIENT_ID = '11111111-2222-3333-4444-555555555555';
 export const CLIENT_SECRET = 'graph-sim-secret';
 export const TENANT = 'contoso.example';
 
+/** What clients need of a graph-sim, started in-process or from the command line. */
+export type SimUrls = Pick<GraphSim, 'authorityHost' | 'graphBaseUrl' | 'adminUrl'>;
+
 export function msalApp(
-  sim: GraphSim,
+  sim: SimUrls,
   clientSecret = CLIENT_SECRET,
   clientId = CLIENT_ID,
 ): ConfidentialClientApplication {
@@ -28,7 +31,7 @@ export function appTokenProvider(app: ConfidentialClientApplication): Authentica
 }
 
 /** The real Graph SDK pointed at the sim (bearer token attached because 127.0.0.1 is a custom host). */
-export function graphClient(sim: GraphSim, app = msalApp(sim)): Client {
+export function graphClient(sim: SimUrls, app = msalApp(sim)): Client {
   return Client.initWithMiddleware({
     authProvider: appTokenProvider(app),
     baseUrl: `${sim.authorityHost}/`,
@@ -37,7 +40,7 @@ export function graphClient(sim: GraphSim, app = msalApp(sim)): Client {
   });
 }
 
-export async function appToken(sim: GraphSim): Promise<string> {
+export async function appToken(sim: SimUrls): Promise<string> {
   const r = await msalApp(sim).acquireTokenByClientCredential({ scopes: ['https://graph.microsoft.com/.default'] });
   if (!r) throw new Error('no token');
   return r.accessToken;
@@ -45,7 +48,7 @@ export async function appToken(sim: GraphSim): Promise<string> {
 
 /** Admin API call (JSON). */
 export async function admin<T>(
-  sim: GraphSim,
+  sim: SimUrls,
   method: string,
   path: string,
   body?: unknown,
@@ -59,12 +62,7 @@ export async function admin<T>(
   return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
 
-export async function graphFetch(
-  sim: GraphSim,
-  token: string,
-  path: string,
-  init: RequestInit = {},
-): Promise<Response> {
+export async function graphFetch(sim: SimUrls, token: string, path: string, init: RequestInit = {}): Promise<Response> {
   const url = path.startsWith('https://') ? path : `${sim.graphBaseUrl}${path}`;
   return fetch(url, {
     ...init,
