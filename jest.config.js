@@ -4,13 +4,14 @@ const packages = [
   'packages/test-utils',
   'packages/graph-sim',
   'packages/ms4-sim',
+  'packages/s3-sim',
   'apps/ingest-api',
   'apps/processor-worker',
   'apps/ms4-sender',
 ];
 
 const moduleNameMapper = {
-  '^@ms1/(fixtures|shared|test-utils|graph-sim|ms4-sim)$': '<rootDir>/../../packages/$1/src',
+  '^@ms1/(fixtures|shared|test-utils|graph-sim|ms4-sim|s3-sim)$': '<rootDir>/../../packages/$1/src',
 };
 
 /** @type {import('jest').Config} */
@@ -19,14 +20,27 @@ module.exports = {
   globalTeardown: '<rootDir>/packages/test-utils/jest/global-teardown.js',
   testTimeout: 60_000,
   maxWorkers: 2,
-  projects: packages.map((dir) => ({
-    displayName: dir.split('/')[1],
-    rootDir: dir,
-    testEnvironment: 'node',
-    testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/src/**/*.test.ts'],
-    moduleNameMapper,
-    transform: {
-      '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../../tsconfig.tests.json' }],
+  projects: [
+    ...packages.map((dir) => ({
+      displayName: dir.split('/')[1],
+      rootDir: dir,
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/src/**/*.test.ts'],
+      moduleNameMapper,
+      transform: {
+        '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../../tsconfig.tests.json' }],
+      },
+    })),
+    // The deployment manifests (deploy/k8s), checked against the shared package's constants.
+    {
+      displayName: 'deploy',
+      rootDir: 'deploy',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      moduleNameMapper: { '^@ms1/(shared)$': '<rootDir>/../packages/$1/src' },
+      transform: {
+        '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../tsconfig.tests.json' }],
+      },
     },
-  })),
+  ],
 };

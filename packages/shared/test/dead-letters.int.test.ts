@@ -1,6 +1,5 @@
 import { QueueEvents } from 'bullmq';
-import { Redis } from 'ioredis';
-import { testRedisUrl, waitFor } from '@ms1/test-utils';
+import { waitFor } from '@ms1/test-utils';
 import {
   childResults,
   createWorker,
@@ -18,14 +17,18 @@ import {
   type SourceJobName,
 } from '../src';
 import { emailData, emailOutcome, invoiceItem, queueHarness, type QueueHarness } from './helpers';
+import { REDIS_KINDS, redisOfEachKind } from './redis-targets';
 
 const email = (messageId: string) => emailData(messageId);
 
-describe('dead-letter routing and replay (real Redis)', () => {
+const redisKinds = redisOfEachKind();
+
+describe.each(REDIS_KINDS)('dead-letter routing and replay (real Redis: %s)', (kind) => {
+  const target = redisKinds.use(kind);
   let h: QueueHarness;
   let worker: { close(): Promise<void> } | undefined;
   beforeEach(async () => {
-    h = await queueHarness({ JOB_ATTEMPTS: '3' });
+    h = await queueHarness({ JOB_ATTEMPTS: '3' }, target());
   });
   afterEach(async () => {
     await worker?.close();
@@ -107,7 +110,7 @@ describe('dead-letter routing and replay (real Redis)', () => {
       if (calls <= 2) throw new ThrottledError('Graph said 429', 50);
       return emailOutcome(job.data);
     });
-    const eventsConnection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+    const eventsConnection = target().connect();
     const events = new QueueEvents(QueueName.EmailInbound, {
       connection: eventsConnection,
       prefix: h.queueSetup.prefix,

@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import { cleanPrefix, testRedisUrl, uniquePrefix } from '@ms1/test-utils';
+import { uniquePrefix } from '@ms1/test-utils';
 import {
   createLogger,
   createRedis,
@@ -15,6 +15,7 @@ import {
   type QueueSetup,
   type RedisConnection,
 } from '../src';
+import { standaloneRedis, type RedisTarget } from './redis-targets';
 
 /** A logger that writes JSON lines into memory, for assertions on what was logged. */
 export function memoryLogger(secrets: readonly string[] = []): {
@@ -48,10 +49,13 @@ export interface QueueHarness {
   close(): Promise<void>;
 }
 
-/** Real Redis, a queue prefix no other test uses, cleaned on close. */
-export async function queueHarness(env: Record<string, string> = {}): Promise<QueueHarness> {
+/** Real Redis (the single test server, or a cluster), a queue prefix no other test uses, cleaned on close. */
+export async function queueHarness(
+  env: Record<string, string> = {},
+  redis: RedisTarget = standaloneRedis(),
+): Promise<QueueHarness> {
   const prefix = uniquePrefix('shared');
-  const config = loadConfig('tool', { REDIS_URL: testRedisUrl(), QUEUE_PREFIX: prefix, JOB_BACKOFF_MS: '10', ...env });
+  const config = loadConfig('tool', { ...redis.env, QUEUE_PREFIX: prefix, JOB_BACKOFF_MS: '10', ...env });
   const connection = createRedis(config.redis, { role: 'worker', name: 'test' });
   const { logger } = memoryLogger();
   const setup = queueSetup(config, connection, logger);
@@ -68,7 +72,7 @@ export async function queueHarness(env: Record<string, string> = {}): Promise<Qu
     async close() {
       await producer.close();
       connection.disconnect();
-      await cleanPrefix(testRedisUrl(), prefix);
+      await redis.clean(prefix);
     },
   };
 }

@@ -1,21 +1,24 @@
-import { Redis } from 'ioredis';
-import { cleanPrefix, testRedisUrl, uniquePrefix } from '@ms1/test-utils';
-import { MailboxLimiter, ThrottledError } from '../src';
+import { uniquePrefix } from '@ms1/test-utils';
+import { MailboxLimiter, ThrottledError, type RedisConnection } from '../src';
+import { REDIS_KINDS, redisOfEachKind } from './redis-targets';
 
-describe('MailboxLimiter (real Redis)', () => {
+const redisKinds = redisOfEachKind();
+
+describe.each(REDIS_KINDS)('MailboxLimiter (real Redis: %s)', (kind) => {
+  const target = redisKinds.use(kind);
   const prefix = uniquePrefix('limiter');
   const key = `{${prefix}}`;
-  let redis: Redis;
+  let redis: RedisConnection;
   beforeAll(() => {
-    redis = new Redis(testRedisUrl());
+    redis = target().connect();
   });
   afterAll(async () => {
     redis.disconnect();
-    await cleanPrefix(testRedisUrl(), prefix);
+    await target().clean(prefix);
   });
 
   it('never lets more than maxConcurrent requests run at once, across limiter instances', async () => {
-    const other = new Redis(testRedisUrl());
+    const other = target().connect();
     const a = new MailboxLimiter(redis, key, { maxConcurrent: 4, maxPerWindow: 1000, windowMs: 60_000 });
     const b = new MailboxLimiter(other, key, { maxConcurrent: 4, maxPerWindow: 1000, windowMs: 60_000 });
     let inFlight = 0;

@@ -1,15 +1,19 @@
 import { waitFor } from '@ms1/test-utils';
 import { createWorker, enqueueMailboxSync, jobIds, JobName, QueueName } from '../src';
 import { emailData, emailOutcome, invoiceItem, queueHarness, type QueueHarness } from './helpers';
+import { REDIS_KINDS, redisOfEachKind } from './redis-targets';
 
 const N = 1000;
 const MAILBOX = 'ap@contoso.example';
 
-describe('1,000 jobs through the three queues (real Redis, real worker factory)', () => {
+const redisKinds = redisOfEachKind();
+
+describe.each(REDIS_KINDS)('1,000 jobs through the three queues (real Redis: %s, real worker factory)', (kind) => {
+  const target = redisKinds.use(kind);
   let h: QueueHarness;
   const workers: { close(): Promise<void> }[] = [];
   beforeAll(async () => {
-    h = await queueHarness();
+    h = await queueHarness({}, target());
   });
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.close()));

@@ -1,6 +1,6 @@
-import { Redis } from 'ioredis';
-import { cleanPrefix, testRedisUrl, uniquePrefix } from '@ms1/test-utils';
-import { SessionActiveError, SessionStore, type SessionSettings } from '../src';
+import { uniquePrefix } from '@ms1/test-utils';
+import { SessionActiveError, SessionStore, type RedisConnection, type SessionSettings } from '../src';
+import { REDIS_KINDS, redisOfEachKind } from './redis-targets';
 
 const settings: SessionSettings = {
   pollingMode: 'manual',
@@ -10,17 +10,20 @@ const settings: SessionSettings = {
   folder: 'inbox',
 };
 
-describe('SessionStore (real Redis)', () => {
+const redisKinds = redisOfEachKind();
+
+describe.each(REDIS_KINDS)('SessionStore (real Redis: %s)', (kind) => {
+  const target = redisKinds.use(kind);
   const prefix = uniquePrefix('sessions');
-  let redis: Redis;
+  let redis: RedisConnection;
   let store: SessionStore;
   beforeAll(() => {
-    redis = new Redis(testRedisUrl());
+    redis = target().connect();
     store = new SessionStore(redis, `{${prefix}}`, 3);
   });
   afterAll(async () => {
     redis.disconnect();
-    await cleanPrefix(testRedisUrl(), prefix);
+    await target().clean(prefix);
   });
 
   it('allows one active session, archives it once even when stopped twice at once, and caps the history', async () => {

@@ -4,3 +4,4 @@ export * from './redis-server';
 export * from './test-redis';
 export * from './wait';
 export * from './app-env';
+export * from './redis-cluster';

@@ -17,6 +17,8 @@ export interface RedisServerOptions {
   /** Append-only file on (for crash tests); off by default. */
   appendOnly?: boolean;
   dir?: string;
+  /** More `redis-server` arguments (e.g. cluster mode). */
+  extraArgs?: readonly string[];
 }
 
 /** Starts a private `redis-server` (noeviction, no persistence unless asked) and waits until it answers PING. */
@@ -36,6 +38,7 @@ export async function startRedisServer(opts: RedisServerOptions = {}): Promise<P
     dir,
     '--maxmemory-policy',
     'noeviction',
+    ...(opts.extraArgs ?? []),
   ];
   const child: ChildProcess = spawn('redis-server', args, { stdio: 'ignore' });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -48,7 +51,9 @@ export async function startRedisServer(opts: RedisServerOptions = {}): Promise<P
     pid: child.pid ?? 0,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 3000)))]);
+      clearTimeout(timer);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     },
   };

@@ -16,6 +16,12 @@ export interface AppVariables {
 
 const always: Condition = () => true;
 const delegated: Condition = (env) => env.AUTH_MODE === 'delegated';
+/** The S3 store needs its bucket; a key pair goes together (or neither: the AWS SDK's default credentials). */
+const storageRequiredWhen = {
+  S3_BUCKET: (env) => env.ATTACHMENT_STORE === 's3',
+  S3_ACCESS_KEY_ID: (env) => env.S3_SECRET_ACCESS_KEY !== undefined,
+  S3_SECRET_ACCESS_KEY: (env) => env.S3_ACCESS_KEY_ID !== undefined,
+} as const satisfies Partial<Record<VariableName, Condition>>;
 
 /** Every app and tool loads these. */
 const base = [
@@ -52,6 +58,13 @@ const graph = [
   'GRAPH_RETRY_AFTER_MAX_SECONDS',
   'ATTACHMENT_DIR',
   'MAX_ATTACHMENT_BYTES',
+  'ATTACHMENT_STORE',
+  'S3_ENDPOINT',
+  'S3_REGION',
+  'S3_BUCKET',
+  'S3_ACCESS_KEY_ID',
+  'S3_SECRET_ACCESS_KEY',
+  'S3_FORCE_PATH_STYLE',
 ] as const satisfies readonly VariableName[];
 const graphCredentials = ['TENANT_ID', 'CLIENT_ID', 'CLIENT_SECRET'] as const satisfies readonly VariableName[];
 
@@ -80,7 +93,7 @@ export const apps = {
       'WEBHOOK_LIFECYCLE_DEDUP_SECONDS',
     ],
     required: ['CONTROL_API_TOKEN', ...graphCredentials],
-    requiredWhen: { TOKEN_CACHE_KEY: delegated },
+    requiredWhen: { TOKEN_CACHE_KEY: delegated, ...storageRequiredWhen },
     productionSecrets: {
       CONTROL_API_TOKEN: always,
       CLIENT_SECRET: always,
@@ -102,7 +115,7 @@ export const apps = {
       'EMAIL_BYTES_BUDGET',
     ],
     required: graphCredentials,
-    requiredWhen: { TOKEN_CACHE_KEY: delegated },
+    requiredWhen: { TOKEN_CACHE_KEY: delegated, ...storageRequiredWhen },
     productionSecrets: { CLIENT_SECRET: always, TOKEN_CACHE_KEY: always },
   },
   'ms4-sender': {

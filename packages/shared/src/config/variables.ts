@@ -113,6 +113,20 @@ export const variables = {
 
   ATTACHMENT_DIR: v.text('storage.attachmentDir').default('./data/attachments'),
   MAX_ATTACHMENT_BYTES: v.number('storage.maxAttachmentBytes', count(1)).default(25 * 1024 * 1024),
+  ATTACHMENT_STORE: v.choice('storage.driver', ['local', 's3']).default('local'),
+  // S3-compatible attachment store (ATTACHMENT_STORE=s3). Without a key pair the AWS SDK's default credential chain
+  // applies (AWS_* variables, a web identity token in Kubernetes, instance metadata).
+  S3_ENDPOINT: v.url('storage.s3.endpoint', ['http', 'https']),
+  S3_REGION: v.text('storage.s3.region', Joi.string().pattern(/^[a-z0-9-]+$/)).default('us-east-1'),
+  S3_BUCKET: v.text(
+    'storage.s3.bucket',
+    Joi.string()
+      .pattern(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/)
+      .messages({ 'string.pattern.base': '{{#label}} must be a valid S3 bucket name' }),
+  ),
+  S3_ACCESS_KEY_ID: v.text('storage.s3.accessKeyId'),
+  S3_SECRET_ACCESS_KEY: v.text('storage.s3.secretAccessKey').asSecret(),
+  S3_FORCE_PATH_STYLE: v.flag('storage.s3.forcePathStyle').default(false),
   PROCESSOR_CONCURRENCY: v.number('processing.concurrency', count(1, 256)).default(8),
   // Reading untrusted documents in the processor: reader threads, each document's limits, each e-mail's budget.
   EXTRACT_THREADS: v.number('extraction.threads', count(1, 64)).default(2),

@@ -45,9 +45,22 @@ export function createRedis(redis: RedisSettings, opts: ConnectionOptions): Redi
       const [host, port] = hostPort.split(':');
       return { host: host ?? '127.0.0.1', port: Number(port ?? 6379) };
     });
-    return new Cluster(nodes, { redisOptions: baseOptions(opts), enableOfflineQueue: opts.role !== 'http' });
+    return new Cluster(nodes, {
+      redisOptions: { ...baseOptions(opts), ...credentialsOf(redis.url) },
+      enableOfflineQueue: opts.role !== 'http',
+    });
   }
   return new Redis(redis.url, baseOptions(opts));
+}
+
+/** A cluster's nodes take the user, password and TLS (`rediss:`) of REDIS_URL: one place for the credentials. */
+function credentialsOf(url: string): Pick<RedisOptions, 'username' | 'password' | 'tls'> {
+  const u = new URL(url);
+  return {
+    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
+    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
+    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
+  };
 }
 
 /**

@@ -1,11 +1,22 @@
 import type { StorageSettings } from '../config/config';
 import type { AttachmentStore } from './attachment-store';
 import { LocalDirectoryStore } from './local-directory-store';
+import { S3AttachmentStore, type S3Settings } from './s3-store';
 
 export * from './attachment-store';
 export { LocalDirectoryStore } from './local-directory-store';
+export { S3AttachmentStore, S3_TEMP_PREFIX, type S3Settings } from './s3-store';
+export { AttachmentStoreRefusedError, toStoreError } from './s3-errors';
+export type { AttachmentSource, StreamingAttachmentStore } from './streaming-store';
 
-/** The configured attachment store (the local-directory driver; an S3 driver would be chosen here). */
+/** The configured attachment store: a local directory (default) or an S3-compatible bucket (ATTACHMENT_STORE=s3). */
 export function createAttachmentStore(storage: StorageSettings): AttachmentStore {
+  if (storage.driver === 's3') return new S3AttachmentStore(s3SettingsOf(storage.s3), storage.maxAttachmentBytes);
   return new LocalDirectoryStore(storage.attachmentDir, storage.maxAttachmentBytes);
+}
+
+/** The bucket is required with ATTACHMENT_STORE=s3 (the configuration checked it); this narrows the type. */
+function s3SettingsOf(s3: StorageSettings['s3']): S3Settings {
+  if (s3.bucket === null) throw new Error('S3_BUCKET is required when ATTACHMENT_STORE=s3');
+  return { ...s3, bucket: s3.bucket };
 }
