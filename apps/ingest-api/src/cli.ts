@@ -22,7 +22,9 @@ async function main(argv: string[]): Promise<number> {
   const { config, logger } = boot;
   const redis = createRedis(config.redis, { role: 'client', name: 'ms1-cli' });
   const prefix = keyPrefix(config.redis.queuePrefix);
-  const sessions = new SessionStore(redis, prefix, config.sessionHistoryLimit);
+  const sessions = new SessionStore(redis, prefix, config.sessionHistoryLimit, {
+    countedKeepSeconds: config.retention.countedEventsSeconds,
+  });
   const producer = new Producer(queueSetup(config, redis, logger));
   const out = (v: unknown) => process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
   try {

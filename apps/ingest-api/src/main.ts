@@ -36,7 +36,7 @@ async function main(): Promise<void> {
       config,
       graph,
       attachments: createAttachmentStore(config.storage),
-      cursors: new CursorStore(connection, prefix),
+      cursors: new CursorStore(connection, prefix, { seenKeepSeconds: config.retention.seenSeconds }),
       sessions,
       producer: rt.producer,
       redis: connection,

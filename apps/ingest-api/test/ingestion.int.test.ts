@@ -310,7 +310,8 @@ describe('ingestion (graph-sim + ingest-api process + Redis)', () => {
 
   it('obeys a 429 storm: throttled jobs are delayed, none fails', async () => {
     await admin('POST', '/seed', { mailbox: 'storm@contoso.example', count: 40, seed: 21 });
-    await admin('PUT', '/config', { throttle: { concurrency: 4, requestsPerWindow: 1, windowMs: 1500 } });
+    // One request per 6 s of the sim's clock: the round's second page is throttled even on a slow, busy machine.
+    await admin('PUT', '/config', { throttle: { concurrency: 4, requestsPerWindow: 1, windowMs: 6000 } });
     await startSession(['storm@contoso.example']);
     await waitFor(async () => (await jobsFor('storm@contoso.example')).length === 40, {
       timeoutMs: 60_000,

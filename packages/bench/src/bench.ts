@@ -10,13 +10,16 @@ import { say } from './log';
 import { progressBars } from './progress';
 import { buildReport, type BenchReport } from './report';
 import { runCommand, runSession, upPipeline } from './run';
+import { runSteady } from './steady';
 import { graphStats, ms4Batches, ms4Stats, redisPeakMemoryMb, sampleRedisMemory } from './stats';
 import { table } from './table';
 
 const USAGE = `pnpm bench [-- --invoices N (10000, e-mails seeded) --mailboxes M (2) --processors P (2)
-  --processor-concurrency C (8) --out FILE (bench-results/latest.json) --random-seed S --timeout-seconds T --log-level L]`;
+  --processor-concurrency C (8) --out FILE (bench-results/latest.json) --random-seed S --timeout-seconds T --log-level L]
+pnpm bench -- --steady MINUTES [--rate E (e-mails per second, 4) --window S (retention windows, 300) --out FILE]`;
 
 runCommand(async (setPipeline) => {
+  if (process.argv.includes('--steady')) return runSteady(process.argv.slice(2), setPipeline);
   const parsed = parseOrExit(process.argv.slice(2), 'invoices', 10_000, { out: { type: 'string' } }, USAGE);
   if (!parsed) return;
   const { opts } = parsed;

@@ -18,6 +18,8 @@ export interface PipelineOptions {
   processorConcurrency: number;
   randomSeed: number;
   logLevel: string;
+  /** Extra environment for the apps (e.g. the short retention windows of the steady-mail run). */
+  appEnv?: Record<string, string>;
   /** Called while seeding with the number of e-mails seeded so far. */
   onSeedProgress?: (done: number) => void;
   /** One line per step, for stderr. */
@@ -104,6 +106,7 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
     PROCESSOR_CONCURRENCY: String(opts.processorConcurrency),
     LOG_LEVEL: opts.logLevel,
     NODE_ENV: 'production',
+    ...opts.appEnv,
   });
 
   const apps: AppProcess[] = [];

@@ -20,6 +20,7 @@ export * from './queues/worker-factory';
 export * from './redis/checks';
 export * from './redis/connection';
 export * from './redis/shared-pause';
+export * from './redis/rolling-buckets';
 export * from './shutdown';
 export * from './http/health-server';
 export * from './http/http-error';

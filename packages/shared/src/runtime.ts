@@ -43,11 +43,13 @@ export async function createRuntime<C extends BaseConfig>({
   await checkEvictionPolicy(connection, logger);
   const setup = queueSetup(config, connection, logger);
   const producer = new Producer(setup);
-  const deadLetters = new DeadLetters(producer, logger);
+  const deadLetters = new DeadLetters(producer, logger, config.retention.deadLetters);
   const shutdown = new Shutdown(logger, config.shutdownTimeoutMs);
   shutdown.add('queues', () => producer.close(), { phase: 'queues' });
   shutdown.add('redis', () => closeRedis(connection), { phase: 'connections' });
-  const sessions = new SessionStore(connection, keyPrefix(config.redis.queuePrefix), config.sessionHistoryLimit);
+  const sessions = new SessionStore(connection, keyPrefix(config.redis.queuePrefix), config.sessionHistoryLimit, {
+    countedKeepSeconds: config.retention.countedEventsSeconds,
+  });
   const countFailure = async (job: { data: { sessionId: string } }, final: boolean) => {
     await sessions.incr(job.data.sessionId, { failed: 1, deadLettered: final ? 1 : 0 });
   };

@@ -5,6 +5,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { AttachmentNotFoundError, AttachmentTooLargeError, LocalDirectoryStore } from '../src';
 
+async function* pieces(bytes: Buffer, size: number, failAfter?: number): AsyncGenerator<Buffer> {
+  for (let i = 0; i < bytes.length; i += size) {
+    if (failAfter !== undefined && i >= failAfter) throw new Error('connection reset');
+    yield bytes.subarray(i, i + size);
+  }
+}
+
+/** Every file under the store, temporary ones included. */
+const filesUnder = (dir: string): string[] =>
+  fs
+    .readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.join(e.parentPath, e.name));
+
 describe('LocalDirectoryStore', () => {
   let dir: string;
   beforeEach(() => {
@@ -31,6 +45,38 @@ describe('LocalDirectoryStore', () => {
     await expect(store.put(Buffer.alloc(11))).rejects.toBeInstanceOf(AttachmentTooLargeError);
     await expect(store.get(`sha256/${'0'.repeat(64)}`)).rejects.toBeInstanceOf(AttachmentNotFoundError);
     await expect(store.get('sha256/../../etc/passwd')).rejects.toThrow(/not a storage reference/);
+  });
+
+  it('stores streamed content under its SHA-256, once, whatever the pieces', async () => {
+    const store = new LocalDirectoryStore(dir, 1 << 20);
+    const bytes = Buffer.from(Array.from({ length: 300_000 }, (_, i) => (i * 7) % 251));
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    const a = await store.putStream(pieces(bytes, 4093));
+    const b = await store.putStream(pieces(bytes, 65536));
+    expect(a).toEqual({ sha256: sha, storageRef: `sha256/${sha}`, size: bytes.length, existed: false });
+    expect(b.existed).toBe(true);
+    expect(await store.get(a.storageRef)).toEqual(bytes);
+    expect((await store.put(bytes)).existed).toBe(true); // both ways of writing agree on the address
+    expect(filesUnder(dir).map((f) => path.basename(f))).toEqual([sha]);
+  });
+
+  it('stops a streamed put as soon as it passes the limit, and leaves nothing behind on any failure', async () => {
+    const store = new LocalDirectoryStore(dir, 100_000);
+    const big = Buffer.alloc(1_000_000, 1);
+    let pulled = 0;
+    async function* counted(): AsyncGenerator<Buffer> {
+      for await (const p of pieces(big, 10_000)) {
+        pulled += p.length;
+        yield p;
+      }
+    }
+    const err = await store.putStream(counted()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AttachmentTooLargeError);
+    expect(pulled).toBeLessThan(200_000); // it did not read the rest
+    await expect(store.putStream(pieces(Buffer.alloc(50_000, 2), 1000, 20_000))).rejects.toThrow(/connection reset/);
+    expect(filesUnder(dir)).toEqual([]);
+    const exact = await store.putStream(pieces(Buffer.alloc(100_000, 3), 7000));
+    expect(exact.size).toBe(100_000); // the limit itself is allowed
   });
 
   it('stays consistent under concurrent writers in several processes', async () => {

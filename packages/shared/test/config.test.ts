@@ -136,6 +136,7 @@ describe('loadConfig: each app loads exactly its part', () => {
         'ms4',
         'nodeEnv',
         'redis',
+        'retention',
         'secrets',
         'sessionHistoryLimit',
         'shutdownTimeoutMs',

@@ -172,6 +172,43 @@ describe.each(REDIS_KINDS)('dead-letter routing and replay (real Redis: %s)', (k
     expect(ran).toBe(false);
   });
 
+  it('keeps dead letters for their age and count: each new one trims the expired, then the oldest', async () => {
+    await h.close();
+    h = await queueHarness({ JOB_ATTEMPTS: '1', DEAD_LETTER_KEEP_COUNT: '3', DEAD_LETTER_KEEP_SECONDS: '3600' });
+    const dlq = h.producer.queue(QueueName.DeadLetter);
+    // Two entries written two hours ago (BullMQ keeps the time a job was added).
+    for (const m of ['old-1', 'old-2'])
+      await h.producer.add(
+        JobName.DeadLetter,
+        {
+          sourceQueue: QueueName.EmailInbound,
+          jobName: JobName.ProcessEmail,
+          jobId: jobIds.processEmail('ap@contoso.example', m),
+          data: email(m),
+          failedReason: 'old',
+          attemptsMade: 1,
+          stacktrace: [],
+          failedAt: new Date(Date.now() - 7_200_000).toISOString(),
+        },
+        { jobId: `email-inbound~${m}`, timestamp: Date.now() - 7_200_000 },
+      );
+    start(async () => {
+      throw new PermanentError('bad');
+    });
+    for (const m of ['n1', 'n2', 'n3', 'n4']) {
+      await h.producer.add(JobName.ProcessEmail, email(m), { jobId: jobIds.processEmail('ap@contoso.example', m) });
+      await waitFor(
+        async () => (await dlq.getJob(`email-inbound~${jobIds.processEmail('ap@contoso.example', m)}`)) !== undefined,
+        {
+          what: `dead letter of ${m}`,
+        },
+      );
+    }
+    await waitFor(async () => (await h.deadLetters.list()).total === 3, { what: 'the dead-letter queue trimmed to 3' });
+    const kept = (await h.deadLetters.list()).entries.map((e) => (e.data as { messageId: string }).messageId).sort();
+    expect(kept).toEqual(['n2', 'n3', 'n4']); // the aged ones first, then the oldest beyond the count
+  });
+
   it('replays every entry with replayAll and reports unknown ids', async () => {
     let fail = true;
     start(async (job) => {

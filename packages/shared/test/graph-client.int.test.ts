@@ -1,8 +1,12 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import { startGraphSim, trustCa, type GraphSim } from '@ms1/graph-sim';
 import { cleanPrefix, testRedisUrl, uniquePrefix } from '@ms1/test-utils';
 import {
   DeltaExpiredError,
+  LocalDirectoryStore,
   loadConfig,
   MailboxLimiter,
   MailGraph,
@@ -20,6 +24,8 @@ describe('MailGraph and MsalTokenProvider against graph-sim (real MSAL, real Gra
   let sim: GraphSim;
   let redis: Redis;
   let config: IngestApiConfig;
+  let storeDir: string;
+  let store: LocalDirectoryStore;
   const prefix = uniquePrefix('graph');
   const key = `{${prefix}}`;
   const admin = async (method: string, path: string, body?: unknown) => {
@@ -39,6 +45,8 @@ describe('MailGraph and MsalTokenProvider against graph-sim (real MSAL, real Gra
     };
 
   beforeAll(async () => {
+    storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ms1-graph-store-'));
+    store = new LocalDirectoryStore(storeDir, 1 << 20);
     sim = await startGraphSim({ port: 0, mailboxes: [MAILBOX] });
     trustCa(sim.caPem);
     redis = new Redis(testRedisUrl());
@@ -56,6 +64,7 @@ describe('MailGraph and MsalTokenProvider against graph-sim (real MSAL, real Gra
     redis.disconnect();
     await sim.stop();
     await cleanPrefix(testRedisUrl(), prefix);
+    fs.rmSync(storeDir, { recursive: true, force: true });
   });
 
   const graphClient = (
@@ -99,11 +108,11 @@ describe('MailGraph and MsalTokenProvider against graph-sim (real MSAL, real Gra
     const seen: string[] = [];
     let withContent = 0;
     for (;;) {
-      const page = await graph.deltaPage(ctx, 'inbox', link, 7);
+      const page = await graph.deltaPage(ctx, 'inbox', link, 7, store);
       expect(page.messages.length).toBeLessThanOrEqual(7);
       for (const m of page.messages) {
         seen.push(m.id);
-        withContent += (m.attachments ?? []).filter((a) => a.contentBytes).length;
+        withContent += m.attachments.filter((a) => a.content.kind === 'stored').length;
       }
       link = page.nextLink ?? page.deltaLink;
       if (page.deltaLink) break;
@@ -118,12 +127,12 @@ describe('MailGraph and MsalTokenProvider against graph-sim (real MSAL, real Gra
       body: { contentType: 'text', content: 'hi' },
       attachments: [],
     })) as { id: string };
-    const next = await graph.deltaPage(ctx, 'inbox', link, 7);
+    const next = await graph.deltaPage(ctx, 'inbox', link, 7, store);
     expect(next.messages.map((m) => m.id)).toEqual([injected.id]);
     expect(next.deltaLink).toBeTruthy();
 
     await admin('POST', `/users/${MAILBOX}/expire-delta`);
-    await expect(graph.deltaPage(ctx, 'inbox', next.deltaLink, 7)).rejects.toBeInstanceOf(DeltaExpiredError);
+    await expect(graph.deltaPage(ctx, 'inbox', next.deltaLink, 7, store)).rejects.toBeInstanceOf(DeltaExpiredError);
   });
 
   it('fetches attachment bytes and marks messages read with $batch', async () => {
@@ -191,7 +200,7 @@ describe('MailGraph and MsalTokenProvider against graph-sim (real MSAL, real Gra
       body: { contentType: 'text', content: '' },
       attachments: [],
     });
-    await Promise.all(Array.from({ length: 24 }, () => graph.deltaPage(ctx, 'inbox', null, 10)));
+    await Promise.all(Array.from({ length: 24 }, () => graph.deltaPage(ctx, 'inbox', null, 10, store)));
     const s = await stats();
     expect(s.peakConcurrency['peak@contoso.example']).toBeLessThanOrEqual(4);
     expect(s.throttled.total).toBe(throttledBefore);
@@ -201,12 +210,12 @@ describe('MailGraph and MsalTokenProvider against graph-sim (real MSAL, real Gra
       throttle: { concurrency: 4, requestsPerWindow: 1, windowMs: 5000 },
       latency: { fixedMs: 0, perKbMs: 0, jitterMs: 0 },
     });
-    await graph.deltaPage(ctx, 'inbox', null, 10);
-    const err = await graph.deltaPage(ctx, 'inbox', null, 10).catch((e: unknown) => e);
+    await graph.deltaPage(ctx, 'inbox', null, 10, store);
+    const err = await graph.deltaPage(ctx, 'inbox', null, 10, store).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ThrottledError);
     expect((err as ThrottledError).retryAfterMs).toBeGreaterThanOrEqual(1000);
     const other = graphClient().graph; // another process sees the pause too
-    await expect(other.deltaPage(ctx, 'inbox', null, 10)).rejects.toBeInstanceOf(ThrottledError);
+    await expect(other.deltaPage(ctx, 'inbox', null, 10, store)).rejects.toBeInstanceOf(ThrottledError);
     expect(events.some((e) => e.throttled)).toBe(true);
     await admin('PUT', '/config', { throttle: { concurrency: 4, requestsPerWindow: 10000, windowMs: 600000 } });
   });
@@ -226,8 +235,8 @@ describe('MailGraph and MsalTokenProvider against graph-sim (real MSAL, real Gra
     });
     try {
       const { graph, limiter } = graphClient([], undefined, 1500);
-      await graph.deltaPage({ mailboxId: mailbox }, 'inbox', null, 10);
-      const err = await graph.deltaPage({ mailboxId: mailbox }, 'inbox', null, 10).catch((e: unknown) => e);
+      await graph.deltaPage({ mailboxId: mailbox }, 'inbox', null, 10, store);
+      const err = await graph.deltaPage({ mailboxId: mailbox }, 'inbox', null, 10, store).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ThrottledError);
       expect((err as ThrottledError).retryAfterMs).toBe(1500); // graph-sim asked for about ten minutes
       const paused = await limiter.pausedForMs(mailbox);

@@ -60,7 +60,7 @@ export async function queueHarness(
   const { logger } = memoryLogger();
   const setup = queueSetup(config, connection, logger);
   const producer = new Producer(setup);
-  const deadLetters = new DeadLetters(producer, logger);
+  const deadLetters = new DeadLetters(producer, logger, config.retention.deadLetters);
   return {
     config,
     connection,

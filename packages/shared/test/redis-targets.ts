@@ -1,3 +1,4 @@
+import { Cluster } from 'ioredis';
 import { cleanPrefix, startRedisCluster, testRedisUrl, type PrivateRedisCluster } from '@ms1/test-utils';
 import { createRedis, loadConfig, type ConnectionOptions, type RedisConnection } from '../src';
 
@@ -63,4 +64,13 @@ export function redisOfEachKind(): { use(kind: RedisKind): () => RedisTarget } {
       };
     },
   };
+}
+
+/** KEYS on every master: a cluster client sends KEYS to one node only, which may not hold the slot asked about. */
+export async function keysOnEveryNode(redis: RedisConnection, pattern: string): Promise<string[]> {
+  if (redis instanceof Cluster) {
+    const perNode = await Promise.all(redis.nodes('master').map((node) => node.keys(pattern)));
+    return perNode.flat();
+  }
+  return redis.keys(pattern);
 }

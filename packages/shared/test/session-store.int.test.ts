@@ -1,6 +1,6 @@
 import { uniquePrefix } from '@ms1/test-utils';
 import { SessionActiveError, SessionStore, type RedisConnection, type SessionSettings } from '../src';
-import { REDIS_KINDS, redisOfEachKind } from './redis-targets';
+import { keysOnEveryNode, REDIS_KINDS, redisOfEachKind } from './redis-targets';
 
 const settings: SessionSettings = {
   pollingMode: 'manual',
@@ -50,6 +50,28 @@ describe.each(REDIS_KINDS)('SessionStore (real Redis: %s)', (kind) => {
     expect(counters).toMatchObject({ discovered: 100, enqueued: 50, processed: 1, invoices: 2, forwarded: 0 });
     const stopped = await store.stop('done');
     expect(stopped?.counters).toMatchObject({ processed: 1, invoices: 2 });
-    expect(await redis.ttl(`{${prefix}}:session:${s.sessionId}:counted`)).toBeGreaterThan(0);
+    const buckets = await keysOnEveryNode(redis, `{${prefix}}:session:${s.sessionId}:counted:*`);
+    expect(buckets.length).toBeGreaterThan(0);
+    for (const key of buckets) expect(await redis.ttl(key)).toBeGreaterThan(0);
+  });
+
+  it('remembers a counted event for the window only, in bucket keys that expire', async () => {
+    let now = Date.parse('2026-01-01T00:00:05Z');
+    // 70 s window: seven 10 s buckets; the clock is moved, nothing sleeps.
+    const short = new SessionStore(redis, `{${prefix}}`, 3, { countedKeepSeconds: 70, now: () => now });
+    const id = 'session-window';
+    expect(await short.incrOnce(id, 'page:1', { pages: 1 })).toBe(true);
+    now += 69_000;
+    expect(await short.incrOnce(id, 'page:1', { pages: 1 })).toBe(false); // a re-run within the window
+    now += 21_000;
+    expect(await short.incrOnce(id, 'page:1', { pages: 1 })).toBe(true); // out of the window: counted again
+    expect((await short.counters(id)).pages).toBe(2);
+    const keys = await keysOnEveryNode(redis, `{${prefix}}:session:${id}:counted:*`);
+    expect(keys).toHaveLength(2); // one per bucket written, never one set for the whole session
+    for (const key of keys) {
+      const ttl = await redis.ttl(key);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(90); // the window plus two buckets
+    }
   });
 });

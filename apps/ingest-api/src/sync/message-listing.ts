@@ -1,15 +1,14 @@
-import type { AttachmentStore, GraphAttachment, GraphMessage, ListedAttachment, MessageListing } from '@ms1/shared';
+import type { DeltaAttachment, DeltaMessage, ListedAttachment, MessageListing } from '@ms1/shared';
 
 const FILE_ATTACHMENT = '#microsoft.graph.fileAttachment';
 
 /**
- * Turns a delta page's message into the job's listing. Attachment content that came with the page goes to the
- * attachment store now (claim check: the job carries its SHA-256 and reference, never bytes); what the page did
- * not carry, or what is over the size limit, keeps `storageRef: null` for the processor to fetch or record.
+ * Turns a delta page's message into the job's listing. The page reader already put the content that came with the
+ * page in the attachment store (claim check: the job carries its SHA-256 and reference, never bytes); what the page
+ * did not carry, or what was over the size limit, keeps `storageRef: null` and its size, for the processor to fetch
+ * or record.
  */
-export async function toListing(message: GraphMessage, store: AttachmentStore): Promise<MessageListing> {
-  const attachments: ListedAttachment[] = [];
-  for (const a of message.attachments ?? []) attachments.push(await storeAttachment(a, store));
+export function toListing(message: DeltaMessage): MessageListing {
   const from = message.from?.emailAddress;
   return {
     subject: message.subject ?? null,
@@ -17,12 +16,17 @@ export async function toListing(message: GraphMessage, store: AttachmentStore): 
     internetMessageId: message.internetMessageId ?? null,
     hasAttachments: Boolean(message.hasAttachments),
     bodyPreview: message.bodyPreview ? message.bodyPreview.slice(0, 1000) : null,
-    attachments,
+    attachments: message.attachments.map(listed),
   };
 }
 
-async function storeAttachment(a: GraphAttachment, store: AttachmentStore): Promise<ListedAttachment> {
-  const listed: ListedAttachment = {
+/** Attachments of the page that were over MAX_ATTACHMENT_BYTES: recorded by name, size and type, never stored. */
+export function oversized(message: DeltaMessage): DeltaAttachment[] {
+  return message.attachments.filter((a) => a.content.kind === 'too-large');
+}
+
+function listed(a: DeltaAttachment): ListedAttachment {
+  const entry: ListedAttachment = {
     id: a.id,
     name: a.name ?? 'attachment',
     contentType: a.contentType ?? 'application/octet-stream',
@@ -31,10 +35,9 @@ async function storeAttachment(a: GraphAttachment, store: AttachmentStore): Prom
     sha256: null,
     storageRef: null,
   };
-  const isFile = !a['@odata.type'] || a['@odata.type'] === FILE_ATTACHMENT;
-  if (!isFile || listed.isInline || typeof a.contentBytes !== 'string') return listed;
-  const bytes = Buffer.from(a.contentBytes, 'base64');
-  if (bytes.length > store.maxBytes) return { ...listed, size: bytes.length };
-  const stored = await store.put(bytes);
-  return { ...listed, size: bytes.length, sha256: stored.sha256, storageRef: stored.storageRef };
+  const c = a.content;
+  if (c.kind === 'absent') return entry;
+  const kept = (!a['@odata.type'] || a['@odata.type'] === FILE_ATTACHMENT) && !entry.isInline;
+  if (c.kind === 'stored' && kept) return { ...entry, size: c.size, sha256: c.sha256, storageRef: c.storageRef };
+  return { ...entry, size: c.size };
 }

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import {
   DeltaExpiredError,
+  RetryableError,
   ThrottledError,
   tryLock,
   type AttachmentStore,
@@ -13,7 +14,7 @@ import {
   type SessionStore,
 } from '@ms1/shared';
 import type { CursorStore } from './cursor-store';
-import { toListing } from './message-listing';
+import { oversized, toListing } from './message-listing';
 import { addPageFlow } from './page-flow';
 
 export interface SyncDeps {
@@ -31,7 +32,10 @@ const LOCK_TTL_MS = 60_000;
 
 /**
  * One delta round of one mailbox folder: page after page until the deltaLink, each page enqueued as one flow
- * before the cursor moves past it. One round at a time per mailbox (deduplicated jobs, plus this lock).
+ * before the cursor moves past it. One round at a time per mailbox (deduplicated jobs, plus this lock). Each page
+ * streams in (attachments go to the store as they arrive); a page that fails mid-way enqueues nothing, leaves the
+ * cursor where it was, halves the page size and fails the attempt as retryable. The page size learned from the
+ * pages' weight is kept per mailbox and folder, so the next round starts where this one ended.
  */
 export function syncMailboxHandler(deps: SyncDeps): JobHandler<'sync-mailbox'> {
   return async (job, { logger }) => {
@@ -45,11 +49,16 @@ export function syncMailboxHandler(deps: SyncDeps): JobHandler<'sync-mailbox'> {
     const caller = { mailboxId, sessionId };
     const roundId = randomUUID();
     const budget = deps.config.graph.deltaPageMaxBytes;
-    let pageSize = deps.config.graph.deltaPageSize;
+    const maxPageSize = deps.config.graph.deltaPageSize;
+    let pageSize: number;
+    // A page can take longer than the lock to stream in: keep the lock alive meanwhile.
+    const heartbeat = setInterval(() => void lock.extend(LOCK_TTL_MS).catch(() => undefined), LOCK_TTL_MS / 3);
+    heartbeat.unref();
     let pages = 0;
     let messages = 0;
     let removed = 0;
     try {
+      pageSize = Math.min(maxPageSize, (await deps.cursors.pageSize(mailboxId, folder)) ?? maxPageSize);
       let link = await deps.cursors.cursor(mailboxId, folder);
       for (;;) {
         const session = await deps.sessions.current();
@@ -59,8 +68,14 @@ export function syncMailboxHandler(deps: SyncDeps): JobHandler<'sync-mailbox'> {
         }
         let page;
         try {
-          page = await deps.graph.deltaPage(caller, folder, link, pageSize);
+          page = await deps.graph.deltaPage(caller, folder, link, pageSize, deps.attachments);
         } catch (err) {
+          if (err instanceof RetryableError) {
+            // A page too big for the server or the connection fails again at the same size: ask for less next time.
+            const smaller = Math.max(1, Math.floor(pageSize / 2));
+            await deps.cursors.savePageSize(mailboxId, folder, smaller);
+            logger.warn('delta page failed; retrying with a smaller page', { pageSize, next: smaller, err });
+          }
           if (!(err instanceof DeltaExpiredError) || link === null) throw err;
           // Start over; the seen-set keeps what was already enqueued from being enqueued again.
           logger.warn('delta cursor expired; resyncing the folder from scratch');
@@ -77,15 +92,25 @@ export function syncMailboxHandler(deps: SyncDeps): JobHandler<'sync-mailbox'> {
           ),
         );
         const emails: ProcessEmailData[] = [];
+        let tooLarge = 0;
         for (const m of page.messages) {
           if (!fresh.has(m.id)) continue;
           fresh.delete(m.id); // a page may repeat a message
+          for (const a of oversized(m)) {
+            tooLarge++;
+            logger.warn('attachment over MAX_ATTACHMENT_BYTES skipped (recorded, not stored)', {
+              messageId: m.id,
+              name: a.name,
+              contentType: a.contentType,
+              size: a.content.kind === 'too-large' ? a.content.size : a.size,
+            });
+          }
           emails.push({
             sessionId,
             mailboxId,
             messageId: m.id,
             receivedDateTime: m.receivedDateTime ?? new Date().toISOString(),
-            listing: await toListing(m, deps.attachments),
+            listing: toListing(m),
           });
         }
         const nextLink = page.nextLink ?? page.deltaLink;
@@ -105,16 +130,12 @@ export function syncMailboxHandler(deps: SyncDeps): JobHandler<'sync-mailbox'> {
           discovered: page.messages.length,
           enqueued: emails.length,
           removed: page.removed.length,
+          oversizedAttachments: tooLarge,
         });
         messages += emails.length;
         removed += page.removed.length;
-        pageSize = nextPageSize(
-          pageSize,
-          page.bytes,
-          page.messages.length + page.removed.length,
-          budget,
-          deps.config.graph.deltaPageSize,
-        );
+        pageSize = nextPageSize(pageSize, page.bytes, page.messages.length + page.removed.length, budget, maxPageSize);
+        await deps.cursors.savePageSize(mailboxId, folder, pageSize);
         await lock.extend(LOCK_TTL_MS);
         await job.updateProgress({ pages, messages });
         link = nextLink;
@@ -124,6 +145,7 @@ export function syncMailboxHandler(deps: SyncDeps): JobHandler<'sync-mailbox'> {
       logger.info('delta round done', { pages, messages, removed });
       return { pages, messages, removed };
     } finally {
+      clearInterval(heartbeat);
       await lock.release().catch(() => undefined);
     }
   };

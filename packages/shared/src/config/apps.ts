@@ -41,6 +41,10 @@ const base = [
   'WORKER_STALLED_INTERVAL_MS',
   'SHUTDOWN_TIMEOUT_MS',
   'SESSION_HISTORY_LIMIT',
+  'DEAD_LETTER_KEEP_SECONDS',
+  'DEAD_LETTER_KEEP_COUNT',
+  'SEEN_KEEP_SECONDS',
+  'COUNTED_EVENTS_KEEP_SECONDS',
 ] as const satisfies readonly VariableName[];
 
 /** The apps that call Graph (token cache, limiter) and hold attachments. */

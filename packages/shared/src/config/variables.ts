@@ -145,6 +145,14 @@ export const variables = {
   WORKER_STALLED_INTERVAL_MS: v.number('jobs.stalledIntervalMs', count(500)).default(30_000),
   SHUTDOWN_TIMEOUT_MS: v.number('shutdownTimeoutMs', count(100)).default(20_000),
   SESSION_HISTORY_LIMIT: v.number('sessionHistoryLimit', count(1, 1000)).default(50),
+  // How long Redis remembers what would otherwise grow with every e-mail.
+  /** Dead letters kept this long, and at most this many (oldest trimmed first). */
+  DEAD_LETTER_KEEP_SECONDS: v.number('retention.deadLetters.age', count(1)).default(30 * 24 * 3600),
+  DEAD_LETTER_KEEP_COUNT: v.number('retention.deadLetters.count', count(1)).default(50_000),
+  /** A message id stays in its mailbox's seen-set at least this long (no second enqueue within it). */
+  SEEN_KEEP_SECONDS: v.number('retention.seenSeconds', count(1)).default(30 * 24 * 3600),
+  /** A session counts an event (job, page, item) once within this window. */
+  COUNTED_EVENTS_KEEP_SECONDS: v.number('retention.countedEventsSeconds', count(1)).default(7 * 24 * 3600),
 };
 
 export type Variables = typeof variables;

@@ -6,3 +6,4 @@ export * from './token-cache-crypto';
 export * from './token-provider';
 export * from './types';
 export * from './graph-stack';
+export * from './delta';

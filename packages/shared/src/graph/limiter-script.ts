@@ -37,3 +37,16 @@ redis.call('PEXPIRE', KEYS[1], leaseTtl * 2)
 redis.call('PEXPIRE', KEYS[2], windowMs + 1000)
 return {1, 0, 0}
 `;
+
+// KEYS[1] in-flight leases; ARGV: leaseTtlMs, then the lease's members. Pushes back the expiry of leases still held
+// (a long response body keeps its slot while it is read); a lease already expired is not brought back.
+export const RENEW_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local renewed = 0
+for i = 2, #ARGV do
+  if redis.call('ZADD', KEYS[1], 'XX', 'CH', now + tonumber(ARGV[1]), ARGV[i]) == 1 then renewed = renewed + 1 end
+end
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]) * 2)
+return renewed
+`;

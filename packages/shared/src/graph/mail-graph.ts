@@ -7,8 +7,10 @@ import {
   RedirectHandler,
   ResponseType,
 } from '@microsoft/microsoft-graph-client';
-import { RetryableError, ThrottledError } from '../errors';
+import { Readable } from 'node:stream';
+import { PermanentError, RetryableError, ThrottledError } from '../errors';
 import { parseRetryAfter } from '../http/retry-after';
+import { readDeltaPage, type AttachmentSink } from './delta';
 import type { TokenProvider } from './token-provider';
 import { DeltaExpiredError, GraphRequestError } from './errors';
 import type { MailboxLimiter, RequestCost } from './mailbox-limiter';
@@ -19,7 +21,6 @@ import {
   type GraphCaller,
   type DeltaPage,
   type GraphAttachment,
-  type GraphMessage,
   type GraphSubscription,
 } from './types';
 
@@ -77,30 +78,40 @@ export class MailGraph {
     return `/users/${encodeURIComponent(mailboxId)}`;
   }
 
-  /** One page of a folder's message delta, with attachments expanded. `link` is a nextLink or deltaLink, or null to start. */
-  async deltaPage(caller: GraphCaller, folder: string, link: string | null, pageSize: number): Promise<DeltaPage> {
+  /**
+   * One page of a folder's message delta, with attachments expanded. `link` is a nextLink or deltaLink, or null to
+   * start. The body is parsed as it arrives and each attachment's bytes go straight to `attachments` (the store), so
+   * memory does not grow with the page; the mailbox's limiter slot is held until the body is read to its end. A body
+   * that fails or is cut mid-way rejects with RetryableError, and nothing of it is returned.
+   */
+  async deltaPage(
+    caller: GraphCaller,
+    folder: string,
+    link: string | null,
+    pageSize: number,
+    attachments: AttachmentSink,
+  ): Promise<DeltaPage> {
     const path =
       link ??
       `${this.versionRoot}${this.user(caller.mailboxId)}/mailFolders/${encodeURIComponent(folder)}/messages/delta?$select=${MESSAGE_SELECT.join(',')}&$expand=attachments`;
-    const raw = await this.call(
+    return this.call(
       caller,
-      async () => (await answer(this.client.api(path).header('Prefer', `odata.maxpagesize=${pageSize}`))).text(),
+      async () => {
+        const res = await answer(this.client.api(path).header('Prefer', `odata.maxpagesize=${pageSize}`));
+        if (!res.body) throw new RetryableError('Graph delta answered without a body');
+        try {
+          return await readDeltaPage(Readable.fromWeb(res.body), attachments);
+        } catch (err) {
+          throw new RetryableError(
+            `delta page of ${caller.mailboxId} failed while streaming: ${messageWithCause(err)}`,
+            {
+              cause: err,
+            },
+          );
+        }
+      },
       'delta',
     );
-    const body = JSON.parse(raw) as { value?: GraphMessage[]; '@odata.nextLink'?: string; '@odata.deltaLink'?: string };
-    const messages: GraphMessage[] = [];
-    const removed: string[] = [];
-    for (const m of body.value ?? []) {
-      if (m['@removed']) removed.push(m.id);
-      else messages.push(m);
-    }
-    return {
-      messages,
-      removed,
-      nextLink: body['@odata.nextLink'] ?? null,
-      deltaLink: body['@odata.deltaLink'] ?? null,
-      bytes: Buffer.byteLength(raw),
-    };
   }
 
   async listAttachments(caller: GraphCaller, messageId: string): Promise<GraphAttachment[]> {
@@ -220,6 +231,10 @@ export class MailGraph {
           this.opts.onCall?.({ caller, status: 200, throttled: false });
           return result;
         } catch (err) {
+          if (err instanceof RetryableError || err instanceof ThrottledError || err instanceof PermanentError) {
+            this.opts.onCall?.({ caller, status: 0, throttled: false });
+            throw err;
+          }
           throw await this.translate(caller, err, what);
         }
       },
@@ -266,6 +281,13 @@ export class MailGraph {
       err.code ?? null,
     );
   }
+}
+
+/** An error's message and its cause's (a stream error often says what happened only in its cause). */
+function messageWithCause(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = err.cause instanceof Error ? ` (${err.cause.message})` : '';
+  return `${err.message}${cause}`;
 }
 
 /**

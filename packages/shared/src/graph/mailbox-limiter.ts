@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ThrottledError } from '../errors';
 import type { RedisConnection } from '../redis/connection';
 import { extendPause, pauseLeftMs } from '../redis/shared-pause';
-import { ACQUIRE_SCRIPT } from './limiter-script';
+import { ACQUIRE_SCRIPT, RENEW_SCRIPT } from './limiter-script';
 
 export interface LimiterSettings {
   maxConcurrent: number;
@@ -77,7 +77,18 @@ export class MailboxLimiter {
   }
 
   async release(mailbox: string, leaseId: string, slots = 1): Promise<void> {
-    await this.redis.zrem(this.keys(mailbox)[0], ...Array.from({ length: slots }, (_, i) => `${leaseId}:${i + 1}`));
+    await this.redis.zrem(this.keys(mailbox)[0], ...leaseMembers(leaseId, slots));
+  }
+
+  /** Keeps a held lease from expiring (a long body being read). Returns how many of its slots were still held. */
+  async renew(mailbox: string, leaseId: string, slots = 1): Promise<number> {
+    return (await this.redis.eval(
+      RENEW_SCRIPT,
+      1,
+      this.keys(mailbox)[0],
+      this.leaseTtlMs,
+      ...leaseMembers(leaseId, slots),
+    )) as number;
   }
 
   /** Pauses every process's requests to this mailbox for at least `ms` (never shortens a longer pause). */
@@ -98,10 +109,18 @@ export class MailboxLimiter {
     for (;;) {
       const r = await this.tryAcquire(mailbox, cost);
       if (r.granted) {
+        const { leaseId, slots } = r;
+        // A request outliving a third of the lease (a big page streaming in) renews it, so the slot stays held.
+        const heartbeat = setInterval(
+          () => void this.renew(mailbox, leaseId, slots).catch(() => undefined),
+          Math.max(1000, Math.floor(this.leaseTtlMs / 3)),
+        );
+        heartbeat.unref();
         try {
           return await fn();
         } finally {
-          await this.release(mailbox, r.leaseId, r.slots).catch(() => undefined);
+          clearInterval(heartbeat);
+          await this.release(mailbox, leaseId, slots).catch(() => undefined);
         }
       }
       if (Date.now() + r.waitMs > deadline) {
@@ -112,4 +131,8 @@ export class MailboxLimiter {
       await new Promise((res) => setTimeout(res, r.waitMs + Math.floor(Math.random() * 10)));
     }
   }
+}
+
+function leaseMembers(leaseId: string, slots: number): string[] {
+  return Array.from({ length: slots }, (_, i) => `${leaseId}:${i + 1}`);
 }

@@ -28,8 +28,25 @@ export interface GraphMessage {
   '@removed'?: { reason?: string };
 }
 
+/** Where an attachment's content went while its delta page streamed by. */
+export type AttachmentContent =
+  /** Decoded, hashed and written to the attachment store as it arrived. */
+  | { kind: 'stored'; sha256: string; storageRef: string; size: number }
+  /** Over MAX_ATTACHMENT_BYTES: counted and discarded as it arrived, never buffered. */
+  | { kind: 'too-large'; size: number }
+  /** Content MS1 does not keep (an inline image, a non-file attachment): counted and discarded. */
+  | { kind: 'discarded'; size: number }
+  /** The page carried no content for it. */
+  | { kind: 'absent' };
+
+/** An attachment of a delta page: its metadata, and where its bytes went instead of the bytes. */
+export type DeltaAttachment = Omit<GraphAttachment, 'contentBytes'> & { content: AttachmentContent };
+
+/** A message of a delta page: metadata only; attachment bytes are already in the store. */
+export type DeltaMessage = Omit<GraphMessage, 'attachments' | '@removed'> & { attachments: DeltaAttachment[] };
+
 export interface DeltaPage {
-  messages: GraphMessage[];
+  messages: DeltaMessage[];
   /** Ids of messages deleted (or moved out of the folder) since the cursor. */
   removed: string[];
   nextLink: string | null;

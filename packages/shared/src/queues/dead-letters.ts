@@ -30,6 +30,8 @@ export class DeadLetterConflictError extends Error {
 }
 
 const STACK_LINES = 15;
+/** How many of the oldest entries one trim looks at for age: each new entry can retire this many aged ones. */
+const AGE_TRIM_BATCH = 100;
 
 /**
  * How each source job goes back to its queue. Jobs with ids of their own (derived from what they carry) go back
@@ -58,11 +60,23 @@ function replayTo<J extends SourceJobName>(producer: Producer, entry: DeadLetter
   return replayer(producer, entry);
 }
 
-/** Writes final failures to the `dead-letter` queue and replays them onto their source queue with fresh attempts. */
+/** How long and how many dead letters are kept (DEAD_LETTER_KEEP_SECONDS, DEAD_LETTER_KEEP_COUNT). */
+export interface DeadLetterRetention {
+  age: number;
+  count: number;
+}
+const DEFAULT_RETENTION: DeadLetterRetention = { age: 30 * 24 * 3600, count: 50_000 };
+
+/**
+ * Writes final failures to the `dead-letter` queue and replays them onto their source queue with fresh attempts.
+ * Nobody consumes that queue, so its entries wait until replayed; each new entry trims those past the retention's
+ * age, then the oldest beyond its count, so a pipeline that fails steadily for a year does not fill Redis.
+ */
 export class DeadLetters {
   constructor(
     private readonly producer: Producer,
     private readonly logger: Logger,
+    private readonly retention: DeadLetterRetention = DEFAULT_RETENTION,
   ) {}
 
   /** Records a job's final failure. Idempotent: one entry per source job (its id is derived from the source). */
@@ -93,6 +107,20 @@ export class DeadLetters {
       jobName: job.name,
       reason: entry.failedReason,
     });
+    await this.trim().catch((err: unknown) => this.logger.warn('could not trim the dead-letter queue', { err }));
+  }
+
+  /**
+   * Removes entries older than the retention's age (among the oldest `AGE_TRIM_BATCH`), then the oldest beyond its
+   * count. Entries wait in BullMQ's wait list, newest first, so BullMQ's `clean` on that list takes the oldest.
+   */
+  async trim(): Promise<{ expired: number; overCount: number }> {
+    const q = this.producer.queue(QueueName.DeadLetter);
+    const expired = (await q.clean(this.retention.age * 1000, AGE_TRIM_BATCH, 'wait')).length;
+    const excess = (await q.getWaitingCount()) - this.retention.count;
+    const overCount = excess > 0 ? (await q.clean(0, excess, 'wait')).length : 0;
+    if (expired + overCount > 0) this.logger.info('dead letters trimmed', { expired, overCount });
+    return { expired, overCount };
   }
 
   async list(start = 0, end = 99): Promise<{ total: number; entries: DeadLetterEntry[] }> {

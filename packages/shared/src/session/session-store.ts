@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RedisConnection } from '../redis/connection';
+import { RollingBuckets } from '../redis/rolling-buckets';
 import { COUNTERS, type CounterName, type Session, type SessionCounters, type SessionSettings } from './types';
 
 // KEYS: current, history. ARGV: expected session id, archived snapshot (JSON), history limit.
@@ -17,13 +18,29 @@ return 1
 
 const COUNTER_TTL_AFTER_STOP_S = 30 * 24 * 3600;
 
-// KEYS: counters hash, set of counted event ids. ARGV: event id, then name/amount pairs.
-// Adds the amounts only the first time an event id is seen, so a job re-run after a crash is not counted twice.
+// KEYS: counters hash, then the counted-event buckets newest first. ARGV: event id, bucket ttl (s), then name/amount
+// pairs. Adds the amounts only the first time an event id is seen within the window, so a job re-run after a crash is
+// not counted twice; the event id goes to the newest bucket, which expires on its own.
 const INCR_ONCE_SCRIPT = `
-if redis.call('SADD', KEYS[2], ARGV[1]) == 0 then return 0 end
-for i = 2, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
+for i = 2, #KEYS do
+  if redis.call('SISMEMBER', KEYS[i], ARGV[1]) == 1 then return 0 end
+end
+redis.call('SADD', KEYS[2], ARGV[1])
+redis.call('EXPIRE', KEYS[2], tonumber(ARGV[2]))
+for i = 3, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
 return 1
 `;
+
+/** Daily buckets with the default week-long window. */
+const COUNTED_BUCKETS = 7;
+const DEFAULT_COUNTED_KEEP_S = 7 * 24 * 3600;
+
+export interface SessionStoreOptions {
+  /** A re-run of counted work within this window counts nothing more (COUNTED_EVENTS_KEEP_SECONDS). */
+  countedKeepSeconds?: number;
+  /** The clock of the counted-event buckets (tests move it). */
+  now?: () => number;
+}
 
 type StoredSession = Omit<Session, 'counters'>;
 
@@ -39,11 +56,20 @@ export class SessionActiveError extends Error {
  * hash updated with HINCRBY by every app, and a capped history list of archived sessions.
  */
 export class SessionStore {
+  private readonly counted: RollingBuckets;
+
   constructor(
     private readonly redis: RedisConnection,
     private readonly keyPrefix: string,
     private readonly historyLimit = 50,
-  ) {}
+    options: SessionStoreOptions = {},
+  ) {
+    this.counted = new RollingBuckets(
+      options.countedKeepSeconds ?? DEFAULT_COUNTED_KEEP_S,
+      COUNTED_BUCKETS,
+      options.now ?? Date.now,
+    );
+  }
 
   private get currentKey(): string {
     return `${this.keyPrefix}:session:current`;
@@ -54,8 +80,12 @@ export class SessionStore {
   private countersKey(sessionId: string): string {
     return `${this.keyPrefix}:session:${sessionId}:counters`;
   }
-  private countedKey(sessionId: string): string {
+  /** The unbounded set of versions before the rolling buckets; it still gets its expiry when the session stops. */
+  private legacyCountedKey(sessionId: string): string {
     return `${this.keyPrefix}:session:${sessionId}:counted`;
+  }
+  private countedKey(sessionId: string, bucket: number): string {
+    return `${this.keyPrefix}:session:${sessionId}:counted:${bucket}`;
   }
 
   /** Starts a session; throws SessionActiveError when one is active (SET NX makes it atomic). */
@@ -102,7 +132,7 @@ export class SessionStore {
     await this.redis
       .multi()
       .expire(this.countersKey(current.sessionId), COUNTER_TTL_AFTER_STOP_S)
-      .expire(this.countedKey(current.sessionId), COUNTER_TTL_AFTER_STOP_S)
+      .expire(this.legacyCountedKey(current.sessionId), COUNTER_TTL_AFTER_STOP_S)
       .exec();
     return final;
   }
@@ -123,19 +153,23 @@ export class SessionStore {
 
   /**
    * Like `incr`, but once per `eventId` (a job id, an invoiceKey): re-running the work that counted, after a crash
-   * or a stall, counts nothing more. Returns false when the event was already counted.
+   * or a stall, counts nothing more. Returns false when the event was already counted. Event ids are remembered in
+   * rolling buckets for `countedKeepSeconds` (a week by default), so a session that runs for a year stays small;
+   * a re-run later than that counts again.
    */
   async incrOnce(sessionId: string, eventId: string, deltas: Partial<Record<CounterName, number>>): Promise<boolean> {
     const args = Object.entries(deltas)
       .filter(([, v]) => v)
       .flatMap(([name, by]) => [name, String(by)]);
     if (args.length === 0) return false;
+    const buckets = this.counted.readable().map((b) => this.countedKey(sessionId, b));
     const done = (await this.redis.eval(
       INCR_ONCE_SCRIPT,
-      2,
+      1 + buckets.length,
       this.countersKey(sessionId),
-      this.countedKey(sessionId),
+      ...buckets,
       eventId,
+      this.counted.ttlSeconds(),
       ...args,
     )) as number;
     return done === 1;

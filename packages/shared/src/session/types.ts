@@ -26,6 +26,7 @@ export const COUNTERS = [
   'syncRounds',
   'pages', // delta pages whose e-mails are all done (flow parents completed)
   'markedRead', // messages marked read (MARK_AS_READ)
+  'oversizedAttachments', // attachments over MAX_ATTACHMENT_BYTES, recorded by the sync and never stored
 ] as const;
 export type CounterName = (typeof COUNTERS)[number];
 export type SessionCounters = Record<CounterName, number>;

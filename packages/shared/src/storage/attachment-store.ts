@@ -8,9 +8,21 @@ export interface StoredObject {
   existed: boolean;
 }
 
+/**
+ * Bytes that arrive in pieces: a Node `Readable`, an async generator, anything async-iterable. Nothing is assumed about
+ * the pieces' sizes; a driver must never gather them whole.
+ */
+export type ByteSource = AsyncIterable<Uint8Array>;
+
 /** Where attachment bytes live. The local-directory driver is the default; an S3-compatible driver implements the same. */
 export interface AttachmentStore {
   put(bytes: Buffer): Promise<StoredObject>;
+  /**
+   * Stores bytes as they arrive, hashing them on the way, with memory bounded by one piece whatever the total. Throws
+   * AttachmentTooLargeError as soon as more than `maxBytes` have arrived, leaving nothing behind; the caller then
+   * drains (or drops) the rest of its source itself.
+   */
+  putStream(source: ByteSource): Promise<StoredObject>;
   get(storageRef: string): Promise<Buffer>;
   has(storageRef: string): Promise<boolean>;
   readonly maxBytes: number;
@@ -18,11 +30,15 @@ export interface AttachmentStore {
 
 export class AttachmentTooLargeError extends Error {
   override name = 'AttachmentTooLargeError';
+  /** `size` is exact for `put`; for `putStream` it is the count when the limit was crossed (the total is larger). */
   constructor(
     readonly size: number,
     readonly maxBytes: number,
+    streamed = false,
   ) {
-    super(`attachment of ${size} bytes exceeds the ${maxBytes}-byte limit`);
+    super(
+      `attachment of ${streamed ? 'more than ' : ''}${streamed ? maxBytes : size} bytes exceeds the ${maxBytes}-byte limit`,
+    );
   }
 }
 

@@ -1,14 +1,21 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import {
   AttachmentNotFoundError,
   AttachmentTooLargeError,
   shaFromRef,
   storageRefFor,
   type AttachmentStore,
+  type ByteSource,
   type StoredObject,
 } from './attachment-store';
+
+/** Streamed writes land here first (same file system, so the final rename is atomic), named by writer, not content. */
+const INCOMING_DIR = '.incoming';
 
 /**
  * Stores each document once under `<dir>/<aa>/<bb>/<sha256>`. Writes go to a temporary file in the same
@@ -44,6 +51,40 @@ export class LocalDirectoryStore implements AttachmentStore {
       throw err;
     }
     return { sha256, storageRef, size: bytes.length, existed: false };
+  }
+
+  async putStream(source: ByteSource): Promise<StoredObject> {
+    const incoming = path.join(this.dir, INCOMING_DIR);
+    await fs.mkdir(incoming, { recursive: true });
+    const tmp = path.join(incoming, `${process.pid}.${randomBytes(8).toString('hex')}.tmp`);
+    const hash = createHash('sha256');
+    let size = 0;
+    const maxBytes = this.maxBytes;
+    const hashAndCount = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        size += chunk.length;
+        if (size > maxBytes) return done(new AttachmentTooLargeError(size, maxBytes, true));
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
+    try {
+      // flush: fsync before close, since a job may reference the file as soon as this returns, even across a host crash.
+      await pipeline(source, hashAndCount, createWriteStream(tmp, { flags: 'wx', flush: true }));
+      const sha256 = hash.digest('hex');
+      const target = this.pathFor(sha256);
+      const storageRef = storageRefFor(sha256);
+      if (await exists(target)) {
+        await fs.rm(tmp, { force: true });
+        return { sha256, storageRef, size, existed: true };
+      }
+      await fs.mkdir(path.dirname(target), { recursive: true });
+      await fs.rename(tmp, target);
+      return { sha256, storageRef, size, existed: false };
+    } catch (err) {
+      await fs.rm(tmp, { force: true });
+      throw err;
+    }
   }
 
   async get(storageRef: string): Promise<Buffer> {

@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { cleanPrefix, testRedisUrl, uniquePrefix } from '@ms1/test-utils';
+import { CursorStore } from '../src/sync/cursor-store';
+
+// The seen-sets and the learned page size on a real Redis; the seen window is short and the clock is moved.
+describe('CursorStore (real Redis)', () => {
+  const prefix = uniquePrefix('cursors');
+  const key = `{${prefix}}`;
+  let redis: Redis;
+  beforeAll(() => {
+    redis = new Redis(testRedisUrl());
+  });
+  afterAll(async () => {
+    redis.disconnect();
+    await cleanPrefix(testRedisUrl(), prefix);
+  });
+
+  it('suppresses a message for the whole seen window and forgets it after, in daily-style buckets that expire', async () => {
+    let now = Date.parse('2026-03-01T00:00:00Z');
+    // 300 s window: thirty 10 s buckets (the defaults are thirty one-day buckets).
+    const cursors = new CursorStore(redis, key, { seenKeepSeconds: 300, now: () => now });
+    await cursors.markSeen('A@x.example', 'inbox', ['m1', 'm2']);
+    now += 5_000;
+    await cursors.markSeen('a@x.example', 'inbox', ['m3']);
+    expect(await cursors.unseen('a@x.example', 'inbox', ['m0', 'm1', 'm2', 'm3', 'm4'])).toEqual(['m0', 'm4']);
+    now += 294_000; // 299 s after m1: still inside the window
+    expect(await cursors.unseen('a@x.example', 'inbox', ['m1', 'm3'])).toEqual([]);
+    now += 21_000; // m1's bucket has left the window, m3's too
+    expect(await cursors.unseen('a@x.example', 'inbox', ['m1', 'm3'])).toEqual(['m1', 'm3']);
+    expect(await cursors.unseen('a@x.example', 'archive', ['m1'])).toEqual(['m1']); // per folder
+    const buckets = await redis.keys(`${key}:seen:a@x.example:inbox:*`);
+    expect(buckets.length).toBeGreaterThanOrEqual(1);
+    for (const b of buckets) {
+      const ttl = await redis.ttl(b);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(320); // the window plus two buckets: Redis drops it on its own
+    }
+  });
+
+  it('still honours the single seen-set of earlier versions', async () => {
+    const legacy = createHash('sha256').update('old-message').digest().subarray(0, 16).toString('base64');
+    await redis.sadd(`${key}:seen:b@x.example:inbox`, legacy);
+    const cursors = new CursorStore(redis, key);
+    expect(await cursors.unseen('b@x.example', 'inbox', ['old-message', 'new-message'])).toEqual(['new-message']);
+  });
+
+  it('keeps the learned page size per mailbox and folder', async () => {
+    const cursors = new CursorStore(redis, key);
+    expect(await cursors.pageSize('c@x.example', 'inbox')).toBeNull();
+    await cursors.savePageSize('C@x.example', 'inbox', 7);
+    expect(await cursors.pageSize('c@x.example', 'inbox')).toBe(7);
+    expect(await cursors.pageSize('c@x.example', 'archive')).toBeNull();
+    expect(await redis.ttl(`${key}:delta-page-size:c@x.example:inbox`)).toBeGreaterThan(0);
+  });
+});
