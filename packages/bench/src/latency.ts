@@ -3,6 +3,7 @@ import type { Ms4BatchRecord } from './stats';
 export interface Latency {
   p50: number;
   p95: number;
+  p99: number;
   max: number;
 }
 
@@ -26,5 +27,5 @@ export function itemLatency(batches: Ms4BatchRecord[], startMs: number): Latency
     }
     return points[points.length - 1]?.ms ?? 0;
   };
-  return { p50: at(0.5), p95: at(0.95), max: points[points.length - 1]?.ms ?? 0 };
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: points[points.length - 1]?.ms ?? 0 };
 }
