@@ -7,14 +7,14 @@ import { repoRoot } from '@ms1/test-utils';
 import { parseOrExit } from './args';
 import { runBaseline, type BaselineResult } from './baseline';
 import { checkCompleteness } from './completeness';
-import { itemLatency } from './latency';
+import { itemLatency, latencyByMailbox } from './latency';
 import { say } from './log';
 import { progressBars } from './progress';
 import { buildReport, type BenchReport } from './report';
 import type { GraphMode, Pipeline } from './pipeline';
 import { runCommand, runSession, upPipeline } from './run';
 import { runSteady } from './steady';
-import { graphStats, ms4Batches, ms4Items, ms4Stats, redisPeakMemoryMb, sampleRedisMemory } from './stats';
+import { graphStats, ms4Batches, ms4Receipts, ms4Stats, redisPeakMemoryMb, sampleRedisMemory } from './stats';
 import { table } from './table';
 
 const USAGE = `pnpm bench [-- --graph real|unthrottled (real) --invoices N (10000, e-mails seeded) --mailboxes M (2) --processors P (2)
@@ -46,11 +46,11 @@ runCommand(async (setPipeline) => {
   const runSampler = sampleRedisMemory(p.redis.url);
   const run = await runSession(p, opts);
   const redisPeakUsedMemoryMb = await runSampler.stop();
-  const [graph, ms4, batches, items, redisPeak] = await Promise.all([
+  const [graph, ms4, batches, receipts, redisPeak] = await Promise.all([
     graphStats(p.graph.adminUrl),
     ms4Stats(p.ms4.adminUrl),
     ms4Batches(p.ms4.adminUrl),
-    ms4Items(p.ms4.adminUrl),
+    ms4Receipts(p.ms4.adminUrl),
     redisPeakMemoryMb(p.redis.url),
   ]);
   const usage = await p.stopApps();
@@ -72,9 +72,10 @@ runCommand(async (setPipeline) => {
     graph,
     ms4,
     latency: itemLatency(batches, run.startMs),
+    latencyByMailbox: latencyByMailbox(receipts, run.startMs),
     peakRss: usage.peakRssMb,
     cpuSeconds,
-    completeness: checkCompleteness(p.seed, items),
+    completeness: checkCompleteness(p.seed, receipts),
     redisPeakMemoryMb: redisPeak,
     redisPeakUsedMemoryMb,
     baseline: { ...baseline, redisPeakMemoryMbSampled: baselinePeak },

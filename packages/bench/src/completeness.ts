@@ -1,6 +1,6 @@
 // The completeness check: every expected invoice at MS4 once (one invoiceKey each), nothing unexpected.
 import type { SeedSummary } from './seed';
-import type { Ms4ItemRecord } from './stats';
+import type { Ms4Receipt } from './stats';
 
 export interface Completeness {
   /** Every expected invoice at MS4 under exactly one invoiceKey, and no item MS4 holds that was not expected. */
@@ -16,12 +16,12 @@ export interface Completeness {
 
 const id = (mailbox: string, number: string) => `${mailbox.toLowerCase()} ${number}`;
 
-export function checkCompleteness(seed: SeedSummary, items: readonly Ms4ItemRecord[]): Completeness {
+export function checkCompleteness(seed: SeedSummary, receipts: readonly Ms4Receipt[]): Completeness {
   const expected = new Map<string, number>();
   for (const [mailbox, numbers] of Object.entries(seed.expectedNumbers))
     for (const n of numbers) expected.set(id(mailbox, n), (expected.get(id(mailbox, n)) ?? 0) + 1);
   const keysOf = new Map<string, Set<string>>();
-  for (const item of items) {
+  for (const { item } of receipts) {
     const key = id(item.mailboxId, item.invoice?.number ?? '');
     const keys = keysOf.get(key) ?? new Set<string>();
     keys.add(item.invoiceKey);

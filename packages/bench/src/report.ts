@@ -32,6 +32,8 @@ export interface BenchReport {
   ms4Batches: number;
   meanBatchSize: number;
   latencyMs: Latency;
+  /** Time to MS4 per mailbox (ms from the session's start to each of its items' arrival). */
+  timeToMs4ByMailbox: Record<string, Latency>;
   peakRssMb: Record<string, number>;
   /** CPU (user + system) seconds per invoice at MS4, per app from the session's start, and in total. */
   cpuSecondsPerInvoice: Record<string, number> & { total: number };
@@ -70,6 +72,7 @@ export interface Measured {
   graph: GraphStats;
   ms4: Ms4Stats;
   latency: Latency;
+  latencyByMailbox: Record<string, Latency>;
   peakRss: Record<string, number>;
   /** CPU seconds each app used during the run. */
   cpuSeconds: Record<string, number>;
@@ -113,6 +116,7 @@ export function buildReport(m: Measured): BenchReport {
     ms4Batches: m.ms4.batches,
     meanBatchSize: round1(m.ms4.meanBatch),
     latencyMs: m.latency,
+    timeToMs4ByMailbox: m.latencyByMailbox,
     peakRssMb: m.peakRss,
     cpuSecondsPerInvoice: {
       ...Object.fromEntries(Object.entries(m.cpuSeconds).map(([app, s]) => [app, cpuPerInvoice(s)])),

@@ -61,13 +61,18 @@ export const graphStats = (adminUrl: string) => getJson<GraphStats>(`${adminUrl}
 export const ms4Stats = (adminUrl: string) => getJson<Ms4Stats>(`${adminUrl}/stats`);
 export const ms4Batches = (adminUrl: string) => getJson<Ms4BatchRecord[]>(`${adminUrl}/batches`);
 
-/** What the completeness check needs of an item at MS4. */
+/** What the completeness check and the per-mailbox latencies need of an item at MS4. */
 export interface Ms4ItemRecord {
   invoiceKey: string;
   mailboxId: string;
   invoice: { number: string | null } | null;
 }
-export const ms4Items = (adminUrl: string) => getJson<Ms4ItemRecord[]>(`${adminUrl}/items`);
+export interface Ms4Receipt {
+  item: Ms4ItemRecord;
+  /** When the batch that first carried the item reached ms4-sim. */
+  receivedAt: string;
+}
+export const ms4Receipts = (adminUrl: string) => getJson<Ms4Receipt[]>(`${adminUrl}/items?receipts=1`);
 
 /** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ: 100 on Linux for every architecture). */
 const USER_HZ = 100;
