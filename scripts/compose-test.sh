@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The compose setup, run for real (README: "Docker compose"): builds the images, starts the demo with two
 # processor-workers and two ms4-senders, restarts graph-sim (its CA must stay the one the apps trust), starts a
-# session through the control API, kills one processor-worker replica while invoices flow and brings it back, and
-# waits until ms4-sim holds every invoice graph-sim's seed tally expects. Then: every container healthy, no secret
+# session through the control API, kills one processor-worker replica while it holds jobs and brings it back, and
+# waits until ms4-sim holds every invoice graph-sim's seed tally expects (the killed replica's jobs taken over). Then: every container healthy, no secret
 # value in any log, the CLI in a container sees the same session; everything is removed (`down -v`) on the way out.
 # Skipped, with one line saying so, where Docker cannot run. Usage: bash scripts/compose-test.sh
 set -euo pipefail
@@ -108,8 +108,16 @@ log "session start through the control API"
 curl -fsS -X POST -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' "$API/session/start" \
   -d '{"polling_mode":"manual","enable_webhook":false}' | json 'd["status"]' | grep -qx active
 
-# One processor-worker replica killed while invoices flow: its jobs are taken over once their locks expire.
-wait_for_invoices 1 180 >/dev/null
+# One processor-worker replica killed while it holds jobs. A replica runs at most PROCESSOR_CONCURRENCY (8) jobs at
+# once, so with more than 8 active and more waiting, both replicas hold some, whichever is killed. Its jobs stay
+# locked until WORKER_LOCK_DURATION_MS runs out; then the other replica takes them over (BullMQ counts it in each
+# job's `stc` field).
+redis_cli() { docker compose --profile demo exec -T redis redis-cli "$@"; }
+deadline=$((SECONDS + 180))
+until [ "$(redis_cli LLEN '{ms1}:email-inbound:active')" -gt 8 ] && [ "$(redis_cli LLEN '{ms1}:email-inbound:wait')" -gt 8 ]; do
+  [ "$SECONDS" -lt "$deadline" ] || { echo "compose-test: never more than 8 e-mails in work at once" >&2; exit 1; }
+  sleep 0.2
+done
 victim=$(compose ps -q processor-worker | head -n 1)
 docker kill "$victim" >/dev/null
 at_kill=$(ms4_invoices)
@@ -123,6 +131,11 @@ STATS=$(curl -fsS "$MS4/_sim/stats")
 log "ms4-sim holds $delivered of $EXPECTED invoices ($(echo "$STATS" | json 'd["itemsReceived"]') items received, $(echo "$STATS" | json 'd["duplicates"]') repeats)"
 [ "$delivered" -eq "$EXPECTED" ] || { echo "compose-test: ms4-sim holds $delivered invoices, $EXPECTED expected" >&2; exit 1; }
 [ "$(echo "$STATS" | json 'd["rejectedItems"]')" -eq 0 ] || { echo "compose-test: ms4-sim rejected items: $STATS" >&2; exit 1; }
+# The e-mails the killed replica held, finished by the other one.
+taken_over=$(docker compose --profile demo exec -T redis sh -c \
+  "redis-cli --scan --pattern '{ms1}:email-inbound:*' | sed 's/^/HGET /; s/\$/ stc/' | redis-cli 2>/dev/null | grep -c '^[1-9]'" || true)
+[ "${taken_over:-0}" -gt 0 ] || { echo "compose-test: no job was taken over from the killed replica" >&2; exit 1; }
+log "$taken_over e-mails taken over from the killed replica"
 
 # The operator's command line, in a container of the ingest-api image, on the same Redis.
 forwarded=$(timeout 120 docker compose --profile demo run --rm --no-deps ingest-api node dist/cli.js session info 2>/dev/null \
