@@ -3,7 +3,8 @@
 # processor-workers and two ms4-senders, restarts graph-sim (its CA must stay the one the apps trust), starts a
 # session through the control API, kills one processor-worker replica while it holds jobs and brings it back, and
 # waits until ms4-sim holds every invoice graph-sim's seed tally expects (the killed replica's jobs taken over). Then: every container healthy, no secret
-# value in any log, the CLI in a container sees the same session; everything is removed (`down -v`) on the way out.
+# value in any log, the CLI in a container sees the same session, and production (NODE_ENV=production) never sees
+# the demo's values; everything is removed (`down -v`) on the way out.
 # Skipped, with one line saying so, where Docker cannot run. Usage: bash scripts/compose-test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -160,6 +161,19 @@ done
 [ "$(compose ps -q processor-worker | wc -l)" -eq 2 ] && [ "$(compose ps -q ms4-sender | wc -l)" -eq 2 ] \
   || { echo "compose-test: not scaled as asked" >&2; exit 1; }
 log "every container healthy: $(compose ps -q | wc -l) running"
+
+# Production never sees the demo's values, even next to the demo's volume: with NODE_ENV=production (as .env sets
+# it) the entrypoint leaves them out, and ingest-api refuses to start without its secrets, naming them.
+view=$(timeout 120 docker compose --profile demo run --rm --no-deps -e NODE_ENV=production ingest-api \
+  node -e 'console.log(process.env.NODE_ENV, process.env.CONTROL_API_TOKEN ? "token-set" : "token-unset")' 2>/dev/null)
+[ "$view" = "production token-unset" ] || { echo "compose-test: production saw the demo's settings ($view)" >&2; exit 1; }
+if refusal=$(timeout 120 docker compose --profile demo run --rm --no-deps -e NODE_ENV=production ingest-api 2>&1); then
+  echo "compose-test: ingest-api started in production without its secrets" >&2
+  exit 1
+fi
+grep -q 'CONTROL_API_TOKEN is required in production' <<<"$refusal" \
+  || { echo "compose-test: production refused without naming the secret: $refusal" >&2; exit 1; }
+log "with NODE_ENV=production the demo's values stay out and ingest-api refuses to start without its secrets"
 
 # No secret value in any log line (the demo's secrets, read from the configuration as above).
 compose logs --no-color >"$WORK/logs.txt" 2>&1
