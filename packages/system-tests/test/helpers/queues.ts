@@ -25,7 +25,11 @@ export class QueueWatch {
     this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
     this.connection.on('error', () => undefined); // reconnects by itself; a Redis restart is part of some tests
     this.queues = new Map(
-      WATCHED.map((name) => [name, new Queue(name, { connection: this.connection, prefix: `{${queuePrefix}}` })]),
+      WATCHED.map((name) => {
+        const q = new Queue(name, { connection: this.connection, prefix: `{${queuePrefix}}` });
+        q.on('error', () => undefined);
+        return [name, q];
+      }),
     );
   }
 
