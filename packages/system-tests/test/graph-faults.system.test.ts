@@ -87,9 +87,7 @@ describe('Graph 429 storms and 5xx bursts', () => {
         for (const mailbox of MAILBOXES) {
           expect(g.peakConcurrency[mailbox]).toBeLessThanOrEqual(GRAPH_MAX_CONCURRENCY);
           expect(g.retryAfter.byMailbox[mailbox]?.given ?? 0).toBeGreaterThan(0);
-          expect(g.retryAfter.byMailbox[mailbox]?.maxArrivalsInOne ?? 0).toBeLessThanOrEqual(
-            GRAPH_MAX_CONCURRENCY - 1,
-          );
+          expect(g.retryAfter.byMailbox[mailbox]?.maxArrivalsInOne ?? 0).toBeLessThanOrEqual(GRAPH_MAX_CONCURRENCY - 1);
         }
         console.log(
           `graph-faults: ${met.join('; ')}; Retry-After given ${g.retryAfter.given}, requests inside a pause ${g.retryAfter.arrivalsInside}, peak in flight ${JSON.stringify(g.peakConcurrency)}; ${JSON.stringify(figures)}`,

@@ -20,7 +20,10 @@ export class Expectation {
 
   /** Seeds `count` generated e-mails into `mailbox` (graph-sim fires its change notifications) and expects them. */
   async seed(adminUrl: string, mailbox: string, count: number, seed: number): Promise<string[]> {
-    const answer = await json<{ emails: SeededEmail[] }>(`${adminUrl}/seed`, jsonBody('POST', { mailbox, count, seed }));
+    const answer = await json<{ emails: SeededEmail[] }>(
+      `${adminUrl}/seed`,
+      jsonBody('POST', { mailbox, count, seed }),
+    );
     const keys: string[] = [];
     for (const { id, expected } of answer.emails) {
       this.emails++;

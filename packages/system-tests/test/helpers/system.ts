@@ -193,10 +193,9 @@ export class System {
   async deadLetters(): Promise<DeadLetter[]> {
     const out: DeadLetter[] = [];
     for (let offset = 0; ; offset += 500) {
-      const page = await json<{ total: number; items: DeadLetter[] }>(
-        `${this.api}/dlq?offset=${offset}&limit=500`,
-        { headers: BEARER },
-      );
+      const page = await json<{ total: number; items: DeadLetter[] }>(`${this.api}/dlq?offset=${offset}&limit=500`, {
+        headers: BEARER,
+      });
       out.push(...page.items);
       if (out.length >= page.total || page.items.length === 0) return out;
     }
