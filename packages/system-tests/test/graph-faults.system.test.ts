@@ -18,7 +18,9 @@ const GRAPH_LIMITS = { concurrency: 4, requestsPerWindow: 10_000, windowMs: 600_
 /** One request per mailbox per 2 s: nearly every page meets a 429 with a Retry-After of 1-2 s. */
 const STORM = { concurrency: 4, requestsPerWindow: 1, windowMs: 2000 };
 const STORM_429S = 6;
-const BURST_ERRORS = 4;
+/** Each 5xx costs the sync job that meets it an attempt: two bursts of 3 stay below JOB_ATTEMPTS (8) even if every
+ * error of both meets the same job. */
+const BURST_ERRORS = 3;
 
 afterEach(stopAllSystems);
 

@@ -4,8 +4,8 @@ import { expectComplete } from './helpers/completeness';
 import { statusOf } from './helpers/http';
 import { runCase, stopAllSystems } from './helpers/system';
 
-// Redis killed (SIGKILL) mid-run and started again on its append-only file, fsynced on every write as compose runs
-// it: every app's /health answers 503 while Redis is away, the same processes (never restarted) reconnect by
+// Redis killed (SIGKILL) mid-run and started again on its append-only file, fsynced on every write (appendfsync
+// always): every app's /health answers 503 while Redis is away, the same processes (never restarted) reconnect by
 // themselves, and nothing Redis had acknowledged is lost: the run ends complete.
 const MAILBOX = 'redis@contoso.example';
 const EMAILS = 200;

@@ -87,7 +87,10 @@ describe('a subscription removed and notifications missed', () => {
       const sent = (await sys.graphStats()).notifications.sent;
       const later = await sys.seed(MAILBOX, PER_STEP, 504);
       await waitAtMs4(sys, later, 'mail notified through the new subscription');
-      expect((await sys.graphStats()).notifications.sent - sent).toBeGreaterThanOrEqual(PER_STEP);
+      await waitFor(async () => (await sys.graphStats()).notifications.sent - sent >= PER_STEP, {
+        timeoutMs: 60_000,
+        what: `${PER_STEP} notifications delivered to ingest-api`,
+      });
       expect(await subscriptionIds(sys)).toEqual([replacement]);
 
       const figures = await expectComplete(sys);

@@ -2,8 +2,8 @@ import { freePort, startRedisServer, type PrivateRedis } from '@ms1/test-utils';
 
 /**
  * A private redis-server that can be killed and started again on the same port and directory, so the apps find it
- * where it was. With `appendFsyncAlways` it runs as compose runs it in production: append-only file, fsynced on every
- * write, so a kill -9 loses nothing that Redis acknowledged.
+ * where it was. With `appendFsyncAlways`: append-only file, fsynced on every write (`appendfsync always`), so a kill -9
+ * loses nothing that Redis acknowledged.
  */
 export class RestartableRedis {
   private server: PrivateRedis | null = null;

@@ -15,7 +15,7 @@ export interface SystemOptions {
   /** Names the temporary directory and the queue prefix. */
   label: string;
   mailboxes: string[];
-  /** Redis with its append-only file fsynced on every write (as compose runs it), for the Redis restart. */
+  /** Redis with its append-only file fsynced on every write (`appendfsync always`), for the Redis restart. */
   appendFsyncAlways?: boolean;
   graph?: Pick<GraphSimOptions, 'latency' | 'throttle'>;
   ms4?: Omit<Ms4SimOptions, 'port' | 'host' | 'apiToken'>;
