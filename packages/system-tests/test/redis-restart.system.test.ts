@@ -19,7 +19,7 @@ describe('Redis killed and restarted mid-run (AOF, appendfsync always)', () => {
         label: 'redis',
         mailboxes: [MAILBOX],
         appendFsyncAlways: true,
-        graph: { latency: { fixedMs: 150, perKbMs: 0, jitterMs: 0 } },
+        graph: { latency: { fixedMs: 250, perKbMs: 0, jitterMs: 0 } },
         env: { DELTA_PAGE_SIZE: '5' },
       },
       async (sys) => {

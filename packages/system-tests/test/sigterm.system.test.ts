@@ -20,7 +20,7 @@ describe('SIGTERM to every app mid-run', () => {
       {
         label: 'sigterm',
         mailboxes: [MAILBOX],
-        graph: { latency: { fixedMs: 150, perKbMs: 0, jitterMs: 0 } },
+        graph: { latency: { fixedMs: 300, perKbMs: 0, jitterMs: 0 } },
         ms4: { latency: { fixedMs: 500, jitterMs: 0 } },
         env: { DELTA_PAGE_SIZE: '5' },
       },
@@ -28,10 +28,12 @@ describe('SIGTERM to every app mid-run', () => {
         await sys.seed(MAILBOX, EMAILS, 601);
         await sys.startApps();
         await sys.startSession();
+        // Mid-run: items on their way to MS4 while the delta round (40 pages of 300 ms at least) goes on.
         await waitFor(
           async () =>
-            (await sys.ms4Stats()).uniqueKeys > 0 && (await sys.queues.count(QueueName.MailSync, ['active'])) > 0,
-          { timeoutMs: 120_000, intervalMs: 100, what: 'invoices at MS4 while the delta round goes on' },
+            (await sys.queues.count(QueueName.Ms4Outbound, ['active', 'completed'])) > 0 &&
+            (await sys.queues.count(QueueName.MailSync, ['active'])) > 0,
+          { timeoutMs: 120_000, intervalMs: 100, what: 'items for MS4 while the delta round goes on' },
         );
 
         const sentAt = Date.now();
