@@ -31,6 +31,16 @@ module.exports = {
         '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../../tsconfig.tests.json' }],
       },
     })),
+    // Rules about the repository as a whole (the import boundaries of docs/architecture.md).
+    {
+      displayName: 'repo',
+      rootDir: 'test',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/**/*.test.ts'],
+      transform: {
+        '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../tsconfig.tests.json' }],
+      },
+    },
     // The deployment manifests (deploy/k8s), checked against the shared package's constants.
     {
       displayName: 'deploy',
