@@ -23,6 +23,7 @@ export * from './redis/shared-pause';
 export * from './redis/rolling-buckets';
 export * from './shutdown';
 export * from './http/health-server';
+export * from './http/side-port';
 export * from './http/http-error';
 export * from './http/retry-after';
 export * from './runtime';
