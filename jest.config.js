@@ -37,6 +37,7 @@ module.exports = {
       rootDir: 'test',
       testEnvironment: 'node',
       testMatch: ['<rootDir>/**/*.test.ts'],
+      moduleNameMapper: { '^@ms1/(shared)$': '<rootDir>/../packages/$1/src' },
       transform: {
         '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../tsconfig.tests.json' }],
       },
