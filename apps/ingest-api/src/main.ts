@@ -7,7 +7,9 @@ import {
   createWorker,
   errorMessage,
   keyPrefix,
+  pingRedis,
   QueueName,
+  startHealthServer,
 } from '@ms1/shared';
 import { createHttpApp } from './http/app';
 import { openHttpSide } from './http/http-side';
@@ -17,6 +19,11 @@ import { SubscriptionStore } from './subscriptions/subscription-store';
 import { CursorStore } from './sync/cursor-store';
 import { syncHandlers } from './sync/handlers';
 import { syncPageHandler } from './sync/sync-page';
+
+/** The side port of a replica without the HTTP role (`INGEST_ROLES=sync`), for its /health and /metrics. */
+const DEFAULT_SYNC_HEALTH_PORT = 8083;
+/** /health must answer within 1 s even while Redis is slow to answer (then with 503). */
+const HEALTH_REDIS_TIMEOUT_MS = 500;
 
 async function main(): Promise<void> {
   const boot = bootstrap('ingest-api');
@@ -31,6 +38,7 @@ async function main(): Promise<void> {
   const subscriptions = new SubscriptionManager(graph, subscriptionStore, config, logger);
   const control = new SessionControl(sessions, rt.producer, logger, subscriptions);
 
+  const syncWorkers: { isRunning(): boolean }[] = [];
   if (roles.includes('sync')) {
     const sync = {
       config,
@@ -53,6 +61,7 @@ async function main(): Promise<void> {
       { 'sync-page': syncPageHandler({ graph, markAsRead: config.processing.markAsRead, sessions }) },
       { queueSetup: rt.queueSetup, deadLetters: rt.deadLetters, concurrency: 4 },
     );
+    syncWorkers.push(syncWorker, pageWorker);
     rt.metrics.observe(syncWorker, QueueName.MailSync);
     rt.metrics.observe(pageWorker, QueueName.MailSyncResults);
     shutdown.add('mail-sync worker', () => syncWorker.close(), {
@@ -88,8 +97,25 @@ async function main(): Promise<void> {
     logger.info('listening', { port: typeof address === 'object' && address ? address.port : config.http.port });
   }
 
+  let healthPort: number | null = null;
+  if (!roles.includes('http')) {
+    // Without the HTTP role there is no /health on PORT; a sync replica serves it on its side port like a worker.
+    const health = await startHealthServer({
+      port: config.http.healthPort ?? DEFAULT_SYNC_HEALTH_PORT,
+      logger,
+      check: async () => {
+        const redis = await pingRedis(rt.connection, HEALTH_REDIS_TIMEOUT_MS);
+        const workers = syncWorkers.every((w) => w.isRunning());
+        return { ok: redis && workers, details: { redis, workers, roles } };
+      },
+      metrics: () => rt.metrics.text(),
+    });
+    shutdown.add('health server', () => health.close(), { phase: 'intake' });
+    healthPort = health.port;
+  }
+
   shutdown.installSignalHandlers();
-  logger.info('started', { roles });
+  logger.info('started', healthPort === null ? { roles } : { roles, healthPort });
 }
 
 main().catch((err: unknown) => {
