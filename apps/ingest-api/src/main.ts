@@ -11,16 +11,28 @@ import {
 } from '@ms1/shared';
 import { createHttpApp } from './http/app';
 import { openHttpSide } from './http/http-side';
+import { loadMailRules } from './rules/load';
+import { RulesFileError } from './rules/rule-file';
 import { SessionControl } from './session/session-control';
 import { SubscriptionManager } from './subscriptions/subscription-manager';
 import { SubscriptionStore } from './subscriptions/subscription-store';
 import { CursorStore } from './sync/cursor-store';
+import { FolderResolver } from './sync/folder-resolver';
 import { syncHandlers } from './sync/handlers';
 import { syncPageHandler } from './sync/sync-page';
 
 async function main(): Promise<void> {
   const boot = bootstrap('ingest-api');
   if (!boot) return;
+  let rules;
+  try {
+    rules = loadMailRules(boot.config.rules.file);
+  } catch (err) {
+    if (!(err instanceof RulesFileError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exitCode = 1;
+    return;
+  }
   const rt = await createRuntime(boot);
   const { config, logger, shutdown, connection } = rt;
   const roles = config.ingestRoles;
@@ -28,8 +40,10 @@ async function main(): Promise<void> {
   const { sessions } = rt;
   const { graph, tokens } = createGraphStack(config, connection, prefix, logger, sessions, rt.metrics);
   const subscriptionStore = new SubscriptionStore(connection, prefix);
-  const subscriptions = new SubscriptionManager(graph, subscriptionStore, config, logger);
-  const control = new SessionControl(sessions, rt.producer, logger, subscriptions);
+  const folders = new FolderResolver(graph, connection, prefix);
+  const subscriptions = new SubscriptionManager(graph, subscriptionStore, config, logger, { rules, folders });
+  const control = new SessionControl(sessions, rt.producer, logger, subscriptions, rules);
+  if (rules) logger.info('mail rules loaded', { file: config.rules.file, rules: rules.rules.map((r) => r.name) });
 
   if (roles.includes('sync')) {
     const sync = {
@@ -41,6 +55,8 @@ async function main(): Promise<void> {
       producer: rt.producer,
       redis: connection,
       keyPrefix: prefix,
+      rules,
+      folders,
     };
     const syncWorker = createWorker(QueueName.MailSync, syncHandlers({ sessions, control, sync, subscriptions }), {
       queueSetup: rt.queueSetup,
@@ -50,7 +66,8 @@ async function main(): Promise<void> {
     });
     const pageWorker = createWorker(
       QueueName.MailSyncResults,
-      { 'sync-page': syncPageHandler({ graph, markAsRead: config.processing.markAsRead, sessions }) },
+      // With mail rules, their after-actions say what happens in Outlook; MARK_AS_READ is for a setup without rules.
+      { 'sync-page': syncPageHandler({ graph, markAsRead: config.processing.markAsRead && !rules, sessions }) },
       { queueSetup: rt.queueSetup, deadLetters: rt.deadLetters, concurrency: 4 },
     );
     rt.metrics.observe(syncWorker, QueueName.MailSync);
@@ -66,7 +83,7 @@ async function main(): Promise<void> {
   }
 
   if (roles.includes('http')) {
-    const side = await openHttpSide({ config, logger, graph, shutdown });
+    const side = await openHttpSide({ config, logger, graph, shutdown, rules });
     const app = createHttpApp({ config, logger, side, metrics: rt.metrics, tokens });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(config.http.port, () => resolve(s));

@@ -1,6 +1,8 @@
+import type { MailRules } from '../rules/mail-rules';
+import { rootFolders } from '../rules/watched';
 import type { SubscriptionManager } from '../subscriptions/subscription-manager';
 import {
-  enqueueSessionSync,
+  enqueueMailboxSync,
   JobName,
   QueueName,
   type Logger,
@@ -22,6 +24,7 @@ export class SessionControl {
     private readonly producer: Producer,
     private readonly logger: Logger,
     private readonly subscriptions: SubscriptionManager,
+    private readonly rules: MailRules | null = null,
   ) {}
 
   /** Throws SessionActiveError when a session is already active. */
@@ -61,8 +64,14 @@ export class SessionControl {
     return session;
   }
 
-  /** Enqueues a (deduplicated) sync of every mailbox of the session. */
-  triggerSync(session: Session, trigger: 'manual' | 'schedule'): Promise<number> {
-    return enqueueSessionSync(this.producer, session, trigger);
+  /**
+   * Enqueues a (deduplicated) sync of every watched folder of every mailbox of the session (the rules' folders, or
+   * the session's one folder); rounds of folders with watched subfolders enqueue those. Answers the mailbox count.
+   */
+  async triggerSync(session: Session, trigger: 'manual' | 'schedule'): Promise<number> {
+    for (const mailbox of session.settings.mailboxes)
+      for (const folder of rootFolders(this.rules, mailbox, session.settings.folder))
+        await enqueueMailboxSync(this.producer, session.sessionId, mailbox, folder, trigger);
+    return session.settings.mailboxes.length;
   }
 }

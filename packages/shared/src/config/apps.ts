@@ -90,6 +90,7 @@ export const apps = {
       'DELTA_PAGE_MAX_BYTES',
       'SYNC_CONCURRENCY',
       'MARK_AS_READ',
+      'MAIL_RULES_FILE',
       'PUBLIC_BASE_URL',
       'WEBHOOK_CLIENT_STATE',
       'WEBHOOK_RATE_LIMIT_MAX',

@@ -92,6 +92,8 @@ export const variables = {
     .default(600)
     .map((seconds) => seconds * 1000),
   MARK_AS_READ: v.flag('processing.markAsRead').default(false),
+  /** Mail rules (JSON): which folders are watched, which messages and attachments are taken, what is done after. */
+  MAIL_RULES_FILE: v.text('rules.file'),
 
   PUBLIC_BASE_URL: v.url('webhooks.publicBaseUrl', ['http', 'https']),
   WEBHOOK_CLIENT_STATE: v.text('webhooks.clientState', Joi.string().min(8).max(128)).asSecret(),

@@ -56,9 +56,14 @@ export interface MessageListing {
 export interface ProcessEmailData {
   sessionId: string;
   mailboxId: string;
+  /** Graph's immutable id of the message: it stays when the message is moved. */
   messageId: string;
   receivedDateTime: string;
   listing: MessageListing;
+  /** The mail rule that took the message (MAIL_RULES_FILE); absent without rules. */
+  rule?: string;
+  /** The folder path it was found in. */
+  folder?: string;
 }
 
 export type InvoiceMetadataData = Ms4Item;
