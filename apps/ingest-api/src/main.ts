@@ -5,10 +5,12 @@ import {
   createGraphStack,
   createRuntime,
   createWorker,
+  EmailOutcomes,
   errorMessage,
   keyPrefix,
   QueueName,
 } from '@ms1/shared';
+import { afterActionHandler } from './actions/after-action';
 import { createHttpApp } from './http/app';
 import { openHttpSide } from './http/http-side';
 import { loadMailRules } from './rules/load';
@@ -70,8 +72,19 @@ async function main(): Promise<void> {
       { 'sync-page': syncPageHandler({ graph, markAsRead: config.processing.markAsRead && !rules, sessions }) },
       { queueSetup: rt.queueSetup, deadLetters: rt.deadLetters, concurrency: 4 },
     );
+    const outcomes = new EmailOutcomes(connection, prefix, rt.producer, config.retention.countedEventsSeconds);
+    const actionWorker = createWorker(
+      QueueName.MailActions,
+      { 'after-action': afterActionHandler({ graph, rules, folders, outcomes, sessions }) },
+      { queueSetup: rt.queueSetup, deadLetters: rt.deadLetters, concurrency: 4, onFailure: rt.countFailure },
+    );
     rt.metrics.observe(syncWorker, QueueName.MailSync);
     rt.metrics.observe(pageWorker, QueueName.MailSyncResults);
+    rt.metrics.observe(actionWorker, QueueName.MailActions);
+    shutdown.add('mail-actions worker', () => actionWorker.close(), {
+      phase: 'workers',
+      timeoutMs: config.shutdownTimeoutMs,
+    });
     shutdown.add('mail-sync worker', () => syncWorker.close(), {
       phase: 'workers',
       timeoutMs: config.shutdownTimeoutMs,

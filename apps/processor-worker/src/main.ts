@@ -4,6 +4,7 @@ import {
   createGraphStack,
   createRuntime,
   createWorker,
+  EmailOutcomes,
   errorMessage,
   keyPrefix,
   pingRedis,
@@ -37,7 +38,8 @@ async function main(): Promise<void> {
     },
     emailBudget: { timeMs: extraction.emailTimeBudgetMs, bytes: extraction.emailBytesBudget },
   });
-  const handler = processEmailHandler({ producer: rt.producer, attachments, graph, sessions, reader });
+  const outcomes = new EmailOutcomes(connection, prefix, rt.producer, config.retention.countedEventsSeconds);
+  const handler = processEmailHandler({ producer: rt.producer, attachments, graph, sessions, reader, outcomes });
   const worker = createWorker(
     QueueName.EmailInbound,
     { 'process-email': handler },
@@ -46,6 +48,8 @@ async function main(): Promise<void> {
       deadLetters: rt.deadLetters,
       concurrency: config.processing.concurrency,
       onFailure: rt.countFailure,
+      // A dead-lettered e-mail's outcome is final: unreadable (its after-action, with mail rules, says so in Outlook).
+      onDeadLetter: (job) => outcomes.deadLettered(job.data),
     },
   );
   rt.metrics.observe(worker, QueueName.EmailInbound);

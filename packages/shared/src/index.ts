@@ -31,3 +31,4 @@ export * from './graph';
 export * from './session';
 export * from './queues/enqueue-sync';
 export * from './metrics/metrics';
+export * from './outcomes/email-outcomes';

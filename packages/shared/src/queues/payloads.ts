@@ -68,6 +68,19 @@ export interface ProcessEmailData {
 
 export type InvoiceMetadataData = Ms4Item;
 
+/** The final outcomes of an e-mail, as the mail rules name their after-actions. */
+export type FinalOutcome = 'forwarded' | 'notInvoice' | 'unreadable';
+
+export interface AfterActionData {
+  sessionId: string;
+  mailboxId: string;
+  /** Immutable id: the action finds the message wherever it was moved since. */
+  messageId: string;
+  /** The rule that took the e-mail: its `afterActions[outcome]` is what is done. */
+  rule: string;
+  outcome: FinalOutcome;
+}
+
 /** Everything a job of each name carries. Producer and consumer both use this map. */
 export interface JobPayloads {
   'sync-tick': SyncTickData;
@@ -76,6 +89,7 @@ export interface JobPayloads {
   'sync-page': SyncPageData;
   'process-email': ProcessEmailData;
   'invoice-metadata': InvoiceMetadataData;
+  'after-action': AfterActionData;
   'dead-letter': DeadLetterData;
 }
 
@@ -107,6 +121,8 @@ export interface JobResults {
   'sync-page': SyncPageOutcome;
   'process-email': EmailOutcome;
   'invoice-metadata': { batchId: string };
+  /** What was done (`markRead`, `categories`, `moveTo`), or why nothing was. */
+  'after-action': { applied: string[]; skipped: string | null };
   'dead-letter': void;
 }
 
