@@ -40,7 +40,7 @@ async function main(): Promise<void> {
   const roles = config.ingestRoles;
   const prefix = keyPrefix(config.redis.queuePrefix);
   const { sessions } = rt;
-  const { graph, tokens } = createGraphStack(config, connection, prefix, logger, sessions, rt.metrics);
+  const { graph, tokens } = createGraphStack(config, connection, prefix, logger, sessions, rt.metrics, rt.daily);
   const subscriptionStore = new SubscriptionStore(connection, prefix);
   const folders = new FolderResolver(graph, connection, prefix);
   const subscriptions = new SubscriptionManager(graph, subscriptionStore, config, logger, { rules, folders });
@@ -59,6 +59,7 @@ async function main(): Promise<void> {
       keyPrefix: prefix,
       rules,
       folders,
+      daily: rt.daily,
     };
     const syncWorker = createWorker(QueueName.MailSync, syncHandlers({ sessions, control, sync, subscriptions }), {
       queueSetup: rt.queueSetup,

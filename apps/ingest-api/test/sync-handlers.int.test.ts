@@ -9,6 +9,7 @@ import {
   createLogger,
   createRedis,
   createWorker,
+  DailyMetrics,
   DeadLetters,
   JobName,
   keyPrefix,
@@ -103,6 +104,7 @@ describe('sync handlers (sync-tick, sync-mailbox, sync-page) against graph-sim a
         keyPrefix: prefixKey,
         rules: null,
         folders: new FolderResolver(graph, connection, prefixKey),
+        daily: new DailyMetrics(connection, prefixKey),
       },
     });
     pageHandler = syncPageHandler({ graph, markAsRead: true, sessions });

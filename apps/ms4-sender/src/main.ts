@@ -32,6 +32,7 @@ async function main(): Promise<void> {
       rt.producer,
       config.retention.countedEventsSeconds,
     ),
+    daily: rt.daily,
     onFailure: rt.countFailure,
   });
   // Flush the open batch and wait for batches in flight for most of the shutdown budget; what is left is handed back.

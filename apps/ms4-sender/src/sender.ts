@@ -8,6 +8,7 @@ import {
   PermanentError,
   QueueName,
   type Ms4SenderConfig,
+  type DailyMetrics,
   type DeadLetters,
   type EmailOutcomes,
   type JobHandler,
@@ -48,8 +49,10 @@ export interface SenderDeps {
    * enqueues its after-action); a dead-lettered item makes it `unreadable`.
    */
   outcomes?: EmailOutcomes;
+  /** When given, accepted invoices are counted per UTC day and mailbox. */
+  daily?: DailyMetrics;
   /** Told of every failed attempt (the runtime counts it against the job's session). */
-  onFailure?: (job: { data: { sessionId: string } }, final: boolean) => Promise<void>;
+  onFailure?: (job: { data: { sessionId: string; mailboxId?: string } }, final: boolean) => Promise<void>;
 }
 
 export interface Sender {
@@ -107,7 +110,10 @@ export function createSender(deps: SenderDeps): Sender {
     });
     return accepted.then(async (result) => {
       // Counting is best effort: MS4 has the item, so a Redis hiccup here must not fail (and resend) the job.
-      await deps.sessions?.incrOnce(job.data.sessionId, `forwarded:${key}`, { forwarded: 1 }).catch(() => undefined);
+      const first = await deps.sessions
+        ?.incrOnce(job.data.sessionId, `forwarded:${key}`, { forwarded: 1 })
+        .catch(() => false);
+      if (first) await deps.daily?.incr(job.data.mailboxId, { forwarded: 1 }).catch(() => undefined);
       // The e-mail's outcome is not: should this fail, the job is retried (MS4 drops the repeated invoiceKey), so
       // the e-mail's after-action is never lost.
       await deps.outcomes?.invoiceAccepted(job.data);

@@ -25,7 +25,7 @@ async function main(): Promise<void> {
   const { config, logger, shutdown, connection } = rt;
   const prefix = keyPrefix(config.redis.queuePrefix);
   const { sessions } = rt;
-  const { graph } = createGraphStack(config, connection, prefix, logger, sessions, rt.metrics);
+  const { graph } = createGraphStack(config, connection, prefix, logger, sessions, rt.metrics, rt.daily);
   const attachments = createAttachmentStore(config.storage);
 
   const { extraction } = config;
@@ -39,7 +39,15 @@ async function main(): Promise<void> {
     emailBudget: { timeMs: extraction.emailTimeBudgetMs, bytes: extraction.emailBytesBudget },
   });
   const outcomes = new EmailOutcomes(connection, prefix, rt.producer, config.retention.countedEventsSeconds);
-  const handler = processEmailHandler({ producer: rt.producer, attachments, graph, sessions, reader, outcomes });
+  const handler = processEmailHandler({
+    producer: rt.producer,
+    attachments,
+    graph,
+    sessions,
+    reader,
+    outcomes,
+    daily: rt.daily,
+  });
   const worker = createWorker(
     QueueName.EmailInbound,
     { 'process-email': handler },

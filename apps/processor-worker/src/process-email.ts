@@ -3,6 +3,7 @@ import {
   jobIds,
   PermanentError,
   type AttachmentStore,
+  type DailyMetrics,
   type EmailOutcome,
   type EmailOutcomes,
   type Ms4Item,
@@ -26,6 +27,8 @@ export interface ProcessDeps {
   reader: DocumentReader;
   /** Records each e-mail's outcome; a final one enqueues the e-mail's after-action (mail rules). */
   outcomes: EmailOutcomes;
+  /** Per UTC day and mailbox: not invoices, unreadable. */
+  daily?: DailyMetrics;
 }
 
 /**
@@ -48,7 +51,8 @@ export function processEmailHandler(deps: ProcessDeps): JobHandler<'process-emai
     });
     const candidates = listing.attachments.filter((a) => verdict.candidateAttachments.includes(a.name));
     if (!verdict.candidate || candidates.length === 0) {
-      await deps.sessions.incrOnce(email.sessionId, countOnce, { processed: 1, notInvoices: 1 });
+      if (await deps.sessions.incrOnce(email.sessionId, countOnce, { processed: 1, notInvoices: 1 }))
+        await deps.daily?.incr(email.mailboxId, { notInvoices: 1 });
       await deps.outcomes.notInvoice(email);
       return outcome(
         email,
@@ -107,7 +111,8 @@ export function processEmailHandler(deps: ProcessDeps): JobHandler<'process-emai
     }
 
     if (items.length === 0) {
-      await deps.sessions.incrOnce(email.sessionId, countOnce, { processed: 1, unreadable: 1 });
+      if (await deps.sessions.incrOnce(email.sessionId, countOnce, { processed: 1, unreadable: 1 }))
+        await deps.daily?.incr(email.mailboxId, { unreadable: 1 });
       // Retrying cannot repair the documents: straight to the dead-letter queue, with what was wrong.
       throw new PermanentError(`invoice e-mail with no readable invoice: ${problems.join('; ')}`);
     }

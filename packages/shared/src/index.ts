@@ -32,3 +32,4 @@ export * from './session';
 export * from './queues/enqueue-sync';
 export * from './metrics/metrics';
 export * from './outcomes/email-outcomes';
+export * from './metrics/daily-metrics';

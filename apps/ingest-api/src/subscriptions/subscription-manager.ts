@@ -26,7 +26,7 @@ export class SubscriptionManager {
   constructor(
     private readonly graph: MailGraph,
     private readonly store: SubscriptionStore,
-    private readonly config: IngestApiConfig,
+    private readonly config: Pick<IngestApiConfig, 'webhooks'>,
     private readonly logger: Logger,
     private readonly watched: WatchedFolderSource = { rules: null, folders: null },
   ) {}

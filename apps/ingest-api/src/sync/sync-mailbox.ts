@@ -8,6 +8,7 @@ import {
   ThrottledError,
   tryLock,
   type AttachmentStore,
+  type DailyMetrics,
   type DeltaMessage,
   type HeldLock,
   type IngestApiConfig,
@@ -27,7 +28,7 @@ import { addPageFlow } from './page-flow';
 import { rulesStoreFilter } from './store-filter';
 
 export interface SyncDeps {
-  config: IngestApiConfig;
+  config: { readonly graph: Pick<IngestApiConfig['graph'], 'deltaPageSize' | 'deltaPageMaxBytes'> };
   graph: MailGraph;
   attachments: AttachmentStore;
   cursors: CursorStore;
@@ -38,6 +39,7 @@ export interface SyncDeps {
   /** MAIL_RULES_FILE's rules, or null: then every message of MAIL_FOLDER is taken, as before rules existed. */
   rules: MailRules | null;
   folders: FolderResolver;
+  daily: DailyMetrics;
 }
 
 export interface SyncTarget {
@@ -194,7 +196,7 @@ export async function syncRound(
         await enqueueLock.release().catch(() => undefined);
       }
       await deps.cursors.saveCursor(mailboxId, folder, nextLink);
-      await deps.sessions.incrOnce(sessionId, pageEventId(mailboxId, folder, link ?? roundId), {
+      const firstTime = await deps.sessions.incrOnce(sessionId, pageEventId(mailboxId, folder, link ?? roundId), {
         discovered: page.messages.length,
         enqueued: emails.length,
         removed: page.removed.length,
@@ -202,6 +204,7 @@ export async function syncRound(
         leftAlone,
         excludedAttachments: excluded,
       });
+      if (firstTime) await deps.daily.incr(mailboxId, { discovered: emails.length });
       result.messages += emails.length;
       result.removed += page.removed.length;
       result.leftAlone += leftAlone;

@@ -155,6 +155,8 @@ export const variables = {
   SEEN_KEEP_SECONDS: v.number('retention.seenSeconds', count(1)).default(30 * 24 * 3600),
   /** A session counts an event (job, page, item) once within this window. */
   COUNTED_EVENTS_KEEP_SECONDS: v.number('retention.countedEventsSeconds', count(1)).default(7 * 24 * 3600),
+  /** Days of per-day, per-mailbox counters kept (GET /metrics/daily). */
+  DAILY_METRICS_KEEP_DAYS: v.number('retention.dailyMetricsDays', count(1, 400)).default(35),
 };
 
 export type Variables = typeof variables;
