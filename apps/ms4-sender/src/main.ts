@@ -5,9 +5,9 @@ import {
   EmailOutcomes,
   errorMessage,
   keyPrefix,
-  pingRedis,
   QueueName,
   startHealthServer,
+  workerHealthCheck,
 } from '@ms1/shared';
 import { createSender } from './sender';
 
@@ -46,14 +46,11 @@ async function main(): Promise<void> {
   const health = await startHealthServer({
     port: config.http.healthPort ?? DEFAULT_HEALTH_PORT,
     logger,
-    check: async () => {
-      const redis = await pingRedis(rt.connection);
-      const running = sender.worker.isRunning();
-      return {
-        ok: redis && running,
-        details: { redis, worker: running, circuit: sender.breaker.state, batchesInFlight: sender.dispatcher.pending },
-      };
-    },
+    check: workerHealthCheck({
+      connection: rt.connection,
+      worker: sender.worker,
+      details: () => ({ circuit: sender.breaker.state, batchesInFlight: sender.dispatcher.pending }),
+    }),
     metrics: () => rt.metrics.text(),
   });
   shutdown.add('health server', () => health.close(), { phase: 'intake' });
