@@ -31,6 +31,18 @@ module.exports = {
         '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../../tsconfig.tests.json' }],
       },
     })),
+    // The fault suite (`pnpm test:system`): the whole pipeline as processes under faults. Its files end in
+    // `.system.test.ts`, so neither `test:unit` nor `test:int` picks them up.
+    {
+      displayName: 'system-tests',
+      rootDir: 'packages/system-tests',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/test/**/*.system.test.ts'],
+      moduleNameMapper,
+      transform: {
+        '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../../tsconfig.tests.json' }],
+      },
+    },
     // Rules about the repository as a whole (the import boundaries of docs/architecture.md).
     {
       displayName: 'repo',

@@ -8,7 +8,9 @@ import {
   EmailOutcomes,
   errorMessage,
   keyPrefix,
+  pingRedis,
   QueueName,
+  startHealthServer,
 } from '@ms1/shared';
 import { afterActionHandler } from './actions/after-action';
 import { createHttpApp } from './http/app';
@@ -22,6 +24,11 @@ import { CursorStore } from './sync/cursor-store';
 import { FolderResolver } from './sync/folder-resolver';
 import { syncHandlers } from './sync/handlers';
 import { syncPageHandler } from './sync/sync-page';
+
+/** The side port of a replica without the HTTP role (`INGEST_ROLES=sync`), for its /health and /metrics. */
+const DEFAULT_SYNC_HEALTH_PORT = 8083;
+/** /health must answer within 1 s even while Redis is slow to answer (then with 503). */
+const HEALTH_REDIS_TIMEOUT_MS = 500;
 
 async function main(): Promise<void> {
   const boot = bootstrap('ingest-api');
@@ -47,6 +54,7 @@ async function main(): Promise<void> {
   const control = new SessionControl(sessions, rt.producer, logger, subscriptions, rules);
   if (rules) logger.info('mail rules loaded', { file: config.rules.file, rules: rules.rules.map((r) => r.name) });
 
+  const syncWorkers: { isRunning(): boolean }[] = [];
   if (roles.includes('sync')) {
     const sync = {
       config,
@@ -79,6 +87,7 @@ async function main(): Promise<void> {
       { 'after-action': afterActionHandler({ graph, rules, folders, outcomes, sessions }) },
       { queueSetup: rt.queueSetup, deadLetters: rt.deadLetters, concurrency: 4, onFailure: rt.countFailure },
     );
+    syncWorkers.push(syncWorker, pageWorker, actionWorker);
     rt.metrics.observe(syncWorker, QueueName.MailSync);
     rt.metrics.observe(pageWorker, QueueName.MailSyncResults);
     rt.metrics.observe(actionWorker, QueueName.MailActions);
@@ -119,8 +128,25 @@ async function main(): Promise<void> {
     logger.info('listening', { port: typeof address === 'object' && address ? address.port : config.http.port });
   }
 
+  let healthPort: number | null = null;
+  if (!roles.includes('http')) {
+    // Without the HTTP role there is no /health on PORT; a sync replica serves it on its side port like a worker.
+    const health = await startHealthServer({
+      port: config.http.healthPort ?? DEFAULT_SYNC_HEALTH_PORT,
+      logger,
+      check: async () => {
+        const redis = await pingRedis(rt.connection, HEALTH_REDIS_TIMEOUT_MS);
+        const workers = syncWorkers.every((w) => w.isRunning());
+        return { ok: redis && workers, details: { redis, workers, roles } };
+      },
+      metrics: () => rt.metrics.text(),
+    });
+    shutdown.add('health server', () => health.close(), { phase: 'intake' });
+    healthPort = health.port;
+  }
+
   shutdown.installSignalHandlers();
-  logger.info('started', { roles });
+  logger.info('started', healthPort === null ? { roles } : { roles, healthPort });
 }
 
 main().catch((err: unknown) => {

@@ -1,3 +1,4 @@
+import type { SeedTally } from './admin/seed-tally';
 import type { Credentials, SimConfig } from './options';
 import type { JwtKeys } from './identity/jwt';
 import type { Stats } from './stats';
@@ -19,4 +20,6 @@ export interface SimContext {
   rng: Rng;
   subscriptions: SubscriptionStore;
   notifications: NotificationQueue;
+  /** What the generator seeded since start or the last reset (`GET /_sim/seed`). */
+  seeded: SeedTally;
 }

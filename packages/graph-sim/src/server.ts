@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:https';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { adminRouter } from './admin/routes';
 import { seedMailbox } from './admin/seed';
+import { emptySeedTally } from './admin/seed-tally';
 import { ContentStore } from './content/content-store';
 import type { SimContext } from './context';
 import { graphRouter } from './graph/express';
@@ -40,7 +41,7 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
-/** Starts graph-sim over HTTPS with a freshly generated CA. */
+/** Starts graph-sim over HTTPS with a new CA, or the one an earlier start kept in `opts.caDir`. */
 export async function startGraphSim(opts: GraphSimOptions = {}): Promise<GraphSim> {
   const host = opts.host ?? '127.0.0.1';
   const tls = createTls(opts.caDir, opts.hostnames ?? []);
@@ -57,6 +58,7 @@ export async function startGraphSim(opts: GraphSimOptions = {}): Promise<GraphSi
     rng: createRng(opts.randomSeed ?? 1),
     subscriptions: new SubscriptionStore(),
     notifications: new NotificationQueue(() => ctx.stats),
+    seeded: emptySeedTally(),
   };
   ctx.store.onMail((mb, ev) => notifyMailEvent(ctx, mb, ev));
   const createMailboxes = (): void => {
@@ -77,6 +79,7 @@ export async function startGraphSim(opts: GraphSimOptions = {}): Promise<GraphSi
         ctx.notifications.clear();
         ctx.stats.reset();
         ctx.limiter.reset();
+        ctx.seeded = emptySeedTally();
         createMailboxes();
       },
     }),
@@ -93,6 +96,16 @@ export async function startGraphSim(opts: GraphSimOptions = {}): Promise<GraphSi
       .json({ error: { code: status === 400 ? 'BadRequest' : 'generalException', message: err.message } });
   });
 
+  // Seeded before listening: a client that reaches the server sees every seeded e-mail (compose health checks).
+  try {
+    if (opts.seed && opts.seed > 0) {
+      for (const m of opts.mailboxes ?? []) await seedMailbox(ctx, m, opts.seed, opts.randomSeed ?? 1);
+    }
+  } catch (e) {
+    await content.close();
+    throw e;
+  }
+
   const server = createServer({ key: tls.keyPem, cert: tls.certPem }, app);
   server.keepAliveTimeout = 5_000;
   let port: number;
@@ -108,10 +121,6 @@ export async function startGraphSim(opts: GraphSimOptions = {}): Promise<GraphSi
 
   const sweeper = setInterval(() => ctx.subscriptions.sweep(), 1_000);
   sweeper.unref();
-
-  if (opts.seed && opts.seed > 0) {
-    for (const m of opts.mailboxes ?? []) await seedMailbox(ctx, m, opts.seed, opts.randomSeed ?? 1);
-  }
 
   return {
     graphBaseUrl: `${origin}/v1.0`,

@@ -6,6 +6,22 @@ import { startGraphSim, type GraphSim, type StatsSnapshot } from '../src';
 import { admin, appToken, graphFetch } from './helpers/clients';
 import { trustCa } from './helpers/trust-ca';
 
+interface SeededExpectation {
+  case: string;
+  invoice: boolean;
+  malformed: boolean;
+  invoices: unknown[];
+}
+
+interface SeedTally {
+  emails: number;
+  invoiceEmails: number;
+  expectedInvoices: number;
+  nonInvoiceEmails: number;
+  malformedEmails: number;
+  byMailbox: Record<string, number>;
+}
+
 const PKG = join(__dirname, '..');
 const ROOT = join(PKG, '..', '..');
 
@@ -22,17 +38,30 @@ describe('admin API', () => {
     const seeded = await admin<{
       mailbox: string;
       count: number;
-      emails: { id: string; expected: { case: string } }[];
+      emails: { id: string; expected: SeededExpectation }[];
     }>(sim, 'POST', '/seed', { mailbox: 'seed@contoso.example', count: 30, seed: 7 });
     expect(seeded.status).toBe(201);
     expect(seeded.body.count).toBe(30);
     expect(seeded.body.emails[0].expected.case).toBeTruthy();
-    const again = await admin<{ emails: { expected: unknown }[] }>(sim, 'POST', '/seed', {
+    const again = await admin<{ emails: { expected: SeededExpectation }[] }>(sim, 'POST', '/seed', {
       mailbox: 'other@contoso.example',
       count: 30,
       seed: 7,
     });
     expect(again.body.emails).toHaveLength(30);
+
+    // The tally adds up what both answers said, e-mail by e-mail.
+    const outcomes = [...seeded.body.emails, ...again.body.emails].map((e) => e.expected);
+    const invoiceEmails = outcomes.filter((o) => o.invoice);
+    expect(invoiceEmails.length).toBeGreaterThan(0);
+    expect((await admin<SeedTally>(sim, 'GET', '/seed')).body).toEqual({
+      emails: 60,
+      invoiceEmails: invoiceEmails.length,
+      expectedInvoices: invoiceEmails.reduce((n, o) => n + o.invoices.length, 0),
+      nonInvoiceEmails: outcomes.filter((o) => !o.invoice && !o.malformed).length,
+      malformedEmails: outcomes.filter((o) => !o.invoice && o.malformed).length,
+      byMailbox: { 'seed@contoso.example': 30, 'other@contoso.example': 30 },
+    });
 
     const listed = await admin<{ count: number; messages: { id: string }[] }>(
       sim,
@@ -62,6 +91,27 @@ describe('admin API', () => {
     const after = (await admin<StatsSnapshot>(sim, 'GET', '/stats')).body;
     expect(after.requests.total).toBe(0);
     expect((await admin<{ count: number }>(sim, 'GET', '/users/seed@contoso.example/messages')).body.count).toBe(0);
+    expect((await admin<SeedTally>(sim, 'GET', '/seed')).body).toMatchObject({ emails: 0, expectedInvoices: 0 });
+  });
+
+  it('counts the e-mails seeded at start, which are all there once the server answers', async () => {
+    const seededAtStart = await startGraphSim({
+      port: 0,
+      mailboxes: ['a@contoso.example', 'b@contoso.example'],
+      seed: 12,
+    });
+    trustCa(seededAtStart.caPem);
+    try {
+      const tally = (await admin<SeedTally>(seededAtStart, 'GET', '/seed')).body;
+      expect(tally.emails).toBe(24);
+      expect(tally.byMailbox).toEqual({ 'a@contoso.example': 12, 'b@contoso.example': 12 });
+      expect(tally.invoiceEmails + tally.nonInvoiceEmails + tally.malformedEmails).toBe(24);
+      expect(tally.expectedInvoices).toBeGreaterThanOrEqual(tally.invoiceEmails);
+      const listed = await admin<{ count: number }>(seededAtStart, 'GET', '/users/b@contoso.example/messages');
+      expect(listed.body.count).toBe(12);
+    } finally {
+      await seededAtStart.stop();
+    }
   });
 });
 

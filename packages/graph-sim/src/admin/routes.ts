@@ -57,6 +57,10 @@ export function adminRouter(ctx: SimContext, hooks: { reset: () => Promise<void>
     res.status(201).json(await seedMailbox(ctx, b.mailbox, count, seed, baseDate));
   });
 
+  r.get('/seed', (_req, res) => {
+    res.json(ctx.seeded);
+  });
+
   r.get('/stats', (_req, res) => {
     res.json(ctx.stats.s);
   });

@@ -1,5 +1,6 @@
 import type { SimContext } from '../context';
 import { generateEmails, type ExpectedOutcome } from '../generator';
+import { addToSeedTally } from './seed-tally';
 
 export interface SeedResult {
   mailbox: string;
@@ -7,7 +8,8 @@ export interface SeedResult {
   emails: { id: string; expected: ExpectedOutcome }[];
 }
 
-/** Generates `count` e-mails with the seeded generator and injects them into the mailbox (notifications fire). */
+/** Generates `count` e-mails with the seeded generator and injects them into the mailbox (notifications fire); the
+ * context's seed tally counts them. */
 export async function seedMailbox(
   ctx: SimContext,
   mailbox: string,
@@ -22,5 +24,10 @@ export async function seedMailbox(
     const stored = mb.inject(e.message);
     out.emails.push({ id: stored.key, expected: e.expected });
   }
+  addToSeedTally(
+    ctx.seeded,
+    mb.address,
+    emails.map((e) => e.expected),
+  );
   return out;
 }

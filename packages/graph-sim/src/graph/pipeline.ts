@@ -92,10 +92,12 @@ export class GraphPipeline {
     }
     const mbName = mailbox?.address;
     ctx.stats.request(route.kind, mbName);
+    if (mbName) ctx.stats.arrival(mbName);
     // Outlook's limits are per app and mailbox; requests without a mailbox (subscriptions) are not throttled.
     const admission = mailbox ? ctx.limiter.tryAcquire(`${caller.appId}|${mailbox.id}`) : NOT_THROTTLED;
     if (!admission.ok) {
       ctx.stats.throttled(admission.reason, mbName);
+      if (mbName) ctx.stats.retryAfterGiven(mbName, admission.retryAfterSeconds * 1000);
       const concurrency = admission.reason === 'concurrency';
       const message = concurrency
         ? 'Application is over its MailboxConcurrency limit.'

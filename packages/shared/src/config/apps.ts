@@ -78,6 +78,7 @@ const ingestApiLoads = [
   ...base,
   ...graph,
   'PORT',
+  'HEALTH_PORT',
   'HTTP_BODY_LIMIT',
   'HTTP_TRUST_PROXY',
   'HTTP_REDIS_COMMAND_TIMEOUT_MS',
