@@ -1,67 +1,122 @@
-import {
-  bootstrap,
-  closeRedis,
-  createRedis,
-  DeadLetters,
-  enqueueSessionSync,
-  errorMessage,
-  keyPrefix,
-  Producer,
-  queueSetup,
-  SessionStore,
-} from '@ms1/shared';
+import { bootstrap, errorMessage } from '@ms1/shared';
+import { RulesFileError } from './rules/rule-file';
+import { onlyFlags, parseArgs, UsageError, type ParsedArgs } from './cli/args';
+import { openCliContext, type CliContext } from './cli/context';
+import { pollOnce, pollOnceExitCode } from './cli/poll-once';
+import { sessionStart, sessionStop } from './cli/session-commands';
+import { USAGE } from './cli/usage';
 
-// The operator's command line, on the same stores as the API:
-//   ms1 session info | clear | reset      ms1 dlq list [limit] | replay <id> | replay --all      ms1 poll-once
-const USAGE = 'usage: ms1 session info|clear|reset | dlq list [limit]|replay <id>|replay --all | poll-once';
+// The operator's command line, on the same stores and the same session controller as the API (see USAGE).
+const VALUED = new Set(['mode', 'interval', 'mailboxes', 'reason', 'mailbox', 'timeout']);
+const DEFAULT_POLL_TIMEOUT_S = 600;
+
+type Command = (ctx: CliContext, args: ParsedArgs) => Promise<{ out: unknown; code?: number }>;
+
+const commands: Record<string, { flags: string[]; run: Command }> = {
+  'session info': {
+    flags: [],
+    run: async (ctx) => ({ out: { current: await ctx.sessions.current(), history: await ctx.sessions.history(5) } }),
+  },
+  'session start': {
+    flags: ['mode', 'interval', 'no-webhook', 'mailboxes'],
+    run: async (ctx, args) => ({ out: await sessionStart(ctx, args) }),
+  },
+  'session stop': { flags: ['reason'], run: async (ctx, args) => ({ out: await sessionStop(ctx, args) }) },
+  'session clear': { flags: [], run: async (ctx) => ({ out: { cleared: await ctx.control.clear() } }) },
+  'session reset': {
+    flags: [],
+    run: async (ctx) => {
+      await ctx.control.reset();
+      return { out: { reset: true } };
+    },
+  },
+  'dlq list': {
+    flags: [],
+    run: async (ctx, args) => ({ out: await ctx.deadLetters.list(0, Number(args.words[2] ?? 100) - 1) }),
+  },
+  'dlq replay': {
+    flags: [],
+    run: async (ctx, args) => {
+      const id = args.words[2];
+      if (!id) throw new UsageError('dlq replay needs an id or --all');
+      return { out: id === '--all' ? await ctx.deadLetters.replayAll() : await ctx.deadLetters.replay(id) };
+    },
+  },
+  'poll-once': {
+    flags: ['mailbox', 'timeout'],
+    run: async (ctx, args) => {
+      const timeout = args.flags.get('timeout');
+      const summary = await pollOnce(ctx, {
+        mailbox: typeof args.flags.get('mailbox') === 'string' ? String(args.flags.get('mailbox')) : undefined,
+        timeoutMs: (timeout === undefined ? DEFAULT_POLL_TIMEOUT_S : Number(timeout)) * 1000,
+      });
+      return { out: summary, code: pollOnceExitCode(summary) };
+    },
+  },
+};
+
+function commandOf(args: ParsedArgs): string | null {
+  const [group, action] = args.words;
+  if (group === undefined) return null;
+  if (commands[group]) return group;
+  return action !== undefined && commands[`${group} ${action}`] ? `${group} ${action}` : null;
+}
 
 async function main(argv: string[]): Promise<number> {
-  const [group, action, arg] = argv.filter((a) => a !== '--');
-  const boot = bootstrap('tool');
-  if (!boot) return 1;
-  const { config, logger } = boot;
-  const redis = createRedis(config.redis, { role: 'client', name: 'ms1-cli' });
-  const prefix = keyPrefix(config.redis.queuePrefix);
-  const sessions = new SessionStore(redis, prefix, config.sessionHistoryLimit, {
-    countedKeepSeconds: config.retention.countedEventsSeconds,
-  });
-  const producer = new Producer(queueSetup(config, redis, logger));
-  const out = (v: unknown) => process.stdout.write(`${JSON.stringify(v, null, 2)}\n`);
+  let args: ParsedArgs;
   try {
-    if (group === 'session' && action === 'info') {
-      out({ current: await sessions.current(), history: await sessions.history(5) });
-    } else if (group === 'session' && action === 'clear') {
-      out({ cleared: await sessions.clear() });
-    } else if (group === 'session' && action === 'reset') {
-      await sessions.reset();
-      out({ reset: true });
-    } else if (group === 'dlq' && action === 'list') {
-      out(await new DeadLetters(producer, logger).list(0, Number(arg ?? 100) - 1));
-    } else if (group === 'dlq' && action === 'replay' && arg === '--all') {
-      out(await new DeadLetters(producer, logger).replayAll());
-    } else if (group === 'dlq' && action === 'replay' && arg) {
-      out(await new DeadLetters(producer, logger).replay(arg));
-    } else if (group === 'poll-once') {
-      const session = await sessions.current();
-      if (!session) {
-        process.stderr.write('no active session: start one with POST /session/start\n');
-        return 1;
-      }
-      out({ session_id: session.sessionId, mailboxes: await enqueueSessionSync(producer, session, 'manual') });
-    } else {
-      process.stderr.write(`${USAGE}\n`);
-      return 2;
-    }
+    args = parseArgs(argv, VALUED);
+  } catch (err) {
+    process.stderr.write(`ms1: ${errorMessage(err)}\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.flags.has('help') || args.words[0] === 'help') {
+    process.stdout.write(`${USAGE}\n`);
     return 0;
+  }
+  const name = commandOf(args);
+  const command = name ? commands[name] : undefined;
+  if (!command) {
+    process.stderr.write(`ms1: unknown command "${args.words.join(' ')}"\n${USAGE}\n`);
+    return 2;
+  }
+  const timeout = args.flags.get('timeout');
+  try {
+    onlyFlags(args, command.flags);
+    if (timeout !== undefined && !(Number(timeout) > 0)) throw new UsageError('--timeout must be a number of seconds');
+  } catch (err) {
+    process.stderr.write(`ms1: ${errorMessage(err)}\n${USAGE}\n`);
+    return 2;
+  }
+  // stdout carries the command's JSON answer; log lines go to stderr.
+  const boot = bootstrap('cli', process.env, { logStream: process.stderr });
+  if (!boot) return 1;
+  let ctx: CliContext;
+  try {
+    ctx = openCliContext(boot.config, boot.logger);
+  } catch (err) {
+    if (!(err instanceof RulesFileError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    return 1;
+  }
+  try {
+    const { out, code } = await command.run(ctx, args);
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    return code ?? 0;
   } catch (err) {
     process.stderr.write(`ms1: ${errorMessage(err)}\n`);
-    return 1;
+    return err instanceof UsageError ? 2 : 1;
   } finally {
-    await producer.close();
-    await closeRedis(redis);
+    await ctx.close();
   }
 }
 
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code;
-});
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`ms1: ${errorMessage(err)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -5,18 +5,23 @@ import {
   createGraphStack,
   createRuntime,
   createWorker,
+  EmailOutcomes,
   errorMessage,
   keyPrefix,
   pingRedis,
   QueueName,
   startHealthServer,
 } from '@ms1/shared';
+import { afterActionHandler } from './actions/after-action';
 import { createHttpApp } from './http/app';
 import { openHttpSide } from './http/http-side';
+import { loadMailRules } from './rules/load';
+import { RulesFileError } from './rules/rule-file';
 import { SessionControl } from './session/session-control';
 import { SubscriptionManager } from './subscriptions/subscription-manager';
 import { SubscriptionStore } from './subscriptions/subscription-store';
 import { CursorStore } from './sync/cursor-store';
+import { FolderResolver } from './sync/folder-resolver';
 import { syncHandlers } from './sync/handlers';
 import { syncPageHandler } from './sync/sync-page';
 
@@ -28,15 +33,26 @@ const HEALTH_REDIS_TIMEOUT_MS = 500;
 async function main(): Promise<void> {
   const boot = bootstrap('ingest-api');
   if (!boot) return;
+  let rules;
+  try {
+    rules = loadMailRules(boot.config.rules.file);
+  } catch (err) {
+    if (!(err instanceof RulesFileError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    process.exitCode = 1;
+    return;
+  }
   const rt = await createRuntime(boot);
   const { config, logger, shutdown, connection } = rt;
   const roles = config.ingestRoles;
   const prefix = keyPrefix(config.redis.queuePrefix);
   const { sessions } = rt;
-  const { graph, tokens } = createGraphStack(config, connection, prefix, logger, sessions, rt.metrics);
+  const { graph, tokens } = createGraphStack(config, connection, prefix, logger, sessions, rt.metrics, rt.daily);
   const subscriptionStore = new SubscriptionStore(connection, prefix);
-  const subscriptions = new SubscriptionManager(graph, subscriptionStore, config, logger);
-  const control = new SessionControl(sessions, rt.producer, logger, subscriptions);
+  const folders = new FolderResolver(graph, connection, prefix);
+  const subscriptions = new SubscriptionManager(graph, subscriptionStore, config, logger, { rules, folders });
+  const control = new SessionControl(sessions, rt.producer, logger, subscriptions, rules);
+  if (rules) logger.info('mail rules loaded', { file: config.rules.file, rules: rules.rules.map((r) => r.name) });
 
   const syncWorkers: { isRunning(): boolean }[] = [];
   if (roles.includes('sync')) {
@@ -49,6 +65,9 @@ async function main(): Promise<void> {
       producer: rt.producer,
       redis: connection,
       keyPrefix: prefix,
+      rules,
+      folders,
+      daily: rt.daily,
     };
     const syncWorker = createWorker(QueueName.MailSync, syncHandlers({ sessions, control, sync, subscriptions }), {
       queueSetup: rt.queueSetup,
@@ -58,12 +77,24 @@ async function main(): Promise<void> {
     });
     const pageWorker = createWorker(
       QueueName.MailSyncResults,
-      { 'sync-page': syncPageHandler({ graph, markAsRead: config.processing.markAsRead, sessions }) },
+      // With mail rules, their after-actions say what happens in Outlook; MARK_AS_READ is for a setup without rules.
+      { 'sync-page': syncPageHandler({ graph, markAsRead: config.processing.markAsRead && !rules, sessions }) },
       { queueSetup: rt.queueSetup, deadLetters: rt.deadLetters, concurrency: 4 },
     );
-    syncWorkers.push(syncWorker, pageWorker);
+    const outcomes = new EmailOutcomes(connection, prefix, rt.producer, config.retention.countedEventsSeconds);
+    const actionWorker = createWorker(
+      QueueName.MailActions,
+      { 'after-action': afterActionHandler({ graph, rules, folders, outcomes, sessions }) },
+      { queueSetup: rt.queueSetup, deadLetters: rt.deadLetters, concurrency: 4, onFailure: rt.countFailure },
+    );
+    syncWorkers.push(syncWorker, pageWorker, actionWorker);
     rt.metrics.observe(syncWorker, QueueName.MailSync);
     rt.metrics.observe(pageWorker, QueueName.MailSyncResults);
+    rt.metrics.observe(actionWorker, QueueName.MailActions);
+    shutdown.add('mail-actions worker', () => actionWorker.close(), {
+      phase: 'workers',
+      timeoutMs: config.shutdownTimeoutMs,
+    });
     shutdown.add('mail-sync worker', () => syncWorker.close(), {
       phase: 'workers',
       timeoutMs: config.shutdownTimeoutMs,
@@ -75,7 +106,7 @@ async function main(): Promise<void> {
   }
 
   if (roles.includes('http')) {
-    const side = await openHttpSide({ config, logger, graph, shutdown });
+    const side = await openHttpSide({ config, logger, graph, shutdown, rules });
     const app = createHttpApp({ config, logger, side, metrics: rt.metrics, tokens });
     const server: Server = await new Promise((resolve, reject) => {
       const s = app.listen(config.http.port, () => resolve(s));

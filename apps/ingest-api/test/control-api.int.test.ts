@@ -164,7 +164,14 @@ describe('control API (ingest-api as a process, real Redis)', () => {
     expect(await page.text()).toMatch(/<html/i);
     const queues = await fetch(`${base}/admin/queues/api/queues`, { headers: { authorization: basic } });
     const names = ((await queues.json()) as { queues: { name: string }[] }).queues.map((q) => q.name).sort();
-    expect(names).toEqual(['dead-letter', 'email-inbound', 'mail-sync', 'mail-sync-results', 'ms4-outbound']);
+    expect(names).toEqual([
+      'dead-letter',
+      'email-inbound',
+      'mail-actions',
+      'mail-sync',
+      'mail-sync-results',
+      'ms4-outbound',
+    ]);
   });
 
   it('never echoes the token or client secret', async () => {

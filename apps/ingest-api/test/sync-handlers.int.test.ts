@@ -9,6 +9,7 @@ import {
   createLogger,
   createRedis,
   createWorker,
+  DailyMetrics,
   DeadLetters,
   JobName,
   keyPrefix,
@@ -26,6 +27,7 @@ import {
 } from '@ms1/shared';
 import { cleanPrefix, testRedisUrl, uniquePrefix, waitFor } from '@ms1/test-utils';
 import { SessionControl } from '../src/session/session-control';
+import { FolderResolver } from '../src/sync/folder-resolver';
 import { SubscriptionManager } from '../src/subscriptions/subscription-manager';
 import { SubscriptionStore } from '../src/subscriptions/subscription-store';
 import { CursorStore } from '../src/sync/cursor-store';
@@ -100,6 +102,9 @@ describe('sync handlers (sync-tick, sync-mailbox, sync-page) against graph-sim a
         producer,
         redis: connection,
         keyPrefix: prefixKey,
+        rules: null,
+        folders: new FolderResolver(graph, connection, prefixKey),
+        daily: new DailyMetrics(connection, prefixKey),
       },
     });
     pageHandler = syncPageHandler({ graph, markAsRead: true, sessions });

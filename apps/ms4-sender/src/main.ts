@@ -1,5 +1,14 @@
 // ms4-sender: consumes ms4-outbound and delivers the items to MS4 in batches. Composition root only.
-import { bootstrap, createRuntime, errorMessage, QueueName, startHealthServer, workerHealthCheck } from '@ms1/shared';
+import {
+  bootstrap,
+  createRuntime,
+  EmailOutcomes,
+  errorMessage,
+  keyPrefix,
+  QueueName,
+  startHealthServer,
+  workerHealthCheck,
+} from '@ms1/shared';
 import { createSender } from './sender';
 
 const DEFAULT_HEALTH_PORT = 8082;
@@ -17,6 +26,13 @@ async function main(): Promise<void> {
     redis: rt.connection,
     logger,
     sessions: rt.sessions,
+    outcomes: new EmailOutcomes(
+      rt.connection,
+      keyPrefix(config.redis.queuePrefix),
+      rt.producer,
+      config.retention.countedEventsSeconds,
+    ),
+    daily: rt.daily,
     onFailure: rt.countFailure,
   });
   // Flush the open batch and wait for batches in flight for most of the shutdown budget; what is left is handed back.

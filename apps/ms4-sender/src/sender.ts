@@ -8,7 +8,9 @@ import {
   PermanentError,
   QueueName,
   type Ms4SenderConfig,
+  type DailyMetrics,
   type DeadLetters,
+  type EmailOutcomes,
   type JobHandler,
   type Logger,
   type QueueSetup,
@@ -42,8 +44,15 @@ export interface SenderDeps {
   logger: Logger;
   /** When given, items accepted by MS4 are counted as `forwarded` in their session. */
   sessions?: SessionStore;
+  /**
+   * When given, each acceptance is recorded against its e-mail: the last one makes the e-mail `forwarded` (and
+   * enqueues its after-action); a dead-lettered item makes it `unreadable`.
+   */
+  outcomes?: EmailOutcomes;
+  /** When given, accepted invoices are counted per UTC day and mailbox. */
+  daily?: DailyMetrics;
   /** Told of every failed attempt (the runtime counts it against the job's session). */
-  onFailure?: (job: { data: { sessionId: string } }, final: boolean) => Promise<void>;
+  onFailure?: (job: { data: { sessionId: string; mailboxId?: string } }, final: boolean) => Promise<void>;
 }
 
 export interface Sender {
@@ -99,9 +108,15 @@ export function createSender(deps: SenderDeps): Sender {
     const accepted = new Promise<{ batchId: string }>((resolve, reject) => {
       batcher.add({ ...item, jobId: String(job.id), resolve: (batchId) => resolve({ batchId }), reject });
     });
-    // Counting is best effort: MS4 has the item, so a Redis hiccup here must not fail (and resend) the job.
     return accepted.then(async (result) => {
-      await deps.sessions?.incrOnce(job.data.sessionId, `forwarded:${key}`, { forwarded: 1 }).catch(() => undefined);
+      // Counting is best effort: MS4 has the item, so a Redis hiccup here must not fail (and resend) the job.
+      const first = await deps.sessions
+        ?.incrOnce(job.data.sessionId, `forwarded:${key}`, { forwarded: 1 })
+        .catch(() => false);
+      if (first) await deps.daily?.incr(job.data.mailboxId, { forwarded: 1 }).catch(() => undefined);
+      // The e-mail's outcome is not: should this fail, the job is retried (MS4 drops the repeated invoiceKey), so
+      // the e-mail's after-action is never lost.
+      await deps.outcomes?.invoiceAccepted(job.data);
       return result;
     });
   };
@@ -116,6 +131,10 @@ export function createSender(deps: SenderDeps): Sender {
       // A job is put back after a crash; only one that stalls again and again is given up (and dead-lettered).
       options: { maxStalledCount: 3 },
       onFailure: deps.onFailure,
+      onDeadLetter: async (job) => {
+        const { sessionId, mailboxId, messageId } = job.data;
+        await deps.outcomes?.deadLettered({ sessionId, mailboxId, messageId });
+      },
     },
   );
 

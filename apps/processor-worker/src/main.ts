@@ -4,6 +4,7 @@ import {
   createGraphStack,
   createRuntime,
   createWorker,
+  EmailOutcomes,
   errorMessage,
   keyPrefix,
   QueueName,
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   const { config, logger, shutdown, connection } = rt;
   const prefix = keyPrefix(config.redis.queuePrefix);
   const { sessions } = rt;
-  const { graph } = createGraphStack(config, connection, prefix, logger, sessions, rt.metrics);
+  const { graph } = createGraphStack(config, connection, prefix, logger, sessions, rt.metrics, rt.daily);
   const attachments = createAttachmentStore(config.storage);
 
   const { extraction } = config;
@@ -35,7 +36,16 @@ async function main(): Promise<void> {
     },
     emailBudget: { timeMs: extraction.emailTimeBudgetMs, bytes: extraction.emailBytesBudget },
   });
-  const handler = processEmailHandler({ producer: rt.producer, attachments, graph, sessions, reader });
+  const outcomes = new EmailOutcomes(connection, prefix, rt.producer, config.retention.countedEventsSeconds);
+  const handler = processEmailHandler({
+    producer: rt.producer,
+    attachments,
+    graph,
+    sessions,
+    reader,
+    outcomes,
+    daily: rt.daily,
+  });
   const worker = createWorker(
     QueueName.EmailInbound,
     { 'process-email': handler },
@@ -44,6 +54,8 @@ async function main(): Promise<void> {
       deadLetters: rt.deadLetters,
       concurrency: config.processing.concurrency,
       onFailure: rt.countFailure,
+      // A dead-lettered e-mail's outcome is final: unreadable (its after-action, with mail rules, says so in Outlook).
+      onDeadLetter: (job) => outcomes.deadLettered(job.data),
     },
   );
   rt.metrics.observe(worker, QueueName.EmailInbound);

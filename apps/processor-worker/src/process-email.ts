@@ -3,7 +3,10 @@ import {
   jobIds,
   PermanentError,
   type AttachmentStore,
+  type DailyMetrics,
   type EmailOutcome,
+  type EmailOutcomes,
+  type Ms4Item,
   type JobHandler,
   type MailGraph,
   type ProcessEmailData,
@@ -22,6 +25,10 @@ export interface ProcessDeps {
   sessions: SessionStore;
   /** Reads documents in reader threads, each e-mail on its own budget of time and bytes. */
   reader: DocumentReader;
+  /** Records each e-mail's outcome; a final one enqueues the e-mail's after-action (mail rules). */
+  outcomes: EmailOutcomes;
+  /** Per UTC day and mailbox: not invoices, unreadable. */
+  daily?: DailyMetrics;
 }
 
 /**
@@ -44,7 +51,9 @@ export function processEmailHandler(deps: ProcessDeps): JobHandler<'process-emai
     });
     const candidates = listing.attachments.filter((a) => verdict.candidateAttachments.includes(a.name));
     if (!verdict.candidate || candidates.length === 0) {
-      await deps.sessions.incrOnce(email.sessionId, countOnce, { processed: 1, notInvoices: 1 });
+      if (await deps.sessions.incrOnce(email.sessionId, countOnce, { processed: 1, notInvoices: 1 }))
+        await deps.daily?.incr(email.mailboxId, { notInvoices: 1 });
+      await deps.outcomes.notInvoice(email);
       return outcome(
         email,
         'not-an-invoice',
@@ -56,7 +65,7 @@ export function processEmailHandler(deps: ProcessDeps): JobHandler<'process-emai
 
     const mailWarnings = listing.from ? [] : ['the e-mail has no sender'];
     const problems: string[] = [];
-    let items = 0;
+    const items: Ms4Item[] = [];
     let warnings = 0;
     const budget = deps.reader.newEmailBudget();
     for (const a of candidates) {
@@ -96,30 +105,37 @@ export function processEmailHandler(deps: ProcessDeps): JobHandler<'process-emai
           ...(member ? { archiveName: found.archiveName } : {}),
         };
         const itemWarnings = [...mailWarnings, ...result.warnings, ...found.warnings];
-        const item = toMs4Item(email, found, attachment, itemWarnings);
-        await deps.producer.add(JobName.InvoiceMetadata, item, { jobId: jobIds.invoiceMetadata(item.invoiceKey) });
-        items++;
+        items.push(toMs4Item(email, found, attachment, itemWarnings));
         warnings += itemWarnings.length;
       }
     }
 
-    if (items === 0) {
-      await deps.sessions.incrOnce(email.sessionId, countOnce, { processed: 1, unreadable: 1 });
+    if (items.length === 0) {
+      if (await deps.sessions.incrOnce(email.sessionId, countOnce, { processed: 1, unreadable: 1 }))
+        await deps.daily?.incr(email.mailboxId, { unreadable: 1 });
       // Retrying cannot repair the documents: straight to the dead-letter queue, with what was wrong.
       throw new PermanentError(`invoice e-mail with no readable invoice: ${problems.join('; ')}`);
     }
     if (problems.length > 0) logger.warn('some documents of the e-mail could not be read', { problems });
+    // The invoices expected of the e-mail are known before MS4 can accept any: `forwarded` waits for all of them.
+    await deps.outcomes.invoicesFound(
+      email,
+      items.map((i) => i.invoiceKey),
+    );
+    for (const item of items)
+      await deps.producer.add(JobName.InvoiceMetadata, item, { jobId: jobIds.invoiceMetadata(item.invoiceKey) });
     await deps.sessions.incrOnce(email.sessionId, countOnce, {
       processed: 1,
-      invoices: items,
+      invoices: items.length,
       warnings: warnings + problems.length,
     });
+    const n = items.length;
     return outcome(
       email,
       'invoice',
-      items,
+      n,
       warnings + problems.length,
-      problems.length ? `forwarded ${items}; unreadable: ${problems.join('; ')}` : `forwarded ${items}`,
+      problems.length ? `forwarded ${n}; unreadable: ${problems.join('; ')}` : `forwarded ${n}`,
     );
   };
 }

@@ -7,6 +7,7 @@ import {
   createGraphStack,
   createLogger,
   createRedis,
+  EmailOutcomes,
   jobIds,
   JobName,
   keyPrefix,
@@ -56,7 +57,8 @@ describe('process-email handler (real Redis, real attachment store)', () => {
     sessions = new SessionStore(connection, keyPrefix(prefix), 10);
     attachments = createAttachmentStore(config.storage);
     const { graph } = createGraphStack(config, connection, keyPrefix(prefix), logger, sessions);
-    handler = processEmailHandler({ producer, attachments, graph, sessions, reader });
+    const outcomes = new EmailOutcomes(connection, keyPrefix(prefix), producer);
+    handler = processEmailHandler({ producer, attachments, graph, sessions, reader, outcomes });
     session = await sessions.start({
       pollingMode: 'manual',
       pollingIntervalSeconds: 300,

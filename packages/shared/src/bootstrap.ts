@@ -12,7 +12,11 @@ export interface Bootstrapped<A extends AppName> {
  * Start-up common to every app: validate the app's part of the configuration (or print one line naming the bad
  * variable and return null with exit code 1), then create the logger (JSON in production unless LOG_FORMAT says).
  */
-export function bootstrap<A extends AppName>(app: A, env: NodeJS.ProcessEnv = process.env): Bootstrapped<A> | null {
+export function bootstrap<A extends AppName>(
+  app: A,
+  env: NodeJS.ProcessEnv = process.env,
+  opts: { logStream?: NodeJS.WritableStream } = {},
+): Bootstrapped<A> | null {
   let config: AppConfig<A>;
   try {
     config = loadConfig(app, env);
@@ -27,6 +31,7 @@ export function bootstrap<A extends AppName>(app: A, env: NodeJS.ProcessEnv = pr
     level: config.log.level,
     format: config.log.format ?? (config.nodeEnv === 'production' ? 'json' : 'pretty'),
     secrets: config.secrets,
+    stream: opts.logStream,
   });
   return { config, logger };
 }

@@ -33,3 +33,5 @@ export * from './graph';
 export * from './session';
 export * from './queues/enqueue-sync';
 export * from './metrics/metrics';
+export * from './outcomes/email-outcomes';
+export * from './metrics/daily-metrics';

@@ -1,6 +1,7 @@
 import type { BaseConfig } from './config/config';
 import type { Logger } from './logging/logger';
 import { CONNECTION_ERROR_LOG_EVERY_MS, onceEvery } from './logging/once-every';
+import { DailyMetrics } from './metrics/daily-metrics';
 import { Metrics } from './metrics/metrics';
 import { queueSetup, type QueueSetup } from './queues/queue-setup';
 import { DeadLetters } from './queues/dead-letters';
@@ -21,8 +22,13 @@ export interface Runtime<C extends BaseConfig = BaseConfig> {
   shutdown: Shutdown;
   metrics: Metrics;
   sessions: SessionStore;
-  /** Counts failed attempts and dead letters against the job's session (pass as a worker's `onFailure`). */
-  countFailure: (job: { data: { sessionId: string } }, final: boolean) => Promise<void>;
+  /** Per UTC day and mailbox (GET /metrics/daily). */
+  daily: DailyMetrics;
+  /**
+   * Counts failed attempts and dead letters against the job's session, and dead letters against its mailbox's day
+   * (pass as a worker's `onFailure`).
+   */
+  countFailure: (job: { data: { sessionId: string; mailboxId?: string } }, final: boolean) => Promise<void>;
 }
 
 export async function createRuntime<C extends BaseConfig>({
@@ -47,8 +53,10 @@ export async function createRuntime<C extends BaseConfig>({
   const sessions = new SessionStore(connection, keyPrefix(config.redis.queuePrefix), config.sessionHistoryLimit, {
     countedKeepSeconds: config.retention.countedEventsSeconds,
   });
-  const countFailure = async (job: { data: { sessionId: string } }, final: boolean) => {
+  const daily = new DailyMetrics(connection, keyPrefix(config.redis.queuePrefix), config.retention.dailyMetricsDays);
+  const countFailure = async (job: { data: { sessionId: string; mailboxId?: string } }, final: boolean) => {
     await sessions.incr(job.data.sessionId, { failed: 1, deadLettered: final ? 1 : 0 });
+    if (final && job.data.mailboxId) await daily.incr(job.data.mailboxId, { deadLettered: 1 });
   };
   return {
     config,
@@ -60,6 +68,7 @@ export async function createRuntime<C extends BaseConfig>({
     shutdown,
     metrics: new Metrics(config.app),
     sessions,
+    daily,
     countFailure,
   };
 }

@@ -249,6 +249,7 @@ describe('dead-letter replay of every source job name (real Redis, real workers)
       'sync-page': 0,
       'process-email': 0,
       'invoice-metadata': 0,
+      'after-action': 0,
     };
     const done = new Set<SourceJobName>();
     let pageChildren = -1;
@@ -295,6 +296,11 @@ describe('dead-letter replay of every source job name (real Redis, real workers)
         { 'invoice-metadata': async () => (attempt(JobName.InvoiceMetadata), { batchId: 'b' }) },
         deps,
       ),
+      createWorker(
+        QueueName.MailActions,
+        { 'after-action': async () => (attempt(JobName.AfterAction), { applied: [], skipped: null }) },
+        deps,
+      ),
     );
 
     await h.producer.add(JobName.SyncTick, { sessionId: 's1' });
@@ -322,13 +328,18 @@ describe('dead-letter replay of every source job name (real Redis, real workers)
     });
     const item = invoiceItem(email('lone'));
     await h.producer.add(JobName.InvoiceMetadata, item, { jobId: jobIds.invoiceMetadata(item.invoiceKey) });
+    await h.producer.add(
+      JobName.AfterAction,
+      { sessionId: 's1', mailboxId: 'ap@contoso.example', messageId: 'lone', rule: 'r', outcome: 'forwarded' },
+      { jobId: jobIds.afterAction('ap@contoso.example', 'lone', 'forwarded') },
+    );
 
     const { entries } = await waitFor(
       async () => {
         const listed = await h.deadLetters.list();
-        return listed.total === 6 ? listed : null;
+        return listed.total === 7 ? listed : null;
       },
-      { what: 'six dead letters' },
+      { what: 'seven dead letters' },
     );
     expect(entries.map((e) => e.jobName).sort()).toEqual(Object.keys(runs).sort());
 
@@ -337,7 +348,7 @@ describe('dead-letter replay of every source job name (real Redis, real workers)
       const result = await h.deadLetters.replay(entry.id);
       expect(result).toMatchObject({ id: entry.id, status: 'replayed', sourceQueue: JobQueue[entry.jobName] });
     }
-    await waitFor(async () => done.size === 6, { what: 'every replayed job to run' });
+    await waitFor(async () => done.size === 7, { what: 'every replayed job to run' });
     for (const name of Object.keys(runs) as SourceJobName[]) expect(runs[name]).toBe(2);
     // The page was retried in place: its child's result is still there.
     expect(pageChildren).toBe(1);

@@ -166,4 +166,40 @@ describe('readDeltaPage', () => {
     // the cut after the attachment ended may leave that whole attachment stored, never a part of one
     expect(storedFiles(dir).filter((f) => f !== sha(pdf))).toEqual([]);
   });
+  it('stores only what the filter wants, and tells it what the page has not shown yet', async () => {
+    const store = new LocalDirectoryStore(dir, 1 << 20);
+    const wanted = bytesOf(3000, 7);
+    const unwanted = bytesOf(3000, 11);
+    const early = bytesOf(3000, 13);
+    const seen: unknown[] = [];
+    const json = JSON.stringify({
+      value: [
+        {
+          id: 'm1',
+          subject: 'Invoice',
+          from: { emailAddress: { address: 's@x.example' } },
+          attachments: [file('keep.pdf', wanted), file('drop.png', unwanted)],
+        },
+        // Attachments before the message's sender, and content before an attachment's name: nothing to decide on.
+        { id: 'm2', attachments: [{ contentBytes: early.toString('base64'), name: 'late.pdf' }], subject: null },
+      ],
+      '@odata.deltaLink': 'd',
+    });
+    const page = await readDeltaPage(body(json, 97), store, (m, a) => {
+      seen.push({ ...m, name: a.name, size: a.size, isInline: a.isInline });
+      return m.fromAddress !== undefined && a.name === 'keep.pdf';
+    });
+    expect(seen).toEqual([
+      { subject: 'Invoice', fromAddress: 's@x.example', name: 'keep.pdf', size: 3200, isInline: false },
+      { subject: 'Invoice', fromAddress: 's@x.example', name: 'drop.png', size: 3200, isInline: false },
+      { subject: undefined, fromAddress: undefined, name: undefined, size: undefined, isInline: undefined },
+    ]);
+    expect(storedFiles(dir)).toEqual([sha(wanted)]);
+    const [m1, m2] = page.messages;
+    expect(m1?.attachments.map((a) => a.content)).toEqual([
+      { kind: 'stored', sha256: sha(wanted), storageRef: `sha256/${sha(wanted)}`, size: 3000 },
+      { kind: 'discarded', size: 3000 },
+    ]);
+    expect(m2?.attachments.map((a) => a.content)).toEqual([{ kind: 'discarded', size: 3000 }]);
+  });
 });

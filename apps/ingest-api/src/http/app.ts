@@ -1,5 +1,5 @@
 import express, { type Express, type RequestHandler } from 'express';
-import type { IngestApiConfig, Logger, Metrics, MsalTokenProvider } from '@ms1/shared';
+import { DailyMetrics, type IngestApiConfig, type Logger, type Metrics, type MsalTokenProvider } from '@ms1/shared';
 import { errorMiddleware, mountRoutes, notFound } from './adapter';
 import { BULL_BOARD_PATH, bullBoardRouter } from './bull-board';
 import { requireBearer, requireBoardCredentials } from './edge/authenticate';
@@ -47,7 +47,12 @@ export function createHandlers({ config, logger, side, metrics, tokens }: HttpDe
     auth: authHandlers({ config, tokens, redis: side.connection, keyPrefix: side.keyPrefix }),
     session: sessionHandlers({ control: side.control, store: side.store, config, overview }),
     polling: pollingHandlers({ control: side.control, store: side.store }),
-    metrics: metricsHandlers({ store: side.store, overview, metrics }),
+    metrics: metricsHandlers({
+      store: side.store,
+      overview,
+      metrics,
+      daily: new DailyMetrics(side.connection, side.keyPrefix, config.retention.dailyMetricsDays),
+    }),
     dlq: dlqHandlers(side.deadLetters),
   };
 }

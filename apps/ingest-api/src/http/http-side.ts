@@ -15,6 +15,7 @@ import {
   type RedisConnection,
   type Shutdown,
 } from '@ms1/shared';
+import type { MailRules } from '../rules/mail-rules';
 import { SessionControl } from '../session/session-control';
 import { SubscriptionManager } from '../subscriptions/subscription-manager';
 import { SubscriptionStore } from '../subscriptions/subscription-store';
@@ -42,6 +43,7 @@ export async function openHttpSide(deps: {
   logger: Logger;
   graph: MailGraph;
   shutdown: Shutdown;
+  rules?: MailRules | null;
 }): Promise<HttpSide> {
   const { config, logger } = deps;
   const connection = createRedis(config.redis, {
@@ -71,7 +73,7 @@ export async function openHttpSide(deps: {
     producer,
     store,
     subscriptions,
-    control: new SessionControl(store, producer, logger, manager),
+    control: new SessionControl(store, producer, logger, manager, deps.rules ?? null),
     deadLetters: new DeadLetters(producer, logger),
   };
 }

@@ -1,7 +1,7 @@
 import { callbackQuery, type authHandlers } from './handlers/auth';
 import { listQuery, type dlqHandlers } from './handlers/dlq';
 import type { healthHandlers } from './handlers/health';
-import type { metricsHandlers } from './handlers/metrics';
+import { dailyQuery, type metricsHandlers } from './handlers/metrics';
 import { changeNotifications, handshakeQuery, lifecycleNotifications } from './handlers/notifications';
 import type { pollingHandlers } from './handlers/polling';
 import { startBody, stopBody, type sessionHandlers } from './handlers/session';
@@ -74,6 +74,7 @@ export function routeTable(h: Handlers): Route[] {
     defineRoute({ method: 'get', path: '/session/history', auth: 'bearer', handler: h.session.history }),
     defineRoute({ method: 'post', path: '/polling/trigger', auth: 'bearer', handler: h.polling.trigger }),
     defineRoute({ method: 'get', path: '/metrics', auth: 'bearer', handler: h.metrics.summary }),
+    defineRoute({ method: 'get', path: '/metrics/daily', auth: 'bearer', query: dailyQuery, handler: h.metrics.daily }),
 
     defineRoute({ method: 'get', path: '/dlq', auth: 'bearer', query: listQuery, handler: h.dlq.list }),
     defineRoute({

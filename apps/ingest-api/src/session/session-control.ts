@@ -1,6 +1,12 @@
-import type { SubscriptionManager } from '../subscriptions/subscription-manager';
+import type { MailRules } from '../rules/mail-rules';
+import { rootFolders } from '../rules/watched';
+
+/** What stopping a session needs of its Graph subscriptions. */
+export interface SubscriptionRemover {
+  removeAll(sessionId: string): Promise<void>;
+}
 import {
-  enqueueSessionSync,
+  enqueueMailboxSync,
   JobName,
   QueueName,
   type Logger,
@@ -21,11 +27,15 @@ export class SessionControl {
     private readonly sessions: SessionStore,
     private readonly producer: Producer,
     private readonly logger: Logger,
-    private readonly subscriptions: SubscriptionManager,
+    private readonly subscriptions: SubscriptionRemover,
+    private readonly rules: MailRules | null = null,
   ) {}
 
-  /** Throws SessionActiveError when a session is already active. */
-  async start(settings: SessionSettings): Promise<Session> {
+  /**
+   * Throws SessionActiveError when a session is already active. Without `initialSync` no round is asked for (the
+   * command line's poll-once runs its own).
+   */
+  async start(settings: SessionSettings, opts: { initialSync?: boolean } = {}): Promise<Session> {
     const session = await this.sessions.start(settings);
     if (settings.pollingMode === 'scheduled') {
       await this.producer.upsertJobScheduler(
@@ -42,7 +52,7 @@ export class SessionControl {
         { name: JobName.RenewSubscriptions, data: { sessionId: session.sessionId, reason: 'schedule' } },
       );
     }
-    await this.triggerSync(session, 'manual');
+    if (opts.initialSync ?? true) await this.triggerSync(session, 'manual');
     this.logger.info('session started', {
       sessionId: session.sessionId,
       mailboxes: settings.mailboxes.length,
@@ -52,8 +62,7 @@ export class SessionControl {
   }
 
   async stop(reason: string): Promise<Session | null> {
-    await this.producer.removeJobScheduler(QueueName.MailSync, POLLING_SCHEDULER_ID);
-    await this.producer.removeJobScheduler(QueueName.MailSync, RENEWAL_SCHEDULER_ID);
+    await this.removeSchedulers();
     const session = await this.sessions.stop(reason);
     if (!session) return null;
     if (session.settings.enableWebhook) await this.subscriptions.removeAll(session.sessionId);
@@ -61,8 +70,38 @@ export class SessionControl {
     return session;
   }
 
-  /** Enqueues a (deduplicated) sync of every mailbox of the session. */
-  triggerSync(session: Session, trigger: 'manual' | 'schedule'): Promise<number> {
-    return enqueueSessionSync(this.producer, session, trigger);
+  /**
+   * Deletes the current session without archiving it (`ms1 session clear`), and with it what would outlive it:
+   * the polling and renewal schedulers and its Graph subscriptions. Answers whether there was one.
+   */
+  async clear(): Promise<boolean> {
+    await this.removeSchedulers();
+    const session = await this.sessions.current();
+    if (session?.settings.enableWebhook) await this.subscriptions.removeAll(session.sessionId);
+    const cleared = await this.sessions.clear();
+    if (cleared) this.logger.info('session cleared', { sessionId: session?.sessionId });
+    return cleared;
+  }
+
+  /** `clear`, and the history of archived sessions too (`ms1 session reset`). */
+  async reset(): Promise<void> {
+    await this.clear();
+    await this.sessions.reset();
+  }
+
+  private async removeSchedulers(): Promise<void> {
+    await this.producer.removeJobScheduler(QueueName.MailSync, POLLING_SCHEDULER_ID);
+    await this.producer.removeJobScheduler(QueueName.MailSync, RENEWAL_SCHEDULER_ID);
+  }
+
+  /**
+   * Enqueues a (deduplicated) sync of every watched folder of every mailbox of the session (the rules' folders, or
+   * the session's one folder); rounds of folders with watched subfolders enqueue those. Answers the mailbox count.
+   */
+  async triggerSync(session: Session, trigger: 'manual' | 'schedule'): Promise<number> {
+    for (const mailbox of session.settings.mailboxes)
+      for (const folder of rootFolders(this.rules, mailbox, session.settings.folder))
+        await enqueueMailboxSync(this.producer, session.sessionId, mailbox, folder, trigger);
+    return session.settings.mailboxes.length;
   }
 }

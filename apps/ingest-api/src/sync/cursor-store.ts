@@ -15,10 +15,11 @@ export interface CursorStoreOptions {
 }
 
 /**
- * Per mailbox and folder: the delta cursor (nextLink while a round is under way, deltaLink between rounds), the page
- * size learned from the pages' weight, and the messages already enqueued. The seen-set makes replays, updates and
- * full resyncs (after an expired cursor) enqueue nothing twice; it holds 16-byte digests, not Graph's long ids, in
- * rolling daily buckets that expire, so it holds what arrived within `seenKeepSeconds` and no more.
+ * Per mailbox and folder: the delta cursor (nextLink while a round is under way, deltaLink between rounds) and the
+ * page size learned from the pages' weight; per mailbox: the messages already enqueued. The seen-set makes replays,
+ * updates, full resyncs (after an expired cursor) and moves between watched folders enqueue nothing twice; it holds
+ * 16-byte digests, not Graph's long ids, in rolling daily buckets that expire, so it holds what arrived within
+ * `seenKeepSeconds` and no more.
  */
 export class CursorStore {
   private readonly seen: RollingBuckets;
@@ -37,12 +38,17 @@ export class CursorStore {
   private pageSizeKey(mailbox: string, folder: string): string {
     return `${this.keyPrefix}:delta-page-size:${mailbox.toLowerCase()}:${folder}`;
   }
-  /** The single set of versions before the buckets: still read until its own 30-day expiry retires it. */
-  private legacySeenKey(mailbox: string, folder: string): string {
-    return `${this.keyPrefix}:seen:${mailbox.toLowerCase()}:${folder}`;
+  /**
+   * The seen-set is the mailbox's, not a folder's: ids are immutable, so a message moved into another watched folder
+   * (by an after-action or a user) is known there too and is never processed twice.
+   */
+  private seenKey(mailbox: string, bucket: number): string {
+    return `${this.keyPrefix}:seen-mailbox:${mailbox.toLowerCase()}:${bucket}`;
   }
-  private seenKey(mailbox: string, folder: string, bucket: number): string {
-    return `${this.legacySeenKey(mailbox, folder)}:${bucket}`;
+  /** Earlier versions kept a seen-set per folder (buckets, and before them one set): still read until they expire. */
+  private folderSeenKeys(mailbox: string, folder: string): string[] {
+    const base = `${this.keyPrefix}:seen:${mailbox.toLowerCase()}:${folder}`;
+    return [...this.seen.readable().map((b) => `${base}:${b}`), base];
   }
 
   async cursor(mailbox: string, folder: string): Promise<string | null> {
@@ -68,13 +74,13 @@ export class CursorStore {
     await this.redis.set(this.pageSizeKey(mailbox, folder), String(size), 'EX', PAGE_SIZE_TTL_S);
   }
 
-  /** Which of these message ids were not enqueued within the seen window (order kept). */
+  /** Which of these message ids were not enqueued from any folder of the mailbox within the seen window (order kept). */
   async unseen(mailbox: string, folder: string, messageIds: string[]): Promise<string[]> {
     if (messageIds.length === 0) return [];
     const digests = messageIds.map(digest);
     const keys = [
-      ...this.seen.readable().map((b) => this.seenKey(mailbox, folder, b)),
-      this.legacySeenKey(mailbox, folder),
+      ...this.seen.readable().map((b) => this.seenKey(mailbox, b)),
+      ...this.folderSeenKeys(mailbox, folder),
     ];
     const pipeline = this.redis.pipeline();
     for (const key of keys) pipeline.smismember(key, ...digests);
@@ -89,9 +95,9 @@ export class CursorStore {
     return messageIds.filter((_, i) => !seen[i]);
   }
 
-  async markSeen(mailbox: string, folder: string, messageIds: string[]): Promise<void> {
+  async markSeen(mailbox: string, messageIds: string[]): Promise<void> {
     if (messageIds.length === 0) return;
-    const key = this.seenKey(mailbox, folder, this.seen.current());
+    const key = this.seenKey(mailbox, this.seen.current());
     await this.redis
       .multi()
       .sadd(key, ...messageIds.map(digest))

@@ -1,24 +1,34 @@
 import { createHash, randomUUID } from 'node:crypto';
 import {
   DeltaExpiredError,
+  enqueueMailboxSync,
+  GraphRequestError,
+  lock as waitForLock,
   RetryableError,
   ThrottledError,
   tryLock,
   type AttachmentStore,
+  type DailyMetrics,
+  type DeltaMessage,
+  type HeldLock,
   type IngestApiConfig,
   type JobHandler,
+  type Logger,
   type MailGraph,
   type ProcessEmailData,
   type Producer,
   type RedisConnection,
   type SessionStore,
 } from '@ms1/shared';
+import type { MailRules } from '../rules/mail-rules';
 import type { CursorStore } from './cursor-store';
+import type { FolderResolver } from './folder-resolver';
 import { oversized, toListing } from './message-listing';
 import { addPageFlow } from './page-flow';
+import { rulesStoreFilter } from './store-filter';
 
 export interface SyncDeps {
-  config: IngestApiConfig;
+  config: { readonly graph: Pick<IngestApiConfig['graph'], 'deltaPageSize' | 'deltaPageMaxBytes'> };
   graph: MailGraph;
   attachments: AttachmentStore;
   cursors: CursorStore;
@@ -26,64 +36,117 @@ export interface SyncDeps {
   producer: Producer;
   redis: RedisConnection;
   keyPrefix: string;
+  /** MAIL_RULES_FILE's rules, or null: then every message of MAIL_FOLDER is taken, as before rules existed. */
+  rules: MailRules | null;
+  folders: FolderResolver;
+  daily: DailyMetrics;
+}
+
+export interface SyncTarget {
+  sessionId: string;
+  mailboxId: string;
+  /** A folder path of the rules (`inbox/Suppliers`), or without rules MAIL_FOLDER (a well-known name or an id). */
+  folder: string;
+}
+
+export interface RoundResult {
+  pages: number;
+  messages: number;
+  removed: number;
+  /** Messages no rule took (left as they are). */
+  leftAlone: number;
+  /** The e-mails this round enqueued (new to the mailbox). */
+  enqueued: { mailboxId: string; messageId: string }[];
+  /** Watched folders found below this one, to be synced in rounds of their own. */
+  childFolders: string[];
 }
 
 const LOCK_TTL_MS = 60_000;
+/** How long a page waits for another folder of the mailbox to finish enqueueing. */
+const ENQUEUE_LOCK_WAIT_MS = 30_000;
 
 /**
  * One delta round of one mailbox folder: page after page until the deltaLink, each page enqueued as one flow
- * before the cursor moves past it. One round at a time per mailbox (deduplicated jobs, plus this lock). Each page
- * streams in (attachments go to the store as they arrive); a page that fails mid-way enqueues nothing, leaves the
- * cursor where it was, halves the page size and fails the attempt as retryable. The page size learned from the
- * pages' weight is kept per mailbox and folder, so the next round starts where this one ended.
+ * before the cursor moves past it. One round at a time per folder (deduplicated jobs, plus a lock). Each page
+ * streams in (attachments go to the store as they arrive, those the rules exclude never do); a page that fails
+ * mid-way enqueues nothing, leaves the cursor where it was, halves the page size and fails the attempt as retryable.
+ * The page size learned from the pages' weight is kept per mailbox and folder, so the next round starts where this
+ * one ended. With mail rules, the first rule that takes a message decides which of its attachments are read; a
+ * message no rule takes is counted and left alone.
  */
-export function syncMailboxHandler(deps: SyncDeps): JobHandler<'sync-mailbox'> {
-  return async (job, { logger }) => {
-    const { sessionId, mailboxId, folder } = job.data;
-    const lock = await tryLock(
-      deps.redis,
-      `${deps.keyPrefix}:sync-lock:${mailboxId.toLowerCase()}:${folder}`,
-      LOCK_TTL_MS,
-    );
-    if (!lock) throw new ThrottledError(`a sync of ${mailboxId}/${folder} is already running`, 2000);
-    const caller = { mailboxId, sessionId };
-    const roundId = randomUUID();
-    const budget = deps.config.graph.deltaPageMaxBytes;
-    const maxPageSize = deps.config.graph.deltaPageSize;
-    let pageSize: number;
-    // A page can take longer than the lock to stream in: keep the lock alive meanwhile.
-    const heartbeat = setInterval(() => void lock.extend(LOCK_TTL_MS).catch(() => undefined), LOCK_TTL_MS / 3);
-    heartbeat.unref();
-    let pages = 0;
-    let messages = 0;
-    let removed = 0;
-    try {
-      pageSize = Math.min(maxPageSize, (await deps.cursors.pageSize(mailboxId, folder)) ?? maxPageSize);
-      let link = await deps.cursors.cursor(mailboxId, folder);
-      for (;;) {
-        const session = await deps.sessions.current();
-        if (!session || session.sessionId !== sessionId) {
-          logger.info('session ended during sync; stopping the round');
-          break;
+export async function syncRound(
+  deps: SyncDeps,
+  target: SyncTarget,
+  logger: Logger,
+  opts: { waitForLockMs?: number; progress?: (p: { pages: number; messages: number }) => Promise<void> } = {},
+): Promise<RoundResult> {
+  const { sessionId, mailboxId, folder } = target;
+  const lockKey = `${deps.keyPrefix}:sync-lock:${mailboxId.toLowerCase()}:${folder}`;
+  const lock = opts.waitForLockMs
+    ? await waitForLock(deps.redis, lockKey, LOCK_TTL_MS, opts.waitForLockMs)
+    : await tryLock(deps.redis, lockKey, LOCK_TTL_MS);
+  if (!lock) throw new ThrottledError(`a sync of ${mailboxId}/${folder} is already running`, 2000);
+  const result: RoundResult = { pages: 0, messages: 0, removed: 0, leftAlone: 0, enqueued: [], childFolders: [] };
+  const caller = { mailboxId, sessionId };
+  const roundId = randomUUID();
+  const budget = deps.config.graph.deltaPageMaxBytes;
+  const maxPageSize = deps.config.graph.deltaPageSize;
+  const { rules } = deps;
+  // A page can take longer than the lock to stream in: keep the lock alive meanwhile.
+  const heartbeat = setInterval(() => void lock.extend(LOCK_TTL_MS).catch(() => undefined), LOCK_TTL_MS / 3);
+  heartbeat.unref();
+  try {
+    if (rules && !rules.watches(mailboxId, folder)) {
+      logger.info('folder no longer watched by any mail rule; nothing synced', { folder });
+      return result;
+    }
+    const folderId = rules ? await deps.folders.resolve(caller, folder) : folder;
+    if (folderId === null) {
+      logger.warn('watched folder not found in the mailbox; nothing synced', { folder });
+      return result;
+    }
+    const filter = rules ? rulesStoreFilter(rules, mailboxId, folder) : undefined;
+    let pageSize = Math.min(maxPageSize, (await deps.cursors.pageSize(mailboxId, folder)) ?? maxPageSize);
+    let link = await deps.cursors.cursor(mailboxId, folder);
+    for (;;) {
+      const session = await deps.sessions.current();
+      if (!session || session.sessionId !== sessionId) {
+        logger.info('session ended during sync; stopping the round');
+        break;
+      }
+      let page;
+      try {
+        page = await deps.graph.deltaPage(caller, folderId, link, pageSize, deps.attachments, filter);
+      } catch (err) {
+        if (err instanceof RetryableError) {
+          // A page too big for the server or the connection fails again at the same size: ask for less next time.
+          const smaller = Math.max(1, Math.floor(pageSize / 2));
+          await deps.cursors.savePageSize(mailboxId, folder, smaller);
+          logger.warn('delta page failed; retrying with a smaller page', { pageSize, next: smaller, err });
         }
-        let page;
-        try {
-          page = await deps.graph.deltaPage(caller, folder, link, pageSize, deps.attachments);
-        } catch (err) {
-          if (err instanceof RetryableError) {
-            // A page too big for the server or the connection fails again at the same size: ask for less next time.
-            const smaller = Math.max(1, Math.floor(pageSize / 2));
-            await deps.cursors.savePageSize(mailboxId, folder, smaller);
-            logger.warn('delta page failed; retrying with a smaller page', { pageSize, next: smaller, err });
-          }
-          if (!(err instanceof DeltaExpiredError) || link === null) throw err;
-          // Start over; the seen-set keeps what was already enqueued from being enqueued again.
-          logger.warn('delta cursor expired; resyncing the folder from scratch');
+        if (err instanceof GraphRequestError && err.status === 404 && rules) {
+          // The folder was deleted or renamed: look its path up again on the next attempt.
+          await deps.folders.forget(mailboxId, folder);
           await deps.cursors.clearCursor(mailboxId, folder);
-          link = null;
-          continue;
+          throw new RetryableError(`folder ${folder} of ${mailboxId} is gone (404); resolving its path again`);
         }
-        pages++;
+        if (!(err instanceof DeltaExpiredError) || link === null) throw err;
+        // Start over; the seen-set keeps what was already enqueued from being enqueued again.
+        logger.warn('delta cursor expired; resyncing the folder from scratch');
+        await deps.cursors.clearCursor(mailboxId, folder);
+        link = null;
+        continue;
+      }
+      result.pages++;
+      const emails: ProcessEmailData[] = [];
+      let tooLarge = 0;
+      let leftAlone = 0;
+      let excluded = 0;
+      const nextLink = page.nextLink ?? page.deltaLink;
+      if (!nextLink) throw new Error('delta page carried neither nextLink nor deltaLink');
+      // Two folders of a mailbox may hold the same message (moved between them): one enqueues it at a time.
+      const enqueueLock = await mailboxEnqueueLock(deps, mailboxId);
+      try {
         const fresh = new Set(
           await deps.cursors.unseen(
             mailboxId,
@@ -91,12 +154,18 @@ export function syncMailboxHandler(deps: SyncDeps): JobHandler<'sync-mailbox'> {
             page.messages.map((m) => m.id),
           ),
         );
-        const emails: ProcessEmailData[] = [];
-        let tooLarge = 0;
         for (const m of page.messages) {
           if (!fresh.has(m.id)) continue;
           fresh.delete(m.id); // a page may repeat a message
+          const rule = rules ? rules.ruleFor(mailboxId, folder, headOfMessage(m)) : null;
+          if (rules && !rule) {
+            leftAlone++;
+            continue;
+          }
+          const listing = toListing(m, rule);
+          excluded += m.attachments.length - listing.attachments.length;
           for (const a of oversized(m)) {
+            if (!listing.attachments.some((l) => l.id === a.id)) continue;
             tooLarge++;
             logger.warn('attachment over MAX_ATTACHMENT_BYTES skipped (recorded, not stored)', {
               messageId: m.id,
@@ -110,45 +179,81 @@ export function syncMailboxHandler(deps: SyncDeps): JobHandler<'sync-mailbox'> {
             mailboxId,
             messageId: m.id,
             receivedDateTime: m.receivedDateTime ?? new Date().toISOString(),
-            listing: toListing(m),
+            listing,
+            ...(rule ? { rule: rule.name, folder } : {}),
           });
         }
-        const nextLink = page.nextLink ?? page.deltaLink;
-        if (!nextLink) throw new Error('delta page carried neither nextLink nor deltaLink');
         await addPageFlow(
           deps.producer,
-          { sessionId, mailboxId, folder, roundId, page: pages, link: link ?? `start:${roundId}` },
+          { sessionId, mailboxId, folder, roundId, page: result.pages, link: link ?? `start:${roundId}` },
           emails,
         );
         await deps.cursors.markSeen(
           mailboxId,
-          folder,
           emails.map((e) => e.messageId),
         );
-        await deps.cursors.saveCursor(mailboxId, folder, nextLink);
-        await deps.sessions.incrOnce(sessionId, pageEventId(mailboxId, folder, link ?? roundId), {
-          discovered: page.messages.length,
-          enqueued: emails.length,
-          removed: page.removed.length,
-          oversizedAttachments: tooLarge,
-        });
-        messages += emails.length;
-        removed += page.removed.length;
-        pageSize = nextPageSize(pageSize, page.bytes, page.messages.length + page.removed.length, budget, maxPageSize);
-        await deps.cursors.savePageSize(mailboxId, folder, pageSize);
-        await lock.extend(LOCK_TTL_MS);
-        await job.updateProgress({ pages, messages });
-        link = nextLink;
-        if (page.deltaLink) break;
+      } finally {
+        await enqueueLock.release().catch(() => undefined);
       }
-      await deps.sessions.incr(sessionId, { syncRounds: 1 });
-      logger.info('delta round done', { pages, messages, removed });
-      return { pages, messages, removed };
-    } finally {
-      clearInterval(heartbeat);
-      await lock.release().catch(() => undefined);
+      await deps.cursors.saveCursor(mailboxId, folder, nextLink);
+      const firstTime = await deps.sessions.incrOnce(sessionId, pageEventId(mailboxId, folder, link ?? roundId), {
+        discovered: page.messages.length,
+        enqueued: emails.length,
+        removed: page.removed.length,
+        oversizedAttachments: tooLarge,
+        leftAlone,
+        excludedAttachments: excluded,
+      });
+      if (firstTime) await deps.daily.incr(mailboxId, { discovered: emails.length });
+      result.messages += emails.length;
+      result.removed += page.removed.length;
+      result.leftAlone += leftAlone;
+      result.enqueued.push(...emails.map((e) => ({ mailboxId: e.mailboxId, messageId: e.messageId })));
+      pageSize = nextPageSize(pageSize, page.bytes, page.messages.length + page.removed.length, budget, maxPageSize);
+      await deps.cursors.savePageSize(mailboxId, folder, pageSize);
+      await lock.extend(LOCK_TTL_MS);
+      await opts.progress?.({ pages: result.pages, messages: result.messages });
+      link = nextLink;
+      if (page.deltaLink) {
+        if (rules?.watchesBelow(mailboxId, folder))
+          result.childFolders = await deps.folders.children(caller, folder, folderId);
+        break;
+      }
     }
+    await deps.sessions.incr(sessionId, { syncRounds: 1 });
+    logger.info('delta round done', {
+      folder,
+      pages: result.pages,
+      messages: result.messages,
+      removed: result.removed,
+      leftAlone: result.leftAlone,
+    });
+    return result;
+  } finally {
+    clearInterval(heartbeat);
+    await lock.release().catch(() => undefined);
+  }
+}
+
+/** The `sync-mailbox` job: one round, then a round of each watched folder found below (deduplicated). */
+export function syncMailboxHandler(deps: SyncDeps): JobHandler<'sync-mailbox'> {
+  return async (job, { logger }) => {
+    const round = await syncRound(deps, job.data, logger, { progress: (p) => job.updateProgress(p) });
+    for (const child of round.childFolders)
+      await enqueueMailboxSync(deps.producer, job.data.sessionId, job.data.mailboxId, child, job.data.trigger);
+    return { pages: round.pages, messages: round.messages, removed: round.removed };
   };
+}
+
+async function mailboxEnqueueLock(deps: SyncDeps, mailboxId: string): Promise<HeldLock> {
+  const key = `${deps.keyPrefix}:enqueue-lock:${mailboxId.toLowerCase()}`;
+  const held = await waitForLock(deps.redis, key, LOCK_TTL_MS, ENQUEUE_LOCK_WAIT_MS);
+  if (!held) throw new ThrottledError(`another folder of ${mailboxId} is enqueueing`, 1000);
+  return held;
+}
+
+function headOfMessage(m: DeltaMessage): { subject: string | null; fromAddress: string | null } {
+  return { subject: m.subject ?? null, fromAddress: m.from?.emailAddress?.address ?? null };
 }
 
 /** Names one delta page for counting: re-running the page after a crash counts it once. */

@@ -45,6 +45,7 @@ const base = [
   'DEAD_LETTER_KEEP_COUNT',
   'SEEN_KEEP_SECONDS',
   'COUNTED_EVENTS_KEEP_SECONDS',
+  'DAILY_METRICS_KEEP_DAYS',
 ] as const satisfies readonly VariableName[];
 
 /** The apps that call Graph (token cache, limiter) and hold attachments. */
@@ -72,31 +73,35 @@ const graph = [
 ] as const satisfies readonly VariableName[];
 const graphCredentials = ['TENANT_ID', 'CLIENT_ID', 'CLIENT_SECRET'] as const satisfies readonly VariableName[];
 
+/** ingest-api's variables; its command line (`ms1`) reads the same. */
+const ingestApiLoads = [
+  ...base,
+  ...graph,
+  'PORT',
+  'HEALTH_PORT',
+  'HTTP_BODY_LIMIT',
+  'HTTP_TRUST_PROXY',
+  'HTTP_REDIS_COMMAND_TIMEOUT_MS',
+  'HTTP_REQUEST_TIMEOUT_MS',
+  'CONTROL_API_TOKEN',
+  'INGEST_ROLES',
+  'MAILBOXES',
+  'MAIL_FOLDER',
+  'DELTA_PAGE_SIZE',
+  'DELTA_PAGE_MAX_BYTES',
+  'SYNC_CONCURRENCY',
+  'MARK_AS_READ',
+  'MAIL_RULES_FILE',
+  'PUBLIC_BASE_URL',
+  'WEBHOOK_CLIENT_STATE',
+  'WEBHOOK_RATE_LIMIT_MAX',
+  'WEBHOOK_RATE_LIMIT_WINDOW_SECONDS',
+  'WEBHOOK_LIFECYCLE_DEDUP_SECONDS',
+] as const satisfies readonly VariableName[];
+
 export const apps = {
   'ingest-api': {
-    loads: [
-      ...base,
-      ...graph,
-      'PORT',
-      'HEALTH_PORT',
-      'HTTP_BODY_LIMIT',
-      'HTTP_TRUST_PROXY',
-      'HTTP_REDIS_COMMAND_TIMEOUT_MS',
-      'HTTP_REQUEST_TIMEOUT_MS',
-      'CONTROL_API_TOKEN',
-      'INGEST_ROLES',
-      'MAILBOXES',
-      'MAIL_FOLDER',
-      'DELTA_PAGE_SIZE',
-      'DELTA_PAGE_MAX_BYTES',
-      'SYNC_CONCURRENCY',
-      'MARK_AS_READ',
-      'PUBLIC_BASE_URL',
-      'WEBHOOK_CLIENT_STATE',
-      'WEBHOOK_RATE_LIMIT_MAX',
-      'WEBHOOK_RATE_LIMIT_WINDOW_SECONDS',
-      'WEBHOOK_LIFECYCLE_DEDUP_SECONDS',
-    ],
+    loads: ingestApiLoads,
     required: ['CONTROL_API_TOKEN', ...graphCredentials],
     requiredWhen: { TOKEN_CACHE_KEY: delegated, ...storageRequiredWhen },
     productionSecrets: {
@@ -141,7 +146,17 @@ export const apps = {
     required: ['MS4_BASE_URL'],
     productionSecrets: { MS4_API_TOKEN: always },
   },
-  /** Tools (the CLI, the benchmark, tests) that only need Redis and the queues. */
+  /**
+   * The `ms1` command line: ingest-api's variables, none required up front; the commands that call Graph
+   * (`poll-once`, stopping a session with webhooks) say which credentials they miss.
+   */
+  cli: {
+    loads: ingestApiLoads,
+    required: [],
+    requiredWhen: { TOKEN_CACHE_KEY: delegated, ...storageRequiredWhen },
+    productionSecrets: {},
+  },
+  /** Tools (the benchmark, tests) that only need Redis and the queues. */
   tool: { loads: base, required: [], productionSecrets: {} },
 } as const satisfies Record<string, AppVariables>;
 

@@ -44,6 +44,7 @@ export type IngestApiConfig = AppConfig<'ingest-api'>;
 export type ProcessorConfig = AppConfig<'processor-worker'>;
 export type Ms4SenderConfig = AppConfig<'ms4-sender'>;
 export type ToolConfig = AppConfig<'tool'>;
+export type CliConfig = AppConfig<'cli'>;
 
 /** What every app loads (Redis, queues, jobs, logging, shutdown): what the shared runtime is built from. */
 export type BaseConfig = Merge<LoadedFacts<AppName> & ConfigOf<Loads<'tool'>>>;

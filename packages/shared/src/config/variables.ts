@@ -92,6 +92,8 @@ export const variables = {
     .default(600)
     .map((seconds) => seconds * 1000),
   MARK_AS_READ: v.flag('processing.markAsRead').default(false),
+  /** Mail rules (JSON): which folders are watched, which messages and attachments are taken, what is done after. */
+  MAIL_RULES_FILE: v.text('rules.file'),
 
   PUBLIC_BASE_URL: v.url('webhooks.publicBaseUrl', ['http', 'https']),
   WEBHOOK_CLIENT_STATE: v.text('webhooks.clientState', Joi.string().min(8).max(128)).asSecret(),
@@ -153,6 +155,8 @@ export const variables = {
   SEEN_KEEP_SECONDS: v.number('retention.seenSeconds', count(1)).default(30 * 24 * 3600),
   /** A session counts an event (job, page, item) once within this window. */
   COUNTED_EVENTS_KEEP_SECONDS: v.number('retention.countedEventsSeconds', count(1)).default(7 * 24 * 3600),
+  /** Days of per-day, per-mailbox counters kept (GET /metrics/daily). */
+  DAILY_METRICS_KEEP_DAYS: v.number('retention.dailyMetricsDays', count(1, 400)).default(35),
 };
 
 export type Variables = typeof variables;

@@ -1,6 +1,7 @@
 import type { GraphSettings } from '../config/config';
 import type { Logger } from '../logging/logger';
 import type { RedisConnection } from '../redis/connection';
+import type { DailyMetrics } from '../metrics/daily-metrics';
 import type { Metrics } from '../metrics/metrics';
 import type { SessionStore } from '../session/session-store';
 import { MailGraph } from './mail-graph';
@@ -21,6 +22,7 @@ export function createGraphStack(
   logger: Logger,
   sessions: SessionStore,
   metrics?: Metrics,
+  daily?: DailyMetrics,
 ): GraphStack {
   const tokens = new MsalTokenProvider(config.graph, redis, keyPrefix, logger);
   const limiter = new MailboxLimiter(redis, keyPrefix, {
@@ -35,6 +37,9 @@ export function createGraphStack(
     retryAfterMaxMs: config.graph.retryAfterMaxMs,
     onCall: ({ caller, throttled, status }) => {
       metrics?.graphRequests.inc({ status: String(status) });
+      daily
+        ?.incr(caller.mailboxId, { graphRequests: 1 })
+        .catch((err: unknown) => logger.debug('could not count a Graph call for the day', { err }));
       if (!caller.sessionId) return;
       sessions
         .incr(caller.sessionId, { graphRequests: 1, graphThrottled: throttled ? 1 : 0 })

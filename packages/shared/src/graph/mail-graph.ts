@@ -10,7 +10,7 @@ import {
 import { Readable } from 'node:stream';
 import { errorMessage, PermanentError, RetryableError, ThrottledError } from '../errors';
 import { parseRetryAfter } from '../http/retry-after';
-import { readDeltaPage, type AttachmentSink } from './delta';
+import { readDeltaPage, type AttachmentSink, type StoreFilter } from './delta';
 import type { TokenProvider } from './token-provider';
 import { DeltaExpiredError, GraphRequestError } from './errors';
 import type { MailboxLimiter, RequestCost } from './mailbox-limiter';
@@ -21,8 +21,16 @@ import {
   type GraphCaller,
   type DeltaPage,
   type GraphAttachment,
+  type GraphFolder,
   type GraphSubscription,
+  type MessageChanges,
 } from './types';
+
+/**
+ * Every request asks for immutable ids: a message keeps its id when it is moved (by us or by a user), so a move
+ * never makes it look new, and the seen-set, job ids and invoice keys hold across folders.
+ */
+export const IMMUTABLE_IDS = 'IdType="ImmutableId"';
 
 export interface GraphCallEvent {
   caller: GraphCaller;
@@ -78,29 +86,38 @@ export class MailGraph {
     return `/users/${encodeURIComponent(mailboxId)}`;
   }
 
+  /** A request of the SDK with immutable ids asked for. */
+  private api(path: string): GraphRequest {
+    return this.client.api(path).header('Prefer', IMMUTABLE_IDS);
+  }
+
   /**
-   * One page of a folder's message delta, with attachments expanded. `link` is a nextLink or deltaLink, or null to
-   * start. The body is parsed as it arrives and each attachment's bytes go straight to `attachments` (the store), so
-   * memory does not grow with the page; the mailbox's limiter slot is held until the body is read to its end. A body
-   * that fails or is cut mid-way rejects with RetryableError, and nothing of it is returned.
+   * One page of a folder's message delta, with attachments expanded. `folderId` is a folder id or well-known name;
+   * `link` is a nextLink or deltaLink, or null to start. The body is parsed as it arrives and each attachment's
+   * bytes go straight to `attachments` (the store), unless `filter` refuses them, so memory does not grow with the
+   * page; the mailbox's limiter slot is held until the body is read to its end. A body that fails or is cut mid-way
+   * rejects with RetryableError, and nothing of it is returned.
    */
   async deltaPage(
     caller: GraphCaller,
-    folder: string,
+    folderId: string,
     link: string | null,
     pageSize: number,
     attachments: AttachmentSink,
+    filter?: StoreFilter,
   ): Promise<DeltaPage> {
     const path =
       link ??
-      `${this.versionRoot}${this.user(caller.mailboxId)}/mailFolders/${encodeURIComponent(folder)}/messages/delta?$select=${MESSAGE_SELECT.join(',')}&$expand=attachments`;
+      `${this.versionRoot}${this.user(caller.mailboxId)}/mailFolders/${encodeURIComponent(folderId)}/messages/delta?$select=${MESSAGE_SELECT.join(',')}&$expand=attachments`;
     return this.call(
       caller,
       async () => {
-        const res = await answer(this.client.api(path).header('Prefer', `odata.maxpagesize=${pageSize}`));
+        const res = await answer(
+          this.client.api(path).header('Prefer', `odata.maxpagesize=${pageSize}, ${IMMUTABLE_IDS}`),
+        );
         if (!res.body) throw new RetryableError('Graph delta answered without a body');
         try {
-          return await readDeltaPage(Readable.fromWeb(res.body), attachments);
+          return await readDeltaPage(Readable.fromWeb(res.body), attachments, filter);
         } catch (err) {
           throw new RetryableError(
             `delta page of ${caller.mailboxId} failed while streaming: ${messageWithCause(err)}`,
@@ -116,8 +133,7 @@ export class MailGraph {
 
   async listAttachments(caller: GraphCaller, messageId: string): Promise<GraphAttachment[]> {
     const res = (await this.call(caller, () =>
-      this.client
-        .api(`${this.user(caller.mailboxId)}/messages/${encodeURIComponent(messageId)}/attachments`)
+      this.api(`${this.user(caller.mailboxId)}/messages/${encodeURIComponent(messageId)}/attachments`)
         .select(['id', 'name', 'contentType', 'size', 'isInline'])
         .get(),
     )) as { value?: GraphAttachment[] };
@@ -127,7 +143,98 @@ export class MailGraph {
   /** The raw bytes of one attachment (`/$value`), for what a delta page could not carry. */
   async attachmentContent(caller: GraphCaller, messageId: string, attachmentId: string): Promise<Buffer> {
     const path = `${this.user(caller.mailboxId)}/messages/${encodeURIComponent(messageId)}/attachments/${encodeURIComponent(attachmentId)}/$value`;
-    return this.call(caller, async () => Buffer.from(await (await answer(this.client.api(path))).arrayBuffer()));
+    return this.call(caller, async () => Buffer.from(await (await answer(this.api(path))).arrayBuffer()));
+  }
+
+  /** The folders directly below a folder (id or well-known name; `msgfolderroot` for the top level), every page. */
+  async childFolders(caller: GraphCaller, parent: string): Promise<GraphFolder[]> {
+    const folders: GraphFolder[] = [];
+    let path: string | null =
+      `${this.user(caller.mailboxId)}/mailFolders/${encodeURIComponent(parent)}/childFolders?$select=id,displayName,childFolderCount&$top=100`;
+    while (path) {
+      const current: string = path;
+      const page = (await this.call(caller, () => this.api(current).get(), 'folders')) as {
+        value?: GraphFolder[];
+        '@odata.nextLink'?: string;
+      };
+      folders.push(...(page.value ?? []));
+      path = page['@odata.nextLink'] ?? null;
+    }
+    return folders;
+  }
+
+  /** The child folder of that display name (case-insensitive, as Outlook compares them), or null. */
+  async findChildFolder(caller: GraphCaller, parent: string, displayName: string): Promise<GraphFolder | null> {
+    const literal = displayName.replace(/'/g, "''");
+    const page = (await this.call(
+      caller,
+      () =>
+        this.api(`${this.user(caller.mailboxId)}/mailFolders/${encodeURIComponent(parent)}/childFolders`)
+          .filter(`displayName eq '${literal}'`)
+          .select(['id', 'displayName', 'childFolderCount'])
+          .get(),
+      'folders',
+    )) as { value?: GraphFolder[] };
+    return page.value?.find((f) => f.displayName?.toLowerCase() === displayName.toLowerCase()) ?? null;
+  }
+
+  /** Creates a child folder; when one of that name exists already (a race), answers it. */
+  async createChildFolder(caller: GraphCaller, parent: string, displayName: string): Promise<GraphFolder> {
+    try {
+      return (await this.call(
+        caller,
+        () =>
+          this.api(`${this.user(caller.mailboxId)}/mailFolders/${encodeURIComponent(parent)}/childFolders`).post({
+            displayName,
+          }),
+        'folders',
+      )) as GraphFolder;
+    } catch (err) {
+      if (!(err instanceof GraphRequestError && err.status === 409)) throw err;
+      const existing = await this.findChildFolder(caller, parent, displayName);
+      if (!existing) throw err;
+      return existing;
+    }
+  }
+
+  /** A message's categories, or null when the message is gone. */
+  async messageCategories(caller: GraphCaller, messageId: string): Promise<string[] | null> {
+    try {
+      const m = (await this.call(
+        caller,
+        () =>
+          this.api(`${this.user(caller.mailboxId)}/messages/${encodeURIComponent(messageId)}`)
+            .select(['id', 'categories'])
+            .get(),
+        'message',
+      )) as { categories?: string[] | null };
+      return m.categories ?? [];
+    } catch (err) {
+      if (err instanceof GraphRequestError && err.status === 404) return null;
+      throw err;
+    }
+  }
+
+  /**
+   * Changes one message in a single `$batch`: a PATCH of `isRead` and `categories`, then a move that depends on it.
+   * Answers each inner request's status (the PATCH's first, then the move's), 0 for one that was not answered.
+   */
+  async changeMessage(caller: GraphCaller, messageId: string, changes: MessageChanges): Promise<BatchResponse[]> {
+    const url = `${this.user(caller.mailboxId)}/messages/${encodeURIComponent(messageId)}`;
+    const headers = { 'Content-Type': 'application/json', Prefer: IMMUTABLE_IDS };
+    const requests: BatchRequest[] = [];
+    if (changes.patch) requests.push({ id: 'patch', method: 'PATCH', url, body: changes.patch, headers });
+    if (changes.moveTo)
+      requests.push({
+        id: 'move',
+        method: 'POST',
+        url: `${url}/move`,
+        body: { destinationId: changes.moveTo },
+        headers,
+        ...(changes.patch ? { dependsOn: ['patch'] } : {}),
+      });
+    if (requests.length === 0) return [];
+    return this.batch(caller, requests);
   }
 
   /**
@@ -162,7 +269,11 @@ export class MailGraph {
         this.opts.onCall?.({ caller, status: 429, throttled: true });
         await this.opts.limiter.pause(caller.mailboxId, retryAfterMs);
       }
-      pending = throttled;
+      // A retried request may depend only on requests retried with it (the others already succeeded or failed).
+      pending = throttled.map(({ dependsOn, ...r }) => {
+        const still = dependsOn?.filter((id) => throttled.some((t) => t.id === id)) ?? [];
+        return still.length > 0 ? { ...r, dependsOn: still } : r;
+      });
     }
     return requests.map((r) => done.get(r.id) ?? { id: r.id, status: 0, body: null });
   }
@@ -176,7 +287,7 @@ export class MailGraph {
         method: 'PATCH' as const,
         url: `${this.user(caller.mailboxId)}/messages/${encodeURIComponent(id)}`,
         body: { isRead: true },
-        headers: { 'Content-Type': 'application/json' },
+        headers: { 'Content-Type': 'application/json', Prefer: IMMUTABLE_IDS },
       }));
       ok += (await this.batch(caller, chunk)).filter((r) => r.status >= 200 && r.status < 300).length;
     }
@@ -195,7 +306,7 @@ export class MailGraph {
   ): Promise<GraphSubscription> {
     return (await this.call(
       caller,
-      () => this.client.api('/subscriptions').post({ changeType: 'created', ...sub }),
+      () => this.api('/subscriptions').post({ changeType: 'created', ...sub }),
       'subscription',
     )) as GraphSubscription;
   }

@@ -62,6 +62,21 @@ export interface BatchRequest {
   url: string;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Ids of requests of the same batch that must succeed first (one level). */
+  dependsOn?: string[];
+}
+
+export interface GraphFolder {
+  id: string;
+  displayName?: string | null;
+  childFolderCount?: number | null;
+}
+
+/** What an after-action changes on a message: read flag and categories in one PATCH, then a move. */
+export interface MessageChanges {
+  patch?: { isRead?: boolean; categories?: string[] };
+  /** Destination folder id (or well-known name). */
+  moveTo?: string;
 }
 
 export interface BatchResponse {

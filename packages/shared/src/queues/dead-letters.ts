@@ -53,6 +53,8 @@ const replayers: { [J in SourceJobName]: Replayer<J> } = {
     String((await producer.add(JobName.ProcessEmail, entry.data, { jobId: entry.jobId })).id),
   'invoice-metadata': async (producer, entry) =>
     String((await producer.add(JobName.InvoiceMetadata, entry.data, { jobId: entry.jobId })).id),
+  'after-action': async (producer, entry) =>
+    String((await producer.add(JobName.AfterAction, entry.data, { jobId: entry.jobId })).id),
 };
 
 function replayTo<J extends SourceJobName>(producer: Producer, entry: DeadLetterOf<J>): Promise<string | null> {

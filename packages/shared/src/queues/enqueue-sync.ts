@@ -2,7 +2,6 @@ import { dedupIds } from './job-ids';
 import { JobName } from './names';
 import type { SyncTrigger } from './payloads';
 import type { Producer } from './producer';
-import type { Session } from '../session/types';
 
 /**
  * Asks for a delta sync of one mailbox folder. Every trigger (schedule, webhook, manual, lifecycle) goes through
@@ -25,11 +24,4 @@ export async function enqueueMailboxSync(
     { deduplication: { id: dedupIds.syncMailbox(mailboxId, folder), keepLastIfActive: true } },
   );
   return String(job.id);
-}
-
-/** A (deduplicated) sync of every mailbox of a session; returns how many were asked for. */
-export async function enqueueSessionSync(producer: Producer, session: Session, trigger: SyncTrigger): Promise<number> {
-  for (const mailbox of session.settings.mailboxes)
-    await enqueueMailboxSync(producer, session.sessionId, mailbox, session.settings.folder, trigger);
-  return session.settings.mailboxes.length;
 }

@@ -10,6 +10,9 @@ export const jobIds = {
   /** `pageKey` names the page's cursor, so that the same page read again (after a crash) gets the same id. */
   syncPage: (mailboxId: string, pageKey: string, page: number) => `page~${part(mailboxId)}~${part(pageKey)}~${page}`,
   deadLetter: (sourceQueue: string, jobId: string) => `${part(sourceQueue)}~${part(jobId)}`,
+  /** One per e-mail and final outcome: the action is enqueued by whoever sees the outcome become final, once. */
+  afterAction: (mailboxId: string, messageId: string, outcome: string) =>
+    `after~${part(mailboxId)}~${part(messageId)}~${outcome}`,
 };
 
 /** BullMQ deduplication ids may contain ':' (they are not job ids). */

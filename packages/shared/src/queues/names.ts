@@ -6,6 +6,8 @@ export const QueueName = {
   MailSyncResults: 'mail-sync-results',
   EmailInbound: 'email-inbound',
   Ms4Outbound: 'ms4-outbound',
+  /** What MS1 does to an e-mail in Outlook once its outcome is final (the mail rules' after-actions). */
+  MailActions: 'mail-actions',
   DeadLetter: 'dead-letter',
 } as const;
 export type QueueName = (typeof QueueName)[keyof typeof QueueName];
@@ -19,6 +21,8 @@ export const JobName = {
   SyncPage: 'sync-page',
   ProcessEmail: 'process-email',
   InvoiceMetadata: 'invoice-metadata',
+  /** One e-mail's after-action (mark read, categories, move), once per final outcome. */
+  AfterAction: 'after-action',
   DeadLetter: 'dead-letter',
 } as const;
 export type JobName = (typeof JobName)[keyof typeof JobName];
@@ -31,6 +35,7 @@ export const JobQueue = {
   'sync-page': QueueName.MailSyncResults,
   'process-email': QueueName.EmailInbound,
   'invoice-metadata': QueueName.Ms4Outbound,
+  'after-action': QueueName.MailActions,
   'dead-letter': QueueName.DeadLetter,
 } as const satisfies Record<JobName, QueueName>;
 export type JobQueue = typeof JobQueue;

@@ -56,12 +56,30 @@ export interface MessageListing {
 export interface ProcessEmailData {
   sessionId: string;
   mailboxId: string;
+  /** Graph's immutable id of the message: it stays when the message is moved. */
   messageId: string;
   receivedDateTime: string;
   listing: MessageListing;
+  /** The mail rule that took the message (MAIL_RULES_FILE); absent without rules. */
+  rule?: string;
+  /** The folder path it was found in. */
+  folder?: string;
 }
 
 export type InvoiceMetadataData = Ms4Item;
+
+/** The final outcomes of an e-mail, as the mail rules name their after-actions. */
+export type FinalOutcome = 'forwarded' | 'notInvoice' | 'unreadable';
+
+export interface AfterActionData {
+  sessionId: string;
+  mailboxId: string;
+  /** Immutable id: the action finds the message wherever it was moved since. */
+  messageId: string;
+  /** The rule that took the e-mail: its `afterActions[outcome]` is what is done. */
+  rule: string;
+  outcome: FinalOutcome;
+}
 
 /** Everything a job of each name carries. Producer and consumer both use this map. */
 export interface JobPayloads {
@@ -71,6 +89,7 @@ export interface JobPayloads {
   'sync-page': SyncPageData;
   'process-email': ProcessEmailData;
   'invoice-metadata': InvoiceMetadataData;
+  'after-action': AfterActionData;
   'dead-letter': DeadLetterData;
 }
 
@@ -102,6 +121,8 @@ export interface JobResults {
   'sync-page': SyncPageOutcome;
   'process-email': EmailOutcome;
   'invoice-metadata': { batchId: string };
+  /** What was done (`markRead`, `categories`, `moveTo`), or why nothing was. */
+  'after-action': { applied: string[]; skipped: string | null };
   'dead-letter': void;
 }
 

@@ -36,6 +36,8 @@ export interface WorkerDeps<Q extends SourceQueue> {
   deadLetters: DeadLetters;
   /** Told of every failed attempt (final or not), e.g. to count it against the job's session. */
   onFailure?: (job: JobOf<Q>, final: boolean) => Promise<void>;
+  /** Told when a job went to the dead-letter queue (after its last attempt, or as unrecoverable). */
+  onDeadLetter?: (job: JobOf<Q>) => Promise<void>;
   concurrency?: number;
   options?: Partial<Omit<WorkerOptions, 'connection' | 'prefix' | 'concurrency'>>;
 }
@@ -103,6 +105,7 @@ export function createWorker<Q extends SourceQueue>(
       if (final) {
         await deadLetters.record(job, err);
         recorded.add(job);
+        await deps.onDeadLetter?.(job).catch((e: unknown) => logger.error('dead-letter hook failed', { err: e }));
       }
       await deps.onFailure?.(job, final).catch((e: unknown) => logger.debug('failure hook failed', { err: e }));
       logger.warn(final ? 'job failed for good' : 'job failed, will retry', {
@@ -130,6 +133,7 @@ export function createWorker<Q extends SourceQueue>(
     if (!(err instanceof UnrecoverableError) && job.attemptsMade < (job.opts.attempts ?? 1)) return;
     deadLetters
       .record(job, err)
+      .then(() => deps.onDeadLetter?.(job))
       .catch((e: unknown) =>
         queueSetup.logger.error('could not dead-letter a failed job', { queue, jobId: job.id, err: e }),
       );

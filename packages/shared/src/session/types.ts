@@ -27,6 +27,9 @@ export const COUNTERS = [
   'pages', // delta pages whose e-mails are all done (flow parents completed)
   'markedRead', // messages marked read (MARK_AS_READ)
   'oversizedAttachments', // attachments over MAX_ATTACHMENT_BYTES, recorded by the sync and never stored
+  'leftAlone', // messages no mail rule took (MAIL_RULES_FILE), left as they are
+  'excludedAttachments', // attachments a mail rule excluded: never stored, never fetched
+  'afterActions', // after-actions done in Outlook (mark read, categories, move), once per e-mail and outcome
 ] as const;
 export type CounterName = (typeof COUNTERS)[number];
 export type SessionCounters = Record<CounterName, number>;

@@ -1,13 +1,30 @@
+import Joi from 'joi';
 import { Gauge } from 'prom-client';
-import type { Metrics, SessionStore } from '@ms1/shared';
+import type { DailyMetrics, Metrics, SessionStore } from '@ms1/shared';
 import type { QueueOverview } from '../queue-overview';
 import type { HttpHandler, HttpInput } from '../route';
 
+export interface DailyQuery {
+  days: number;
+}
+
+export const dailyQuery = Joi.object<DailyQuery>({
+  days: Joi.number().integer().min(1).max(400).default(7),
+}).unknown(false);
+
 /**
+ * `GET /metrics/daily?days=N`: per UTC day (today first) and mailbox, e-mails discovered, invoices forwarded, not
+ * invoices, unreadable, dead-lettered and Graph requests.
+ *
  * `GET /metrics`: the JSON summary (session counters, queues, services) by default; Prometheus text when the
  * client asks for it (`Accept: text/plain` or OpenMetrics), with queue depths and session counters as gauges.
  */
-export function metricsHandlers(deps: { store: SessionStore; overview: QueueOverview; metrics: Metrics }) {
+export function metricsHandlers(deps: {
+  store: SessionStore;
+  overview: QueueOverview;
+  metrics: Metrics;
+  daily: DailyMetrics;
+}) {
   const { registry } = deps.metrics;
   new Gauge({
     name: 'ms1_queue_jobs',
@@ -48,7 +65,11 @@ export function metricsHandlers(deps: { store: SessionStore; overview: QueueOver
       },
     };
   };
-  return { summary };
+  const daily: HttpHandler<unknown, DailyQuery> = async ({ query }) => {
+    const days = Math.min(query.days, deps.daily.keepDays);
+    return { status: 200, body: { days: await deps.daily.read(days), kept_days: deps.daily.keepDays } };
+  };
+  return { summary, daily };
 }
 
 function wantsPrometheus(input: HttpInput): boolean {

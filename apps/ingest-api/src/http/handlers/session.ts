@@ -1,23 +1,13 @@
 import Joi from 'joi';
 import { HttpError, SessionActiveError, type IngestApiConfig, type SessionStore } from '@ms1/shared';
 import type { SessionControl } from '../../session/session-control';
+import { sessionSettings, startRequest, StartRequestError, type StartRequest } from '../../session/settings';
 import type { QueueOverview } from '../queue-overview';
 import type { HttpHandler } from '../route';
 import { sessionView } from '../session-view';
 
-export interface StartBody {
-  polling_mode: 'scheduled' | 'manual';
-  polling_interval: number;
-  enable_webhook?: boolean;
-  mailboxes?: string[];
-}
-
-export const startBody = Joi.object<StartBody>({
-  polling_mode: Joi.string().valid('scheduled', 'manual').default('scheduled'),
-  polling_interval: Joi.number().integer().min(5).max(86_400).default(300),
-  enable_webhook: Joi.boolean(),
-  mailboxes: Joi.array().items(Joi.string().trim().min(1).max(320)).min(1).max(1000).unique(),
-}).unknown(false);
+export type StartBody = StartRequest;
+export const startBody = startRequest;
 
 export interface StopBody {
   reason: string;
@@ -35,24 +25,16 @@ export function sessionHandlers(deps: {
   overview: QueueOverview;
 }) {
   const { control, store, config, overview } = deps;
-  const webhookReady = Boolean(config.webhooks.publicBaseUrl && config.webhooks.clientState);
-
   const start: HttpHandler<StartBody> = async ({ body }) => {
-    if (body.enable_webhook && !webhookReady)
-      throw HttpError.badRequest(
-        'enable_webhook',
-        'enable_webhook: webhooks need PUBLIC_BASE_URL and WEBHOOK_CLIENT_STATE to be configured',
-      );
-    const mailboxes = body.mailboxes ?? [...config.graph.mailboxes];
-    if (mailboxes.length === 0) throw HttpError.badRequest('mailboxes', 'mailboxes: none given and MAILBOXES is empty');
+    let settings;
     try {
-      const session = await control.start({
-        pollingMode: body.polling_mode,
-        pollingIntervalSeconds: body.polling_interval,
-        enableWebhook: body.enable_webhook ?? webhookReady,
-        mailboxes,
-        folder: config.graph.folder,
-      });
+      settings = sessionSettings(body, config);
+    } catch (err) {
+      if (err instanceof StartRequestError) throw HttpError.badRequest(err.field, err.message);
+      throw err;
+    }
+    try {
+      const session = await control.start(settings);
       return { status: 201, body: sessionView(session) };
     } catch (err) {
       if (err instanceof SessionActiveError)

@@ -1,3 +1,3 @@
 export { readDeltaPage } from './read-delta-page';
-export { DeltaPageFormatError } from './page-assembler';
+export { DeltaPageFormatError, type AttachmentSoFar, type MessageSoFar, type StoreFilter } from './page-assembler';
 export type { AttachmentSink } from './content-writer';

@@ -40,15 +40,41 @@ interface ContentTarget {
 type StringTarget = TextTarget | ContentTarget | { kind: 'skip' };
 
 interface MessageDraft {
+  /** Every property the page has shown of the message so far (null values included). */
+  keys: Set<string>;
   fields: Record<string, string | boolean>;
   from: { name: string | null; address: string | null } | null;
   removed: boolean;
   attachments: AttachmentDraft[];
 }
 interface AttachmentDraft {
+  keys: Set<string>;
   fields: Record<string, string | number | boolean>;
   content: Promise<AttachmentContent> | null;
 }
+
+/**
+ * What the page has shown of a message when one of its attachments' content begins: a property is `undefined` while
+ * the page has not come to it yet (Graph writes a message's properties before its expanded attachments, and an
+ * attachment's metadata before its `contentBytes`, but a filter must not rely on it).
+ */
+export interface MessageSoFar {
+  subject: string | null | undefined;
+  fromAddress: string | null | undefined;
+}
+export interface AttachmentSoFar {
+  odataType: string | null | undefined;
+  name: string | null | undefined;
+  contentType: string | null | undefined;
+  size: number | null | undefined;
+  isInline: boolean | undefined;
+}
+
+/**
+ * Decides, as an attachment's content begins, whether its bytes go to the store. Bytes it refuses are only counted;
+ * the caller decides afterwards, with the whole message known, whether to fetch them later (content `discarded`).
+ */
+export type StoreFilter = (message: MessageSoFar, attachment: AttachmentSoFar) => boolean;
 
 export class DeltaPageFormatError extends Error {
   override name = 'DeltaPageFormatError';
@@ -73,7 +99,10 @@ export class DeltaPageAssembler {
   private waits: Promise<unknown>[] = [];
   private writing: ContentWriter | ContentCounter | null = null;
 
-  constructor(private readonly sink: AttachmentSink) {}
+  constructor(
+    private readonly sink: AttachmentSink,
+    private readonly filter?: StoreFilter,
+  ) {}
 
   token(t: JsonToken): void {
     if (this.rootDone) throw new DeltaPageFormatError('content after the end of the delta page');
@@ -89,6 +118,7 @@ export class DeltaPageAssembler {
         return;
       case 'endKey':
         this.top().key = this.key ?? '';
+        this.noteKey(this.key ?? '');
         this.key = null;
         return;
       case 'stringChunk':
@@ -168,10 +198,10 @@ export class DeltaPageAssembler {
     if (this.stack.length >= MAX_DEPTH) throw new DeltaPageFormatError(`nested deeper than ${MAX_DEPTH} levels`);
     const path = this.path();
     if (kind === 'object' && path === MESSAGE) {
-      this.message = { fields: {}, from: null, removed: false, attachments: [] };
+      this.message = { keys: new Set(), fields: {}, from: null, removed: false, attachments: [] };
       this.drafts.push(this.message);
     } else if (kind === 'object' && path === ATTACHMENT && this.message) {
-      this.attachment = { fields: {}, content: null };
+      this.attachment = { keys: new Set(), fields: {}, content: null };
       this.message.attachments.push(this.attachment);
     } else if (kind === 'object' && path === `${MESSAGE}/@removed` && this.message) {
       this.message.removed = true;
@@ -213,7 +243,7 @@ export class DeltaPageAssembler {
     const field = path.slice(path.lastIndexOf('/') + 1);
     const owner = path.slice(0, path.lastIndexOf('/'));
     if (owner === ATTACHMENT && field === 'contentBytes' && this.attachment) {
-      this.writing = this.keeps(this.attachment) ? new ContentWriter(this.sink) : new ContentCounter();
+      this.writing = this.keeps(this.message, this.attachment) ? new ContentWriter(this.sink) : new ContentCounter();
       this.target = { kind: 'content', decoder: new Base64ChunkDecoder(), out: this.writing };
       return;
     }
@@ -269,11 +299,48 @@ export class DeltaPageAssembler {
     }
   }
 
-  /** Whether an attachment's bytes go to the store: file attachments that are not inline, as far as known yet. */
-  private keeps(a: AttachmentDraft): boolean {
-    const type = a.fields['@odata.type'];
-    return a.fields.isInline !== true && (type === undefined || type === FILE_ATTACHMENT);
+  /** Records which property of the message or attachment being read the page has come to. */
+  private noteKey(key: string): void {
+    const owner = this.stack
+      .slice(0, -1)
+      .map((f) => f.key)
+      .join('/');
+    if (owner === ATTACHMENT) this.attachment?.keys.add(key);
+    else if (owner === MESSAGE) this.message?.keys.add(key);
   }
+
+  /**
+   * Whether an attachment's bytes go to the store: file attachments that are not inline, as far as known yet, and
+   * that the filter (the mail rules) wants.
+   */
+  private keeps(m: MessageDraft | null, a: AttachmentDraft): boolean {
+    const type = a.fields['@odata.type'];
+    if (a.fields.isInline === true || (type !== undefined && type !== FILE_ATTACHMENT)) return false;
+    if (!this.filter) return true;
+    return this.filter(messageSoFar(m), attachmentSoFar(a));
+  }
+}
+
+function messageSoFar(m: MessageDraft | null): MessageSoFar {
+  if (!m) return { subject: undefined, fromAddress: undefined };
+  const subject = m.fields.subject;
+  return {
+    subject: m.keys.has('subject') ? (typeof subject === 'string' ? subject : null) : undefined,
+    fromAddress: m.keys.has('from') ? (m.from?.address ?? null) : undefined,
+  };
+}
+
+function attachmentSoFar(a: AttachmentDraft): AttachmentSoFar {
+  const f = a.fields;
+  const text = (k: string): string | null | undefined =>
+    a.keys.has(k) ? (typeof f[k] === 'string' ? f[k] : null) : undefined;
+  return {
+    odataType: text('@odata.type'),
+    name: text('name'),
+    contentType: text('contentType'),
+    size: a.keys.has('size') ? (typeof f.size === 'number' ? f.size : null) : undefined,
+    isInline: a.keys.has('isInline') ? f.isInline === true : undefined,
+  };
 }
 
 async function toMessage(id: string, d: MessageDraft): Promise<DeltaMessage> {

@@ -4,7 +4,7 @@ import parser from 'stream-json/parser.js';
 import { toError } from '../../errors';
 import type { DeltaPage } from '../types';
 import type { AttachmentSink } from './content-writer';
-import { DeltaPageAssembler, type JsonToken } from './page-assembler';
+import { DeltaPageAssembler, type JsonToken, type StoreFilter } from './page-assembler';
 
 /** Tokens taken from the parser at a time: each batch is handled synchronously, then the store may catch up. */
 const TOKEN_BATCH = 256;
@@ -13,10 +13,11 @@ const TOKEN_BATCH = 256;
  * Reads one delta response body as a stream: stream-json's parser (every key, string and number in chunks) feeds the
  * page assembler, which writes attachment bytes to the store as they arrive. Back-pressure runs from the store to the
  * socket, so memory stays bounded whatever the page weighs. Rejects when the body fails, is cut, or is not a whole
- * JSON page; whatever attachment was being written is then dropped by the store.
+ * JSON page; whatever attachment was being written is then dropped by the store. `filter` (the mail rules) keeps
+ * unwanted attachments out of the store: their bytes go by, counted, and are never written.
  */
-export async function readDeltaPage(body: Readable, sink: AttachmentSink): Promise<DeltaPage> {
-  const assembler = new DeltaPageAssembler(sink);
+export async function readDeltaPage(body: Readable, sink: AttachmentSink, filter?: StoreFilter): Promise<DeltaPage> {
+  const assembler = new DeltaPageAssembler(sink, filter);
   let bytes = 0;
   let page: DeltaPage | null = null;
   const counter = new Transform({

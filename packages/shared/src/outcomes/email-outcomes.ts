@@ -1,0 +1,153 @@
+import { jobIds } from '../queues/job-ids';
+import { JobName } from '../queues/names';
+import type { AfterActionData, FinalOutcome } from '../queues/payloads';
+import type { Producer } from '../queues/producer';
+import type { RedisConnection } from '../redis/connection';
+
+/** Which e-mail, and what the sync knew of it (the rule that took it, when there are mail rules). */
+export interface EmailRef {
+  sessionId: string;
+  mailboxId: string;
+  messageId: string;
+  rule?: string;
+}
+
+export type OutcomeState = FinalOutcome | 'pending';
+
+const DEFAULT_KEEP_S = 7 * 24 * 3600;
+
+// One hash per e-mail: `s` session, `r` rule, `o` outcome, `e:{invoiceKey}` each invoice expected of it, `a:{key}`
+// each invoice MS4 accepted, `d:{outcome}` an after-action done. Scripts keep the checks atomic across processes.
+const COMPLETE = `
+local all = redis.call('HGETALL', KEYS[1])
+local f = {}
+for i = 1, #all, 2 do f[all[i]] = all[i + 1] end
+local expected = 0
+for k, _ in pairs(f) do
+  if string.sub(k, 1, 2) == 'e:' then
+    expected = expected + 1
+    if not f['a:' .. string.sub(k, 3)] then return false end
+  end
+end
+if expected == 0 then return false end
+return {f['s'] or '', f['r'] or ''}
+`;
+
+// KEYS: the e-mail's hash. ARGV: ttl, session, rule, then the invoice keys. Replaces the expected invoices (a re-run
+// of the processor states them again) and answers whether MS4 already has them all.
+const EXPECT_SCRIPT = `
+for _, k in ipairs(redis.call('HKEYS', KEYS[1])) do
+  if string.sub(k, 1, 2) == 'e:' then redis.call('HDEL', KEYS[1], k) end
+end
+redis.call('HSET', KEYS[1], 's', ARGV[2], 'r', ARGV[3], 'o', 'pending')
+for i = 4, #ARGV do redis.call('HSET', KEYS[1], 'e:' .. ARGV[i], '1') end
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1]))
+${COMPLETE}`;
+
+// KEYS: the e-mail's hash. ARGV: ttl, invoice key. Records MS4's acceptance; answers session and rule when that was
+// the last invoice of the e-mail.
+const ACCEPT_SCRIPT = `
+redis.call('HSET', KEYS[1], 'a:' .. ARGV[2], '1')
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1]))
+${COMPLETE}`;
+
+/**
+ * When an e-mail's outcome becomes final, and what follows: `forwarded` once MS4 has accepted every invoice found in
+ * it (the sender tells each acceptance, the processor says how many there are, in whichever order they come),
+ * `notInvoice` when the processor says so, `unreadable` when the e-mail (or one of its invoices) is dead-lettered.
+ * Whoever sees the outcome become final enqueues the e-mail's after-action, idempotently by job id; the action
+ * records that it was done, so a re-run (a sender that crashed after MS4's answer) never does it twice. Kept in
+ * Redis one expiring hash per e-mail, for `keepSeconds` after its last change.
+ */
+export class EmailOutcomes {
+  constructor(
+    private readonly redis: RedisConnection,
+    private readonly keyPrefix: string,
+    private readonly producer: Producer,
+    private readonly keepSeconds = DEFAULT_KEEP_S,
+  ) {}
+
+  private key(mailboxId: string, messageId: string): string {
+    return `${this.keyPrefix}:email:${mailboxId.toLowerCase()}:${messageId}`;
+  }
+
+  /**
+   * The processor found these invoices in the e-mail (call it before their jobs are added). When MS4 already has
+   * them all (a re-run), the e-mail is forwarded now.
+   */
+  async invoicesFound(email: EmailRef, invoiceKeys: string[]): Promise<boolean> {
+    const done = (await this.redis.eval(
+      EXPECT_SCRIPT,
+      1,
+      this.key(email.mailboxId, email.messageId),
+      this.keepSeconds,
+      email.sessionId,
+      email.rule ?? '',
+      ...invoiceKeys,
+    )) as [string, string] | null;
+    if (done) await this.final(email, 'forwarded');
+    return Boolean(done);
+  }
+
+  /** MS4 accepted one invoice of the e-mail; answers true when that made the e-mail forwarded. */
+  async invoiceAccepted(item: { mailboxId: string; messageId: string; invoiceKey: string }): Promise<boolean> {
+    const done = (await this.redis.eval(
+      ACCEPT_SCRIPT,
+      1,
+      this.key(item.mailboxId, item.messageId),
+      this.keepSeconds,
+      item.invoiceKey,
+    )) as [string, string] | null;
+    if (!done) return false;
+    const [sessionId, rule] = done;
+    await this.final({ sessionId, mailboxId: item.mailboxId, messageId: item.messageId, rule }, 'forwarded');
+    return true;
+  }
+
+  async notInvoice(email: EmailRef): Promise<void> {
+    await this.final(email, 'notInvoice');
+  }
+
+  /**
+   * The e-mail, or one of its invoices, went to the dead-letter queue: it needs attention. The rule comes from the
+   * e-mail's record when the caller does not know it (the sender).
+   */
+  async deadLettered(email: EmailRef): Promise<void> {
+    await this.final(email, 'unreadable');
+  }
+
+  /** The e-mail's outcome so far; null when nothing is known of it (not processed yet, or forgotten). */
+  async state(mailboxId: string, messageId: string): Promise<OutcomeState | null> {
+    const o = await this.redis.hget(this.key(mailboxId, messageId), 'o');
+    return o === 'pending' || o === 'forwarded' || o === 'notInvoice' || o === 'unreadable' ? o : null;
+  }
+
+  /** Whether the after-action of that outcome was done already. */
+  async actionDone(mailboxId: string, messageId: string, outcome: FinalOutcome): Promise<boolean> {
+    return (await this.redis.hexists(this.key(mailboxId, messageId), `d:${outcome}`)) === 1;
+  }
+
+  async markActionDone(mailboxId: string, messageId: string, outcome: FinalOutcome): Promise<void> {
+    const key = this.key(mailboxId, messageId);
+    await this.redis.multi().hset(key, `d:${outcome}`, '1').expire(key, this.keepSeconds).exec();
+  }
+
+  private async final(email: EmailRef, outcome: FinalOutcome): Promise<void> {
+    const key = this.key(email.mailboxId, email.messageId);
+    await this.redis.multi().hset(key, 'o', outcome, 's', email.sessionId).expire(key, this.keepSeconds).exec();
+    const storedRule = await this.redis.hget(key, 'r');
+    const rule = email.rule || storedRule || '';
+    if (rule === '') return; // without mail rules nothing is done in Outlook
+    if (email.rule && !storedRule) await this.redis.hset(key, 'r', email.rule);
+    const data: AfterActionData = {
+      sessionId: email.sessionId,
+      mailboxId: email.mailboxId,
+      messageId: email.messageId,
+      rule,
+      outcome,
+    };
+    await this.producer.add(JobName.AfterAction, data, {
+      jobId: jobIds.afterAction(email.mailboxId, email.messageId, outcome),
+    });
+  }
+}

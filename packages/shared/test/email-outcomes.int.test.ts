@@ -1,0 +1,99 @@
+import { Redis } from 'ioredis';
+import {
+  createLogger,
+  EmailOutcomes,
+  JobName,
+  keyPrefix,
+  loadConfig,
+  Producer,
+  queueSetup,
+  type AfterActionData,
+} from '../src';
+import { cleanPrefix, testRedisUrl, uniquePrefix } from '@ms1/test-utils';
+
+// When an e-mail's outcome becomes final, on a real Redis with real BullMQ queues: the after-action job appears
+// exactly when the last invoice is accepted (whatever the order), once, and only with a rule.
+describe('EmailOutcomes (real Redis)', () => {
+  const prefix = uniquePrefix('outcomes');
+  let redis: Redis;
+  let producer: Producer;
+  let outcomes: EmailOutcomes;
+  const actions = async (): Promise<{ id: string; data: AfterActionData }[]> =>
+    (await producer.getJobs(JobName.AfterAction, ['waiting'])).map((j) => ({ id: String(j.id), data: j.data }));
+
+  beforeAll(() => {
+    redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+    const config = loadConfig('tool', { REDIS_URL: testRedisUrl(), QUEUE_PREFIX: prefix });
+    producer = new Producer(
+      queueSetup(config, redis, createLogger({ service: 'test', level: 'error', format: 'json', secrets: [] })),
+    );
+    outcomes = new EmailOutcomes(redis, keyPrefix(prefix), producer, 600);
+  });
+  afterAll(async () => {
+    await producer.close();
+    redis.disconnect();
+    await cleanPrefix(testRedisUrl(), prefix);
+  });
+
+  it('is forwarded only when MS4 has accepted every invoice of the e-mail, and enqueues the action once', async () => {
+    const email = { sessionId: 's1', mailboxId: 'AP@x.example', messageId: 'm1', rule: 'suppliers' };
+    expect(await outcomes.state('ap@x.example', 'm1')).toBeNull();
+    expect(await outcomes.invoicesFound(email, ['k1', 'k2', 'k3'])).toBe(false);
+    expect(await outcomes.state('ap@x.example', 'm1')).toBe('pending');
+    const item = (invoiceKey: string) => ({ mailboxId: 'AP@x.example', messageId: 'm1', invoiceKey });
+    expect(await outcomes.invoiceAccepted(item('k2'))).toBe(false);
+    expect(await outcomes.invoiceAccepted(item('k1'))).toBe(false);
+    expect(await actions()).toEqual([]);
+    expect(await outcomes.invoiceAccepted(item('k3'))).toBe(true);
+    expect(await outcomes.state('ap@x.example', 'm1')).toBe('forwarded');
+    // A sender re-run after a crash accepts the last item again: the same job id adds nothing.
+    await outcomes.invoiceAccepted(item('k3'));
+    expect(await actions()).toEqual([
+      {
+        id: 'after~AP@x.example~m1~forwarded',
+        data: { sessionId: 's1', mailboxId: 'AP@x.example', messageId: 'm1', rule: 'suppliers', outcome: 'forwarded' },
+      },
+    ]);
+    expect(await outcomes.actionDone('ap@x.example', 'm1', 'forwarded')).toBe(false);
+    await outcomes.markActionDone('ap@x.example', 'm1', 'forwarded');
+    expect(await outcomes.actionDone('AP@x.example', 'm1', 'forwarded')).toBe(true);
+    expect(await redis.ttl(`{${prefix}}:email:ap@x.example:m1`)).toBeGreaterThan(0);
+  });
+
+  it('a processor re-run that finds the invoices MS4 already has makes the e-mail forwarded at once', async () => {
+    const email = { sessionId: 's1', mailboxId: 'ap@x.example', messageId: 'm2', rule: 'suppliers' };
+    await outcomes.invoicesFound(email, ['a', 'b']);
+    await outcomes.invoiceAccepted({ mailboxId: 'ap@x.example', messageId: 'm2', invoiceKey: 'a' });
+    await outcomes.invoiceAccepted({ mailboxId: 'ap@x.example', messageId: 'm2', invoiceKey: 'b' });
+    await producer.queue('mail-actions').obliterate({ force: true });
+    expect(await outcomes.invoicesFound(email, ['a', 'b'])).toBe(true);
+    expect((await actions()).map((a) => a.id)).toEqual(['after~ap@x.example~m2~forwarded']);
+    // A re-run that finds one invoice fewer replaces what is expected.
+    await outcomes.invoicesFound({ ...email, messageId: 'm3' }, ['x', 'y']);
+    await outcomes.invoiceAccepted({ mailboxId: 'ap@x.example', messageId: 'm3', invoiceKey: 'x' });
+    expect(await outcomes.invoicesFound({ ...email, messageId: 'm3' }, ['x'])).toBe(true);
+  });
+
+  it('not an invoice, and dead-lettered (the rule read from the record when the caller does not know it)', async () => {
+    await producer.queue('mail-actions').obliterate({ force: true });
+    await outcomes.notInvoice({ sessionId: 's1', mailboxId: 'ap@x.example', messageId: 'n1', rule: 'r' });
+    await outcomes.invoicesFound({ sessionId: 's1', mailboxId: 'ap@x.example', messageId: 'd1', rule: 'r' }, ['k']);
+    await outcomes.deadLettered({ sessionId: 's1', mailboxId: 'ap@x.example', messageId: 'd1' });
+    expect(await outcomes.state('ap@x.example', 'n1')).toBe('notInvoice');
+    expect(await outcomes.state('ap@x.example', 'd1')).toBe('unreadable');
+    expect((await actions()).map((a) => [a.id, a.data.rule]).sort()).toEqual([
+      ['after~ap@x.example~d1~unreadable', 'r'],
+      ['after~ap@x.example~n1~notInvoice', 'r'],
+    ]);
+  });
+
+  it('records outcomes without rules, and enqueues nothing', async () => {
+    await producer.queue('mail-actions').obliterate({ force: true });
+    await outcomes.notInvoice({ sessionId: 's1', mailboxId: 'ap@x.example', messageId: 'plain' });
+    await outcomes.invoicesFound({ sessionId: 's1', mailboxId: 'ap@x.example', messageId: 'plain2' }, ['z']);
+    await outcomes.invoiceAccepted({ mailboxId: 'ap@x.example', messageId: 'plain2', invoiceKey: 'z' });
+    expect(await outcomes.state('ap@x.example', 'plain')).toBe('notInvoice');
+    expect(await outcomes.state('ap@x.example', 'plain2')).toBe('forwarded');
+    expect(await actions()).toEqual([]);
+  });
+});
