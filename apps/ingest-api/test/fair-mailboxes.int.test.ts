@@ -9,6 +9,7 @@ import {
   createGraphStack,
   createLogger,
   createRedis,
+  DailyMetrics,
   JobName,
   keyPrefix,
   loadConfig,
@@ -22,6 +23,7 @@ import {
 } from '@ms1/shared';
 import { cleanPrefix, testRedisUrl, uniquePrefix, waitFor } from '@ms1/test-utils';
 import { CursorStore } from '../src/sync/cursor-store';
+import { FolderResolver } from '../src/sync/folder-resolver';
 import { syncMailboxHandler } from '../src/sync/sync-mailbox';
 
 // Fair mailboxes, checked by order and not by time: a big mailbox's whole round (6 pages) is enqueued before a small
@@ -84,6 +86,9 @@ describe('fair mailboxes: the priority of a delta page e-mails', () => {
       producer,
       redis: connection,
       keyPrefix: prefixKey,
+      rules: null,
+      folders: new FolderResolver(graph, connection, prefixKey),
+      daily: new DailyMetrics(connection, prefixKey),
     });
     const session = await sessions.start({
       pollingMode: 'manual',
