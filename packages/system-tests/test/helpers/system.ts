@@ -23,8 +23,13 @@ export interface SystemOptions {
   env?: Record<string, string>;
   /** PUBLIC_BASE_URL (ingest-api's own address: graph-sim accepts http on 127.0.0.1) and WEBHOOK_CLIENT_STATE. */
   webhooks?: boolean;
-  /** A private 3-master Redis Cluster instead of one redis-server: the apps get REDIS_CLUSTER_NODES. */
-  redisCluster?: boolean;
+  /**
+   * A private 3-master Redis Cluster instead of one redis-server: the apps get REDIS_CLUSTER_NODES. `true` starts one
+   * for this system (stopped with it); a running cluster is shared (its owner stops it), as shards share one.
+   */
+  redisCluster?: boolean | PrivateRedisCluster;
+  /** The queue prefix (QUEUE_PREFIX); a fresh unique one from `label` by default. */
+  queuePrefix?: string;
   /**
    * Further replicas of an app, beside the one in `apps` (started and stopped with it). An ingest-api replica runs
    * the sync role only (`INGEST_ROLES=sync`, /health on its side port): the HTTP API is one address.
@@ -146,12 +151,17 @@ export class System {
     const undo: (() => Promise<void>)[] = [async () => fs.rmSync(dir, { recursive: true, force: true })];
     try {
       fs.mkdirSync(path.join(dir, 'redis'));
-      const redis = opts.redisCluster
-        ? await startRedisCluster({ masters: 3 })
-        : await RestartableRedis.start(path.join(dir, 'redis'), {
-            appendFsyncAlways: opts.appendFsyncAlways ?? false,
-          });
-      undo.push(() => redis.stop());
+      const shared = typeof opts.redisCluster === 'object' ? opts.redisCluster : null;
+      const own = shared
+        ? null
+        : opts.redisCluster
+          ? await startRedisCluster({ masters: 3 })
+          : await RestartableRedis.start(path.join(dir, 'redis'), {
+              appendFsyncAlways: opts.appendFsyncAlways ?? false,
+            });
+      if (own) undo.push(() => own.stop());
+      const redis = shared ?? own;
+      if (!redis) throw new Error('no Redis');
       const graph = await startGraphSim({
         port: 0,
         mailboxes: opts.mailboxes,
@@ -171,7 +181,8 @@ export class System {
       for (const app of APP_NAMES) {
         for (let i = 0; i < (opts.replicas?.[app] ?? 0); i++) replicaPorts.push({ app, port: await freePort() });
       }
-      const system = new System(opts, dir, redis, graph, ms4, uniquePrefix(opts.label), ports, replicaPorts);
+      const prefix = opts.queuePrefix ?? uniquePrefix(opts.label);
+      const system = new System(opts, dir, redis, graph, ms4, prefix, ports, replicaPorts);
       running.add(system);
       return system;
     } catch (err) {
@@ -260,7 +271,8 @@ export class System {
     await this.queues.close().catch(() => undefined);
     await this.ms4.stop().catch(() => undefined);
     await this.graph.stop().catch(() => undefined);
-    await this.redisBackend.stop().catch(() => undefined);
+    // A cluster passed in is shared with other systems: its owner stops it.
+    if (typeof this.opts.redisCluster !== 'object') await this.redisBackend.stop().catch(() => undefined);
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
