@@ -144,11 +144,15 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
     expect(guarded.sort()).toEqual([...labels.keys()].sort());
   });
 
-  it('scale processor-worker and ms4-sender with KEDA on the BullMQ wait lists of the configured prefix', () => {
+  it('scale processor-worker and ms4-sender with KEDA on the BullMQ waiting jobs of the configured prefix', () => {
     const prefix = keyPrefix(String(config.QUEUE_PREFIX));
-    const expected: Record<string, string> = {
-      'processor-worker': `${prefix}:${QueueName.EmailInbound}:wait`,
-      'ms4-sender': `${prefix}:${QueueName.Ms4Outbound}:wait`,
+    // Waiting jobs: the wait list, and for e-mails (prioritized by page rank, fair mailboxes) the prioritized set.
+    const expected: Record<string, string[]> = {
+      'processor-worker': [
+        `${prefix}:${QueueName.EmailInbound}:wait`,
+        `${prefix}:${QueueName.EmailInbound}:prioritized`,
+      ],
+      'ms4-sender': [`${prefix}:${QueueName.Ms4Outbound}:wait`],
     };
     const scaled = ofKind('ScaledObject');
     expect(scaled.map((s) => String(obj(obj(s.doc.spec).scaleTargetRef).name)).sort()).toEqual(
@@ -160,16 +164,16 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       const spec = obj(s.doc.spec);
       const target = String(obj(spec.scaleTargetRef).name);
       expect(deployments.has(target)).toBe(true);
+      expect(arr(spec.triggers).map((t) => obj(t.metadata).listName)).toEqual(expected[target]);
       for (const t of arr(spec.triggers)) {
         expect(['redis', 'redis-cluster']).toContain(t.type);
         const meta = obj(t.metadata);
-        expect(meta.listName).toBe(expected[target]);
         expect(Number(meta.listLength)).toBeGreaterThan(0);
         expect(auths.has(String(obj(t.authenticationRef).name))).toBe(true);
         // The trigger reads the same Redis Cluster as the apps.
         if (t.type === 'redis-cluster') expect(meta.addresses).toBe(config.REDIS_CLUSTER_NODES);
       }
     }
-    expect(expected['processor-worker']).toBe('{ms1}:email-inbound:wait');
+    expect(expected['processor-worker']).toEqual(['{ms1}:email-inbound:wait', '{ms1}:email-inbound:prioritized']);
   });
 });

@@ -86,7 +86,11 @@ describe('delegated sign-in (graph-sim identity, ingest-api process)', () => {
     const redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
     const inbound = new Queue('email-inbound', { connection: redis, prefix: `{${prefix}}` });
     try {
-      const count = async () => (await inbound.getJobCounts('waiting')).waiting;
+      // A page's e-mails are prioritized by the page's rank (fair mailboxes): they wait in `prioritized`.
+      const count = async () => {
+        const c = await inbound.getJobCounts('waiting', 'prioritized');
+        return (c.waiting ?? 0) + (c.prioritized ?? 0);
+      };
       await waitFor(async () => (await count()) === 5, { what: '5 e-mails synced with the delegated token' });
 
       const tokensBefore = (await admin('GET', '/stats')).tokenRequests as number;

@@ -151,8 +151,10 @@ describe('sync handlers (sync-tick, sync-mailbox, sync-page) against graph-sim a
     expect(result).toMatchObject({ messages: 25, removed: 0 });
     expect(result.pages).toBeGreaterThanOrEqual(3); // pages of at most 10
 
-    const emails = await producer.queue(QueueName.EmailInbound).getJobs(['waiting']);
+    // Prioritized by their page's rank in the round (fair mailboxes): page 1's e-mails first.
+    const emails = await producer.queue(QueueName.EmailInbound).getJobs(['prioritized']);
     expect(emails).toHaveLength(25);
+    expect(emails.filter((j) => j.opts.priority === 1)).toHaveLength(10);
     expect(new Set(emails.map((j) => j.data.messageId)).size).toBe(25);
     const pages = await producer.queue(QueueName.MailSyncResults).getJobs(['waiting-children']);
     expect(pages.map((p) => p.data.messageCount).reduce((a, b) => a + b, 0)).toBe(25);
@@ -165,7 +167,7 @@ describe('sync handlers (sync-tick, sync-mailbox, sync-page) against graph-sim a
       trigger: 'manual',
     });
     expect(await handlers['sync-mailbox'](again, run)).toMatchObject({ messages: 0 });
-    expect(await producer.queue(QueueName.EmailInbound).getJobCountByTypes('waiting')).toBe(25);
+    expect(await producer.queue(QueueName.EmailInbound).getJobCountByTypes('waiting', 'prioritized')).toBe(25);
   });
 
   it('sync-mailbox asks to be delayed (ThrottledError) while another round of the mailbox holds its lock', async () => {

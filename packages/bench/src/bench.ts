@@ -7,6 +7,7 @@ import { repoRoot } from '@ms1/test-utils';
 import { parseOrExit } from './args';
 import { runBaseline, type BaselineResult } from './baseline';
 import { checkCompleteness } from './completeness';
+import { seedLate } from './late-arrival';
 import { itemLatency, latencyByMailbox } from './latency';
 import { say } from './log';
 import { progressBars } from './progress';
@@ -18,6 +19,9 @@ import { graphStats, ms4Batches, ms4Receipts, ms4Stats, redisPeakMemoryMb, sampl
 import { table } from './table';
 
 const USAGE = `pnpm bench [-- --graph real|unthrottled (real) --invoices N (10000, e-mails seeded) --mailboxes M (2) --processors P (2)
+  --mailbox-sizes A,B,... (e-mails per mailbox, instead of --invoices and --mailboxes; e.g. 5000,100,100 for fairness)
+  --late-small (with --mailbox-sizes: mailboxes 2.. get their mail only once the first one's is all enqueued;
+  their timeToMs4ByMailbox counts from that arrival)
   --processor-concurrency C (8) --out FILE (bench-results/latest.json) --random-seed S --timeout-seconds T --log-level L]
 pnpm bench -- --steady MINUTES [--rate E (e-mails per second, 4) --window S (retention windows, 300) --out FILE]`;
 
@@ -27,11 +31,30 @@ runCommand(async (setPipeline) => {
     process.argv.slice(2),
     'invoices',
     10_000,
-    { out: { type: 'string' }, graph: { type: 'string' } },
+    {
+      out: { type: 'string' },
+      graph: { type: 'string' },
+      'mailbox-sizes': { type: 'string' },
+      'late-small': { type: 'boolean' },
+    },
     USAGE,
   );
   if (!parsed) return;
-  const { opts } = parsed;
+  const mailboxSizes = mailboxSizesOf(parsed.str('mailbox-sizes'));
+  const lateSmall = parsed.values['late-small'] === true;
+  if (lateSmall && (!mailboxSizes || mailboxSizes.length < 2)) {
+    process.stderr.write(`--late-small needs --mailbox-sizes with two mailboxes or more\n${USAGE}\n`);
+    process.exit(2);
+  }
+  const opts = mailboxSizes
+    ? {
+        ...parsed.opts,
+        mailboxes: mailboxSizes.length,
+        emails: mailboxSizes.reduce((a, b) => a + b, 0),
+        // With --late-small only the first mailbox is seeded before the session; the others during it.
+        mailboxSizes: lateSmall ? mailboxSizes.map((n, i) => (i === 0 ? n : 0)) : mailboxSizes,
+      }
+    : parsed.opts;
   const graphMode = graphModeOf(parsed.str('graph'));
   const out = path.resolve(repoRoot, parsed.str('out') ?? 'bench-results/latest.json');
 
@@ -44,7 +67,16 @@ runCommand(async (setPipeline) => {
   const baselineBefore = await baselineRun(p, opts.emails, concurrency);
   const cpuAtStart = p.appCpuSeconds();
   const runSampler = sampleRedisMemory(p.redis.url);
-  const run = await runSession(p, opts);
+  let arrivedAt: Record<string, number> = {};
+  const run = await runSession(
+    p,
+    opts,
+    lateSmall && mailboxSizes
+      ? async (timeoutMs) => {
+          arrivedAt = await seedLate(p, mailboxSizes[0] ?? 0, mailboxSizes.slice(1), opts.randomSeed, timeoutMs);
+        }
+      : undefined,
+  );
   const redisPeakUsedMemoryMb = await runSampler.stop();
   const [graph, ms4, batches, receipts, redisPeak] = await Promise.all([
     graphStats(p.graph.adminUrl),
@@ -72,7 +104,7 @@ runCommand(async (setPipeline) => {
     graph,
     ms4,
     latency: itemLatency(batches, run.startMs),
-    latencyByMailbox: latencyByMailbox(receipts, run.startMs),
+    latencyByMailbox: latencyByMailbox(receipts, run.startMs, arrivedAt),
     peakRss: usage.peakRssMb,
     cpuSeconds,
     completeness: checkCompleteness(p.seed, receipts),
@@ -84,6 +116,8 @@ runCommand(async (setPipeline) => {
       graph: graphMode,
       emails: opts.emails,
       mailboxes: opts.mailboxes,
+      ...(mailboxSizes ? { mailboxSizes: mailboxSizes.join(',') } : {}),
+      ...(lateSmall ? { lateSmall: 'mailboxes 2.. seeded once the first one is enqueued; their times from then' } : {}),
       processors: opts.processors,
       processorConcurrency: opts.processorConcurrency,
       randomSeed: opts.randomSeed,
@@ -109,6 +143,16 @@ function graphModeOf(raw: string | undefined): GraphMode {
   if (raw === 'unthrottled') return 'unthrottled';
   process.stderr.write(`--graph: real or unthrottled (got ${raw})\n${USAGE}\n`);
   process.exit(2);
+}
+
+function mailboxSizesOf(raw: string | undefined): number[] | undefined {
+  if (raw === undefined) return undefined;
+  const sizes = raw.split(',').map(Number);
+  if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 1)) {
+    process.stderr.write(`--mailbox-sizes: positive integers separated by commas (got ${raw})\n${USAGE}\n`);
+    process.exit(2);
+  }
+  return sizes;
 }
 
 async function baselineRun(p: Pipeline, jobs: number, concurrency: number): Promise<BaselineResult> {

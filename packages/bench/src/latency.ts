@@ -31,14 +31,18 @@ export function itemLatency(batches: Ms4BatchRecord[], startMs: number): Latency
 }
 
 /**
- * Time to MS4 per mailbox, from `startMs` to the arrival of each of its items: with unequal mailboxes, whether the
- * small ones wait behind the big one.
+ * Time to MS4 per mailbox, from `startMs` (or the mailbox's own entry of `arrivedAt`: mail seeded mid-run) to the
+ * arrival of each of its items: with unequal mailboxes, whether the small ones wait behind the big one.
  */
-export function latencyByMailbox(receipts: readonly Ms4Receipt[], startMs: number): Record<string, Latency> {
+export function latencyByMailbox(
+  receipts: readonly Ms4Receipt[],
+  startMs: number,
+  arrivedAt: Record<string, number> = {},
+): Record<string, Latency> {
   const byMailbox = new Map<string, number[]>();
   for (const r of receipts) {
     const list = byMailbox.get(r.item.mailboxId) ?? [];
-    list.push(Date.parse(r.receivedAt) - startMs);
+    list.push(Date.parse(r.receivedAt) - (arrivedAt[r.item.mailboxId] ?? startMs));
     byMailbox.set(r.item.mailboxId, list);
   }
   const out: Record<string, Latency> = {};

@@ -20,6 +20,8 @@ export type GraphMode = 'real' | 'unthrottled' | 'limits';
 export interface PipelineOptions {
   emails: number;
   mailboxes: number;
+  /** E-mails per mailbox (`--mailbox-sizes`), instead of `emails` spread evenly over `mailboxes`. */
+  mailboxSizes?: readonly number[];
   processors: number;
   processorConcurrency: number;
   randomSeed: number;
@@ -99,6 +101,7 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
     opts.emails,
     opts.randomSeed,
     opts.onSeedProgress ?? (() => undefined),
+    opts.mailboxSizes,
   );
   opts.log(
     `seeded              ${seed.emails} e-mails: ${seed.invoiceEmails} with invoices (${seed.expectedInvoices} invoices), ${seed.nonInvoiceEmails} not invoices, ${seed.malformedEmails} malformed`,

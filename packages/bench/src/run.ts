@@ -14,7 +14,7 @@ export async function upPipeline(opts: CommonOptions & { graphMode?: GraphMode }
   installSignalHandlers();
   let seedBars: ReturnType<typeof progressBars> | undefined;
   let seedBar: ((n: number) => void) | undefined;
-  return startPipeline({
+  const p = await startPipeline({
     ...opts,
     log: say,
     onSeedProgress: (done) => {
@@ -26,11 +26,19 @@ export async function upPipeline(opts: CommonOptions & { graphMode?: GraphMode }
       if (done >= opts.emails) seedBars?.stop();
     },
   });
+  seedBars?.stop(); // a run that seeds some mailboxes later (--late-small) ends this bar short of its total
+  return p;
 }
 
-export async function runSession(p: Pipeline, opts: CommonOptions): Promise<SessionRun> {
+/** `afterStart` runs once the session is started, before the watch (the late mail of a fairness run). */
+export async function runSession(
+  p: Pipeline,
+  opts: CommonOptions,
+  afterStart?: (timeoutMs: number) => Promise<void>,
+): Promise<SessionRun> {
   const timeoutMs = (opts.timeoutSeconds ?? Math.max(300, Math.ceil(opts.emails / 5))) * 1000;
   const startMs = await p.startSession();
+  await afterStart?.(timeoutMs);
   say(
     `session started; waiting for ${p.seed.emails} e-mails and ${p.seed.expectedInvoices} invoices (timeout ${timeoutMs / 1000} s)`,
   );

@@ -22,13 +22,17 @@ export interface SeedSummary {
 
 const CHUNK = 250;
 
-/** Spreads `total` e-mails over the mailboxes (round robin by chunk); `onProgress` gets the count seeded so far. */
+/**
+ * Spreads `total` e-mails evenly over the mailboxes, or seeds `sizes[i]` e-mails into mailbox i when given;
+ * `onProgress` gets the count seeded so far.
+ */
 export async function seedMailboxes(
   adminUrl: string,
   mailboxes: string[],
   total: number,
   randomSeed: number,
   onProgress: (done: number) => void,
+  sizes?: readonly number[],
 ): Promise<SeedSummary> {
   const summary: SeedSummary = {
     emails: 0,
@@ -39,9 +43,8 @@ export async function seedMailboxes(
     byMailbox: {},
     expectedNumbers: {},
   };
-  const perMailbox = mailboxes.map(
-    (_, i) => Math.floor(total / mailboxes.length) + (i < total % mailboxes.length ? 1 : 0),
-  );
+  const perMailbox =
+    sizes ?? mailboxes.map((_, i) => Math.floor(total / mailboxes.length) + (i < total % mailboxes.length ? 1 : 0));
   let chunkNo = 0;
   for (let i = 0; i < mailboxes.length; i++) {
     const mailbox = mailboxes[i] ?? '';

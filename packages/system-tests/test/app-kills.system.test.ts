@@ -30,7 +30,7 @@ describe('kill -9 of each app in turn, mid-run', () => {
         await sys.startSession();
 
         // ingest-api, mid-round: some pages are in, the round goes on.
-        await waitFor(async () => (await sys.queues.count(QueueName.EmailInbound, ['waiting'])) >= 20, {
+        await waitFor(async () => (await sys.queues.count(QueueName.EmailInbound, ['waiting', 'prioritized'])) >= 20, {
           timeoutMs: 120_000,
           what: 'the first pages enqueued',
         });

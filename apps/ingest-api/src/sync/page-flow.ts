@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
 import { JobName, jobIds, type ProcessEmailData, type Producer, type SyncPageData } from '@ms1/shared';
+import { fairPriority } from './fair-priority';
 
 /**
  * One delta page becomes one flow, added atomically: a `sync-page` parent and one `process-email` child per new
  * message. The parent's id is derived from the page's cursor, so re-running the same page after a crash adds
- * nothing twice. Children ignore each other's failures, so one poison message cannot block the page.
+ * nothing twice. Children ignore each other's failures, so one poison message cannot block the page. Children are
+ * prioritized by the page's rank in its round (`fairPriority`), so a big mailbox's backfill does not hold back the
+ * first pages of the others.
  */
 export async function addPageFlow(
   producer: Producer,
@@ -30,7 +33,7 @@ export async function addPageFlow(
       name: JobName.ProcessEmail,
       jobId: jobIds.processEmail(data.mailboxId, data.messageId),
       data,
-      opts: { ignoreDependencyOnFailure: true },
+      opts: { ignoreDependencyOnFailure: true, priority: fairPriority(page.page) },
     })),
   );
 }

@@ -75,6 +75,22 @@ export class AppHandle {
       .join('\n');
   }
 
+  /**
+   * Jobs of `queue` this process completed, from its `ms1_jobs_total` counter on the side port's `/metrics` (a
+   * worker's, or a sync-only ingest-api's: not the HTTP ingest-api, whose /metrics sits behind the API token).
+   */
+  async completedJobs(queue: string): Promise<number> {
+    const res = await fetch(this.healthUrl.replace(/\/health$/, '/metrics'));
+    if (!res.ok) throw new Error(`${this.name} /metrics answered ${res.status}`);
+    let total = 0;
+    for (const line of (await res.text()).split('\n')) {
+      if (!line.startsWith('ms1_jobs_total{')) continue;
+      if (!line.includes(`queue="${queue}"`) || !line.includes('result="completed"')) continue;
+      total += Number(line.slice(line.lastIndexOf(' ') + 1));
+    }
+    return total;
+  }
+
   /** Every line any run of this app wrote. */
   output(): string {
     return this.runs.map((r) => r.output()).join('\n');

@@ -1,5 +1,5 @@
 import { Queue, type JobType } from 'bullmq';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { QueueName } from '@ms1/shared';
 
 export type WatchedQueue = Exclude<QueueName, 'dead-letter'>;
@@ -18,11 +18,17 @@ export const PENDING_STATES: readonly JobType[] = ['waiting', 'active', 'delayed
  * Not used while Redis is down (its connection would wait for Redis to come back).
  */
 export class QueueWatch {
-  private readonly connection: Redis;
+  private readonly connection: Redis | Cluster;
   private readonly queues: Map<WatchedQueue, Queue>;
 
-  constructor(redisUrl: string, queuePrefix: string) {
-    this.connection = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  constructor(redis: { url: string } | { clusterNodes: readonly string[] }, queuePrefix: string) {
+    this.connection =
+      'url' in redis
+        ? new Redis(redis.url, { maxRetriesPerRequest: null })
+        : new Cluster(
+            redis.clusterNodes.map((n) => ({ host: n.split(':')[0] ?? '127.0.0.1', port: Number(n.split(':')[1]) })),
+            { redisOptions: { maxRetriesPerRequest: null } },
+          );
     this.connection.on('error', () => undefined); // reconnects by itself; a Redis restart is part of some tests
     this.queues = new Map(
       WATCHED.map((name) => {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { startGraphSim, trustCa, type GraphSim, type GraphSimOptions, type StatsSnapshot } from '@ms1/graph-sim';
 import { startMs4Sim, type Ms4Sim, type Ms4SimOptions } from '@ms1/ms4-sim';
 import { DEMO_SECRETS } from '@ms1/shared';
-import { freePort, uniquePrefix } from '@ms1/test-utils';
+import { freePort, startRedisCluster, uniquePrefix, type PrivateRedisCluster } from '@ms1/test-utils';
 import { APP_NAMES, AppHandle, type AppName } from './app-handle';
 import { Expectation } from './expectation';
 import { json, jsonBody } from './http';
@@ -23,6 +23,18 @@ export interface SystemOptions {
   env?: Record<string, string>;
   /** PUBLIC_BASE_URL (ingest-api's own address: graph-sim accepts http on 127.0.0.1) and WEBHOOK_CLIENT_STATE. */
   webhooks?: boolean;
+  /**
+   * A private 3-master Redis Cluster instead of one redis-server: the apps get REDIS_CLUSTER_NODES. `true` starts one
+   * for this system (stopped with it); a running cluster is shared (its owner stops it), as shards share one.
+   */
+  redisCluster?: boolean | PrivateRedisCluster;
+  /** The queue prefix (QUEUE_PREFIX); a fresh unique one from `label` by default. */
+  queuePrefix?: string;
+  /**
+   * Further replicas of an app, beside the one in `apps` (started and stopped with it). An ingest-api replica runs
+   * the sync role only (`INGEST_ROLES=sync`, /health on its side port): the HTTP API is one address.
+   */
+  replicas?: Partial<Record<AppName, number>>;
 }
 
 export interface Ms4Stats {
@@ -53,6 +65,8 @@ const BEARER = { authorization: `Bearer ${SECRETS.CONTROL_API_TOKEN}` };
 export class System {
   readonly expectation = new Expectation();
   readonly apps: Record<AppName, AppHandle>;
+  /** The further replicas of `opts.replicas`, all apps together. */
+  readonly replicas: AppHandle[] = [];
   readonly api: string;
   readonly queues: QueueWatch;
   private stopped = false;
@@ -60,18 +74,19 @@ export class System {
   private constructor(
     readonly opts: SystemOptions,
     readonly dir: string,
-    readonly redis: RestartableRedis,
+    private readonly redisBackend: RestartableRedis | PrivateRedisCluster,
     readonly graph: GraphSim,
     readonly ms4: Ms4Sim,
     readonly queuePrefix: string,
     ports: Record<AppName, number>,
+    replicaPorts: { app: AppName; port: number }[],
   ) {
     this.api = `http://127.0.0.1:${ports['ingest-api']}`;
     const env: Record<string, string | undefined> = {
       NODE_ENV: undefined, // unset: the apps' own default (development), as a developer runs them
       LOG_LEVEL: 'info',
       LOG_FORMAT: 'json',
-      REDIS_URL: redis.url,
+      ...(redisBackend instanceof RestartableRedis ? { REDIS_URL: redisBackend.url } : redisBackend.env),
       QUEUE_PREFIX: queuePrefix,
       CONTROL_API_TOKEN: SECRETS.CONTROL_API_TOKEN,
       TENANT_ID: 'contoso',
@@ -105,7 +120,29 @@ export class System {
       'processor-worker': new AppHandle('processor-worker', envOf('processor-worker'), health('processor-worker')),
       'ms4-sender': new AppHandle('ms4-sender', envOf('ms4-sender'), health('ms4-sender')),
     };
-    this.queues = new QueueWatch(redis.url, queuePrefix);
+    for (const { app, port } of replicaPorts) {
+      const replicaEnv = {
+        ...env,
+        HEALTH_PORT: String(port),
+        ...(app === 'ingest-api' ? { INGEST_ROLES: 'sync' } : {}),
+      };
+      this.replicas.push(new AppHandle(app, replicaEnv, `http://127.0.0.1:${port}/health`));
+    }
+    this.queues = new QueueWatch(
+      redisBackend instanceof RestartableRedis ? { url: redisBackend.url } : { clusterNodes: redisBackend.nodes },
+      queuePrefix,
+    );
+  }
+
+  /** The single redis-server (not with `redisCluster`), for the cases that kill and restart it. */
+  get redis(): RestartableRedis {
+    if (!(this.redisBackend instanceof RestartableRedis)) throw new Error('this system runs on a Redis Cluster');
+    return this.redisBackend;
+  }
+
+  /** Every app process of this system, the further replicas included. */
+  allApps(): AppHandle[] {
+    return [...Object.values(this.apps), ...this.replicas];
   }
 
   /** Starts Redis and both simulators (not the apps: see `startApps`). */
@@ -114,10 +151,17 @@ export class System {
     const undo: (() => Promise<void>)[] = [async () => fs.rmSync(dir, { recursive: true, force: true })];
     try {
       fs.mkdirSync(path.join(dir, 'redis'));
-      const redis = await RestartableRedis.start(path.join(dir, 'redis'), {
-        appendFsyncAlways: opts.appendFsyncAlways ?? false,
-      });
-      undo.push(() => redis.stop());
+      const shared = typeof opts.redisCluster === 'object' ? opts.redisCluster : null;
+      const own = shared
+        ? null
+        : opts.redisCluster
+          ? await startRedisCluster({ masters: 3 })
+          : await RestartableRedis.start(path.join(dir, 'redis'), {
+              appendFsyncAlways: opts.appendFsyncAlways ?? false,
+            });
+      if (own) undo.push(() => own.stop());
+      const redis = shared ?? own;
+      if (!redis) throw new Error('no Redis');
       const graph = await startGraphSim({
         port: 0,
         mailboxes: opts.mailboxes,
@@ -133,7 +177,12 @@ export class System {
         'processor-worker': await freePort(),
         'ms4-sender': await freePort(),
       };
-      const system = new System(opts, dir, redis, graph, ms4, uniquePrefix(opts.label), ports);
+      const replicaPorts: { app: AppName; port: number }[] = [];
+      for (const app of APP_NAMES) {
+        for (let i = 0; i < (opts.replicas?.[app] ?? 0); i++) replicaPorts.push({ app, port: await freePort() });
+      }
+      const prefix = opts.queuePrefix ?? uniquePrefix(opts.label);
+      const system = new System(opts, dir, redis, graph, ms4, prefix, ports, replicaPorts);
       running.add(system);
       return system;
     } catch (err) {
@@ -142,9 +191,12 @@ export class System {
     }
   }
 
-  /** Starts the given apps one after another, each until its "started" line. */
+  /** Starts the given apps one after another (with their further replicas), each until its "started" line. */
   async startApps(names: readonly AppName[] = APP_NAMES): Promise<void> {
-    for (const name of names) await this.apps[name].start();
+    for (const name of names) {
+      await this.apps[name].start();
+      for (const replica of this.replicas.filter((r) => r.name === name)) await replica.start();
+    }
   }
 
   /** Starts a session over every mailbox: manual polling (the first sync runs at once), webhooks as configured. */
@@ -207,7 +259,7 @@ export class System {
       this.queues.describe(),
       new Promise<string>((r) => setTimeout(() => r('(queues unreadable)'), 3000).unref()),
     ]).catch((err: unknown) => `(queues unreadable: ${String(err)})`);
-    return [`queues:\n${queues}`, ...Object.values(this.apps).map((a) => a.logTail())].join('\n');
+    return [`queues:\n${queues}`, ...this.allApps().map((a) => a.logTail())].join('\n');
   }
 
   /** Stops every process and server of this system (safe to call twice). */
@@ -215,11 +267,12 @@ export class System {
     if (this.stopped) return;
     this.stopped = true;
     running.delete(this);
-    await Promise.all(Object.values(this.apps).map((a) => a.stop().catch(() => undefined)));
+    await Promise.all(this.allApps().map((a) => a.stop().catch(() => undefined)));
     await this.queues.close().catch(() => undefined);
     await this.ms4.stop().catch(() => undefined);
     await this.graph.stop().catch(() => undefined);
-    await this.redis.stop().catch(() => undefined);
+    // A cluster passed in is shared with other systems: its owner stops it.
+    if (typeof this.opts.redisCluster !== 'object') await this.redisBackend.stop().catch(() => undefined);
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
