@@ -1,5 +1,6 @@
 import type { Credentials, SimConfig } from './options';
 import type { JwtKeys } from './identity/jwt';
+import type { RequestLog } from './request-log';
 import type { Stats } from './stats';
 import type { Store } from './state/store';
 import type { Limiter } from './throttle/limiter';
@@ -15,6 +16,8 @@ export interface SimContext {
   keys: JwtKeys;
   store: Store;
   stats: Stats;
+  /** Every Graph request answered, for GET /_sim/requests. */
+  requests: RequestLog;
   limiter: Limiter;
   rng: Rng;
   subscriptions: SubscriptionStore;

@@ -9,6 +9,7 @@ import { graphRouter } from './graph/express';
 import { identityRouter } from './identity/routes';
 import { createJwtKeys } from './identity/jwt';
 import { configFromOptions, type GraphSimOptions } from './options';
+import { RequestLog } from './request-log';
 import { Stats } from './stats';
 import { Store } from './state/store';
 import { notifyMailEvent } from './subscriptions/notifier';
@@ -53,6 +54,7 @@ export async function startGraphSim(opts: GraphSimOptions = {}): Promise<GraphSi
     keys: createJwtKeys(),
     store: new Store(content),
     stats: new Stats(),
+    requests: new RequestLog(),
     limiter: new Limiter(() => config),
     rng: createRng(opts.randomSeed ?? 1),
     subscriptions: new SubscriptionStore(),
@@ -76,6 +78,7 @@ export async function startGraphSim(opts: GraphSimOptions = {}): Promise<GraphSi
         ctx.subscriptions.clear();
         ctx.notifications.clear();
         ctx.stats.reset();
+        ctx.requests.reset();
         ctx.limiter.reset();
         createMailboxes();
       },
