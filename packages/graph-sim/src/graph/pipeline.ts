@@ -124,7 +124,12 @@ export class GraphPipeline {
     note.inFlight = mbName ? (ctx.stats.s.inFlight[mbName] ?? 0) : 0;
     ctx.stats.request(route.kind, mbName);
     // Outlook's limits are per app and mailbox; requests without a mailbox (subscriptions) are not throttled.
-    const admission = mailbox ? ctx.limiter.tryAcquire(`${caller.appId}|${mailbox.id}`) : NOT_THROTTLED;
+    const forced = mailbox ? this.forcedThrottle(mailbox) : null;
+    const admission: Admission = forced
+      ? { ok: false, reason: 'window', retryAfterSeconds: forced }
+      : mailbox
+        ? ctx.limiter.tryAcquire(`${caller.appId}|${mailbox.id}`)
+        : NOT_THROTTLED;
     if (!admission.ok) {
       note.throttled = admission.reason;
       ctx.stats.throttled(admission.reason, mbName);
@@ -157,6 +162,15 @@ export class GraphPipeline {
       release();
       throw e;
     }
+  }
+
+  /** A 429 of `throttleNext` for this mailbox (its Retry-After in seconds), spending one; null when none is due. */
+  private forcedThrottle(mailbox: Mailbox): number | null {
+    const next = this.ctx.config.throttleNext;
+    if (!next || next.count <= 0) return null;
+    if (next.mailbox !== null && this.ctx.store.find(next.mailbox) !== mailbox) return null;
+    this.ctx.config.throttleNext = next.count > 1 ? { ...next, count: next.count - 1 } : null;
+    return next.retryAfterSeconds;
   }
 
   private async answer(
