@@ -166,7 +166,7 @@ describe('ingestion (graph-sim + ingest-api process + Redis)', () => {
     // Delta carried the attachments: a few requests for 150 e-mails, not one per e-mail.
     const delta = s.requests.byKind.delta ?? 0;
     expect(delta).toBeLessThan(20);
-  });
+  }, 120_000);
 
   it('enqueues nothing twice on a delta replay or after an expired cursor', async () => {
     await startSession(['a@contoso.example']);
@@ -195,7 +195,7 @@ describe('ingestion (graph-sim + ingest-api process + Redis)', () => {
     );
     await roundsIdle();
     expect((await jobsFor('a@contoso.example')).length).toBe(before + 1);
-  });
+  }, 120_000);
 
   it('ingests an e-mail injected while the session runs through the webhook, not through polling', async () => {
     const sent = (await stats()).subscriptions.validationsSent;
@@ -219,7 +219,7 @@ describe('ingestion (graph-sim + ingest-api process + Redis)', () => {
     );
     expect(syncsSince.length).toBeGreaterThan(0);
     expect(syncsSince.map((j) => j.data.trigger as string)).toEqual(syncsSince.map(() => 'webhook'));
-  });
+  }, 120_000);
 
   it('collapses a burst of 100 notifications into one sync, and drops a wrong clientState', async () => {
     await roundsIdle();
@@ -275,7 +275,7 @@ describe('ingestion (graph-sim + ingest-api process + Redis)', () => {
     const deltas = await deltasSince(mark);
     expect(deltas.length).toBeGreaterThan(0);
     for (const r of deltas) expect(answeredAt).toBeLessThan(r.answeredAt);
-  });
+  }, 120_000);
 
   it('handles lifecycle notifications: recreates a removed subscription, renews on reauthorization, resyncs after missed', async () => {
     const subsFor = async () => {
@@ -311,7 +311,7 @@ describe('ingestion (graph-sim + ingest-api process + Redis)', () => {
       },
       { what: 'a renewed subscription' },
     );
-  });
+  }, 120_000);
 
   it("deletes the session's subscriptions when it stops", async () => {
     const live = async () => {
