@@ -251,7 +251,7 @@ describe('ingestion (graph-sim + ingest-api process + Redis)', () => {
     // Graph holds every request 5 s: a webhook that waited for its sync would answer after that.
     await admin('PUT', '/config', { latency: { fixedMs: 5000, perKbMs: 0, jitterMs: 0 } });
     const mark = ((await admin('GET', '/requests')) as { lastSeq: number }).lastSeq;
-    let answeredAt = 0;
+    let answeredAt: number;
     try {
       const answers = await Promise.all(
         Array.from({ length: 10 }, () =>

@@ -116,7 +116,8 @@ export function applyConfigPatch(cfg: SimConfig, patch: unknown): string | null 
     else if (typeof tn === 'object') {
       const t = tn as Record<string, unknown>;
       const count = num('throttleNext.count', t.count, 1);
-      if (typeof count === 'string' || !Number.isInteger(count)) return 'throttleNext.count must be a whole number >= 1';
+      if (typeof count === 'string' || !Number.isInteger(count))
+        return 'throttleNext.count must be a whole number >= 1';
       const retry = num('throttleNext.retryAfterSeconds', t.retryAfterSeconds ?? 1, 1);
       if (typeof retry === 'string') return retry;
       if (t.mailbox !== undefined && typeof t.mailbox !== 'string') return 'throttleNext.mailbox must be a string';

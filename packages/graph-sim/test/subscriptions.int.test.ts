@@ -169,15 +169,15 @@ describe('subscriptions and change notifications', () => {
         .api(`/subscriptions/${s.id}`)
         .get()
         .then(
-          (x: Subscription) => x,
-          (e: { statusCode?: number }) => e,
+          (x: Subscription) => ({ found: x }),
+          (e: { statusCode?: number }) => ({ refused: e }),
         );
-      if ('id' in got) {
-        expect(got.id).toBe(s.id);
+      if ('found' in got) {
+        expect(got.found.id).toBe(s.id);
         expect(asked).toBeLessThan(expiresAt);
         found.push(asked);
       } else {
-        expect(got.statusCode).toBe(404);
+        expect(got.refused.statusCode).toBe(404);
         expect(Date.now()).toBeGreaterThanOrEqual(expiresAt);
         break;
       }
