@@ -31,6 +31,29 @@ module.exports = {
         '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../../tsconfig.tests.json' }],
       },
     })),
+    // The fault suite (`pnpm test:system`): the whole pipeline as processes under faults. Its files end in
+    // `.system.test.ts`, so neither `test:unit` nor `test:int` picks them up.
+    {
+      displayName: 'system-tests',
+      rootDir: 'packages/system-tests',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/test/**/*.system.test.ts'],
+      moduleNameMapper,
+      transform: {
+        '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../../tsconfig.tests.json' }],
+      },
+    },
+    // Rules about the repository as a whole (the import boundaries of docs/architecture.md).
+    {
+      displayName: 'repo',
+      rootDir: 'test',
+      testEnvironment: 'node',
+      testMatch: ['<rootDir>/**/*.test.ts'],
+      moduleNameMapper: { '^@ms1/(shared)$': '<rootDir>/../packages/$1/src' },
+      transform: {
+        '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/../tsconfig.tests.json' }],
+      },
+    },
     // The deployment manifests (deploy/k8s), checked against the shared package's constants.
     {
       displayName: 'deploy',

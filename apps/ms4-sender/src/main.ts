@@ -1,5 +1,5 @@
 // ms4-sender: consumes ms4-outbound and delivers the items to MS4 in batches. Composition root only.
-import { bootstrap, createRuntime, errorMessage, pingRedis, QueueName, startHealthServer } from '@ms1/shared';
+import { bootstrap, createRuntime, errorMessage, QueueName, startHealthServer, workerHealthCheck } from '@ms1/shared';
 import { createSender } from './sender';
 
 const DEFAULT_HEALTH_PORT = 8082;
@@ -30,14 +30,11 @@ async function main(): Promise<void> {
   const health = await startHealthServer({
     port: config.http.healthPort ?? DEFAULT_HEALTH_PORT,
     logger,
-    check: async () => {
-      const redis = await pingRedis(rt.connection);
-      const running = sender.worker.isRunning();
-      return {
-        ok: redis && running,
-        details: { redis, worker: running, circuit: sender.breaker.state, batchesInFlight: sender.dispatcher.pending },
-      };
-    },
+    check: workerHealthCheck({
+      connection: rt.connection,
+      worker: sender.worker,
+      details: () => ({ circuit: sender.breaker.state, batchesInFlight: sender.dispatcher.pending }),
+    }),
     metrics: () => rt.metrics.text(),
   });
   shutdown.add('health server', () => health.close(), { phase: 'intake' });

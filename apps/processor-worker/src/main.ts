@@ -6,16 +6,14 @@ import {
   createWorker,
   errorMessage,
   keyPrefix,
-  pingRedis,
   QueueName,
   startHealthServer,
+  workerHealthCheck,
 } from '@ms1/shared';
 import { DocumentReader } from './extract';
 import { processEmailHandler } from './process-email';
 
 const DEFAULT_HEALTH_PORT = 8081;
-/** /health must answer within 1 s even while Redis is slow to answer (then with 503). */
-const HEALTH_REDIS_TIMEOUT_MS = 500;
 
 async function main(): Promise<void> {
   const boot = bootstrap('processor-worker');
@@ -55,10 +53,7 @@ async function main(): Promise<void> {
   const health = await startHealthServer({
     port: config.http.healthPort ?? DEFAULT_HEALTH_PORT,
     logger,
-    check: async () => {
-      const redis = await pingRedis(rt.connection, HEALTH_REDIS_TIMEOUT_MS);
-      return { ok: redis && worker.isRunning(), details: { redis, worker: worker.isRunning() } };
-    },
+    check: workerHealthCheck({ connection: rt.connection, worker }),
     metrics: () => rt.metrics.text(),
   });
   shutdown.add('health server', () => health.close(), { phase: 'intake' });

@@ -1,51 +1,66 @@
-// pnpm bench [-- --invoices N --mailboxes M --processors P --out FILE]: the whole pipeline against the simulators,
-// then a raw BullMQ baseline on the same redis-server; one JSON report on stdout (and in --out), progress on stderr.
+// pnpm bench [-- --graph real|unthrottled --invoices N --mailboxes M --processors P --out FILE]: the whole pipeline
+// against the simulators, between two raw BullMQ baseline runs on the same redis-server; one JSON report on stdout
+// (and in --out), progress on stderr.
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '@ms1/test-utils';
 import { parseOrExit } from './args';
-import { runBaseline } from './baseline';
-import { itemLatency } from './latency';
+import { runBaseline, type BaselineResult } from './baseline';
+import { checkCompleteness } from './completeness';
+import { itemLatency, latencyByMailbox } from './latency';
 import { say } from './log';
 import { progressBars } from './progress';
 import { buildReport, type BenchReport } from './report';
+import type { GraphMode, Pipeline } from './pipeline';
 import { runCommand, runSession, upPipeline } from './run';
 import { runSteady } from './steady';
-import { graphStats, ms4Batches, ms4Stats, redisPeakMemoryMb, sampleRedisMemory } from './stats';
+import { graphStats, ms4Batches, ms4Receipts, ms4Stats, redisPeakMemoryMb, sampleRedisMemory } from './stats';
 import { table } from './table';
 
-const USAGE = `pnpm bench [-- --invoices N (10000, e-mails seeded) --mailboxes M (2) --processors P (2)
+const USAGE = `pnpm bench [-- --graph real|unthrottled (real) --invoices N (10000, e-mails seeded) --mailboxes M (2) --processors P (2)
   --processor-concurrency C (8) --out FILE (bench-results/latest.json) --random-seed S --timeout-seconds T --log-level L]
 pnpm bench -- --steady MINUTES [--rate E (e-mails per second, 4) --window S (retention windows, 300) --out FILE]`;
 
 runCommand(async (setPipeline) => {
   if (process.argv.includes('--steady')) return runSteady(process.argv.slice(2), setPipeline);
-  const parsed = parseOrExit(process.argv.slice(2), 'invoices', 10_000, { out: { type: 'string' } }, USAGE);
+  const parsed = parseOrExit(
+    process.argv.slice(2),
+    'invoices',
+    10_000,
+    { out: { type: 'string' }, graph: { type: 'string' } },
+    USAGE,
+  );
   if (!parsed) return;
   const { opts } = parsed;
+  const graphMode = graphModeOf(parsed.str('graph'));
   const out = path.resolve(repoRoot, parsed.str('out') ?? 'bench-results/latest.json');
 
-  const p = await upPipeline(opts);
+  const p = await upPipeline({ ...opts, graphMode });
   setPipeline(p);
+  const concurrency = opts.processors * opts.processorConcurrency;
+  // The baseline runs before and after the pipeline and the two are averaged, so a machine that slows down (or
+  // warms up) during the command moves both figures alike. The apps are up but idle during the first run.
+  say('raw BullMQ baseline (before) on the same redis-server...');
+  const baselineBefore = await baselineRun(p, opts.emails, concurrency);
+  const cpuAtStart = p.appCpuSeconds();
+  const runSampler = sampleRedisMemory(p.redis.url);
   const run = await runSession(p, opts);
-  const [graph, ms4, batches, redisPeak] = await Promise.all([
+  const redisPeakUsedMemoryMb = await runSampler.stop();
+  const [graph, ms4, batches, receipts, redisPeak] = await Promise.all([
     graphStats(p.graph.adminUrl),
     ms4Stats(p.ms4.adminUrl),
     ms4Batches(p.ms4.adminUrl),
+    ms4Receipts(p.ms4.adminUrl),
     redisPeakMemoryMb(p.redis.url),
   ]);
-  const peakRss = await p.stopApps();
-  say('apps stopped; raw BullMQ baseline on the same redis-server...');
+  const usage = await p.stopApps();
+  const cpuSeconds = Object.fromEntries(
+    Object.entries(usage.cpuSeconds).map(([app, s]) => [app, Math.max(0, s - (cpuAtStart[app] ?? 0))]),
+  );
+  say('apps stopped; raw BullMQ baseline (after) on the same redis-server...');
 
   const sampler = sampleRedisMemory(p.redis.url);
-  const bars = progressBars();
-  const concurrency = opts.processors * opts.processorConcurrency;
-  let baseline;
-  try {
-    baseline = await runBaseline(p.redis.url, opts.emails, concurrency, bars.bar('baseline jobs', opts.emails));
-  } finally {
-    bars.stop();
-  }
+  const baseline = await baselineRun(p, opts.emails, concurrency);
   const baselinePeak = await sampler.stop();
 
   const report = buildReport({
@@ -57,16 +72,25 @@ runCommand(async (setPipeline) => {
     graph,
     ms4,
     latency: itemLatency(batches, run.startMs),
-    peakRss,
+    latencyByMailbox: latencyByMailbox(receipts, run.startMs),
+    peakRss: usage.peakRssMb,
+    cpuSeconds,
+    completeness: checkCompleteness(p.seed, receipts),
     redisPeakMemoryMb: redisPeak,
+    redisPeakUsedMemoryMb,
     baseline: { ...baseline, redisPeakMemoryMbSampled: baselinePeak },
+    baselineBefore,
     settings: {
+      graph: graphMode,
       emails: opts.emails,
       mailboxes: opts.mailboxes,
       processors: opts.processors,
       processorConcurrency: opts.processorConcurrency,
       randomSeed: opts.randomSeed,
-      graphThrottle: 'graph-sim defaults (4 concurrent, 10000 per 10 min, per app and mailbox)',
+      graphThrottle:
+        graphMode === 'unthrottled'
+          ? 'none (no limits, no Graph clock)'
+          : 'Graph clock (120 ms + 0.1 ms/KB + up to 40 ms) and limits (4 concurrent, 10000 per 10 min, per app and mailbox)',
       ms4: 'ms4-sim, no faults',
       ms4BatchMaxItems: 'app default',
       logLevel: opts.logLevel,
@@ -80,20 +104,46 @@ runCommand(async (setPipeline) => {
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 });
 
+function graphModeOf(raw: string | undefined): GraphMode {
+  if (raw === undefined || raw === 'real') return 'real';
+  if (raw === 'unthrottled') return 'unthrottled';
+  process.stderr.write(`--graph: real or unthrottled (got ${raw})\n${USAGE}\n`);
+  process.exit(2);
+}
+
+async function baselineRun(p: Pipeline, jobs: number, concurrency: number): Promise<BaselineResult> {
+  const bars = progressBars();
+  try {
+    return await runBaseline(p.redis.url, jobs, concurrency, bars.bar('baseline jobs', jobs));
+  } finally {
+    bars.stop();
+  }
+}
+
 function summary(r: BenchReport): string {
   return table('MS1 benchmark', [
+    ['complete', `${r.complete} (missing ${r.completeness.missing}, unexpected ${r.completeness.unexpected})`],
     ['e-mails', r.emails],
     ['invoices at MS4', `${r.invoices} / ${r.expectedInvoices} expected`],
     ['wall time', `${r.wallSeconds} s`],
     ['invoices/s', r.invoicesPerSecond],
     ['Graph requests (per invoice)', `${r.graphRequests} (${r.graphRequestsPerInvoice})`],
-    ['Graph 429s', r.throttled],
+    ['Graph 429s', r.graph429],
+    ['peak in flight per mailbox', r.peakConcurrencyPerMailbox],
+    ['Graph floor (ratio to it)', r.floorSeconds === null ? 'n/a' : `${r.floorSeconds} s (${r.ratioToFloor})`],
     ['token requests', r.tokenRequests],
     ['MS4 batches (mean size)', `${r.ms4Batches} (${r.meanBatchSize})`],
-    ['latency p50 / p95 / max', `${r.latencyMs.p50} / ${r.latencyMs.p95} / ${r.latencyMs.max} ms`],
+    [
+      'latency p50 / p95 / p99 / max',
+      `${r.latencyMs.p50} / ${r.latencyMs.p95} / ${r.latencyMs.p99} / ${r.latencyMs.max} ms`,
+    ],
+    ['CPU per invoice (total)', `${Math.round(r.cpuSecondsPerInvoice.total * 1e5) / 100} ms`],
     ...Object.entries(r.peakRssMb).map(([k, v]): [string, string] => [`peak RSS ${k}`, `${v} MB`]),
-    ['Redis peak memory', `${r.redisPeakMemoryMb} MB`],
-    ['baseline (raw BullMQ, 3 queues)', `${r.baseline.jobsPerSecond} jobs/s in ${r.baseline.wallSeconds} s`],
-    ['ratio MS1 / baseline', r.ratio],
+    ['Redis peak used memory (run)', `${r.redisPeakUsedMemoryMb} MB`],
+    [
+      'baseline (raw BullMQ, 3 queues)',
+      `${r.baselineJobsPerSecond} jobs/s (before ${r.baselineRuns.before.jobsPerSecond}, after ${r.baselineRuns.after.jobsPerSecond})`,
+    ],
+    ['ratio MS1 / baseline', r.ratioToBaseline],
   ]);
 }

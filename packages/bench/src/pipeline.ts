@@ -9,7 +9,13 @@ import { appEnv, freePort, startApp, startRedisServer, type AppProcess, type Pri
 import { cleanupAll, onCleanup, trackPid, untrackPid } from './cleanup';
 import { postJson } from './http';
 import { seedMailboxes, type SeedSummary } from './seed';
-import { peakRssMb } from './stats';
+import { cpuSeconds, peakRssMb } from './stats';
+
+/**
+ * How graph-sim behaves: `real` is Graph's clock (round trip and transfer time per request) with its limits per
+ * mailbox; `unthrottled` neither; `limits` (the demo's) the limits without the clock.
+ */
+export type GraphMode = 'real' | 'unthrottled' | 'limits';
 
 export interface PipelineOptions {
   emails: number;
@@ -18,12 +24,18 @@ export interface PipelineOptions {
   processorConcurrency: number;
   randomSeed: number;
   logLevel: string;
+  graphMode?: GraphMode;
   /** Extra environment for the apps (e.g. the short retention windows of the steady-mail run). */
   appEnv?: Record<string, string>;
   /** Called while seeding with the number of e-mails seeded so far. */
   onSeedProgress?: (done: number) => void;
   /** One line per step, for stderr. */
   log: (line: string) => void;
+}
+
+export interface AppUsage {
+  peakRssMb: Record<string, number>;
+  cpuSeconds: Record<string, number>;
 }
 
 export interface Pipeline {
@@ -38,8 +50,10 @@ export interface Pipeline {
   seed: SeedSummary;
   /** Starts a manual polling session over every mailbox; resolves with the instant (ms) it was asked for. */
   startSession(): Promise<number>;
-  /** Reads each app's peak RSS (VmHWM), then stops the apps; resolves with the peaks by app name. */
-  stopApps(): Promise<Record<string, number>>;
+  /** Reads each app's peak RSS (VmHWM) and CPU time, then stops the apps; resolves with both by app name. */
+  stopApps(): Promise<AppUsage>;
+  /** CPU seconds each app has used so far (taken at the session's start, so that start-up is not counted). */
+  appCpuSeconds(): Record<string, number>;
   /** Stops everything still running (idempotent). */
   stop(): Promise<void>;
 }
@@ -67,10 +81,12 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
     mailboxes,
     caDir: path.join(workDir, 'ca'),
     randomSeed: opts.randomSeed,
+    ...(opts.graphMode === 'real' ? { latency: 'real' as const } : {}),
+    ...(opts.graphMode === 'unthrottled' ? { throttle: false as const, latency: 'off' as const } : {}),
   });
   onCleanup('graph-sim', () => graph.stop());
   trustCa(graph.caPem);
-  opts.log(`graph-sim           ${graph.graphBaseUrl}`);
+  opts.log(`graph-sim           ${graph.graphBaseUrl} (${opts.graphMode ?? 'limits'})`);
 
   const ms4 = await startMs4Sim({ port: 0, apiToken: MS4_TOKEN });
   onCleanup('ms4-sim', () => ms4.stop());
@@ -118,16 +134,19 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
     opts.log(`${name.padEnd(20)}pid ${p.child.pid}`);
     return p;
   };
-  const stopApps = async (): Promise<Record<string, number>> => {
-    const peaks: Record<string, number> = {};
-    for (const a of apps) peaks[a.name] = peakRssMb(a.child.pid);
+  const stopApps = async (): Promise<AppUsage> => {
+    const usage: AppUsage = { peakRssMb: {}, cpuSeconds: {} };
+    for (const a of apps) {
+      usage.peakRssMb[a.name] = peakRssMb(a.child.pid);
+      usage.cpuSeconds[a.name] = cpuSeconds(a.child.pid);
+    }
     await Promise.all(
       apps.map(async (a) => {
         await a.stop(20_000);
         untrackPid(a.child.pid);
       }),
     );
-    return peaks;
+    return usage;
   };
   onCleanup('apps', async () => void (await stopApps()));
 
@@ -157,6 +176,7 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
       return at;
     },
     stopApps,
+    appCpuSeconds: () => Object.fromEntries(apps.map((a) => [a.name, cpuSeconds(a.child.pid)])),
     async stop() {
       if (stopped) return;
       stopped = true;

@@ -1,10 +1,14 @@
 // Builds the benchmark's JSON report from what the run measured.
 import type { BaselineResult } from './baseline';
+import type { Completeness } from './completeness';
 import type { Latency } from './latency';
 import type { Counters, GraphStats, Ms4Stats } from './stats';
 import { round1, round2 } from './stats';
 
 export interface BenchReport {
+  /** Every expected invoice at MS4 under one invoiceKey, nothing unexpected (details in `completeness`). */
+  complete: boolean;
+  completeness: Completeness;
   invoices: number;
   emails: number;
   expectedInvoices: number;
@@ -15,14 +19,27 @@ export interface BenchReport {
   graphRequestsPerInvoice: number;
   graphRequestsByKind: Record<string, number>;
   throttled: number;
+  /** 429s graph-sim answered (the same as `throttled`, under the name the targets use). */
+  graph429: number;
+  /** The highest number of Graph requests in flight for one mailbox over all mailboxes (Graph's limit: 4). */
+  peakConcurrencyPerMailbox: number;
+  /** Graph's own time: the largest over mailboxes of its service time / 4 lanes (null without the Graph clock). */
+  floorSeconds: number | null;
+  ratioToFloor: number | null;
   /** Highest number of Graph requests in flight per mailbox, as graph-sim saw it (the limit is 4). */
   graphPeakConcurrency: Record<string, number>;
   tokenRequests: number;
   ms4Batches: number;
   meanBatchSize: number;
   latencyMs: Latency;
+  /** Time to MS4 per mailbox (ms from the session's start to each of its items' arrival). */
+  timeToMs4ByMailbox: Record<string, Latency>;
   peakRssMb: Record<string, number>;
+  /** CPU (user + system) seconds per invoice at MS4, per app from the session's start, and in total. */
+  cpuSecondsPerInvoice: Record<string, number> & { total: number };
   redisPeakMemoryMb: number;
+  /** Redis `used_memory` sampled every 100 ms during the MS1 run, the highest. */
+  redisPeakUsedMemoryMb: number;
   session: Pick<
     Counters,
     | 'processed'
@@ -35,6 +52,11 @@ export interface BenchReport {
     | 'graphThrottled'
   >;
   baseline: BaselineResult & { redisPeakMemoryMbSampled: number };
+  /** The raw BullMQ baseline run before and after the pipeline; `baselineJobsPerSecond` is their mean. */
+  baselineRuns: { before: BaselineResult; after: BaselineResult };
+  baselineJobsPerSecond: number;
+  /** invoicesPerSecond / baselineJobsPerSecond. */
+  ratioToBaseline: number;
   ratio: number;
   settings: Record<string, string | number>;
   node: string;
@@ -50,9 +72,15 @@ export interface Measured {
   graph: GraphStats;
   ms4: Ms4Stats;
   latency: Latency;
+  latencyByMailbox: Record<string, Latency>;
   peakRss: Record<string, number>;
+  /** CPU seconds each app used during the run. */
+  cpuSeconds: Record<string, number>;
+  completeness: Completeness;
   redisPeakMemoryMb: number;
+  redisPeakUsedMemoryMb: number;
   baseline: BaselineResult & { redisPeakMemoryMbSampled: number };
+  baselineBefore: BaselineResult;
   settings: Record<string, string | number>;
 }
 
@@ -61,7 +89,14 @@ export function buildReport(m: Measured): BenchReport {
   const invoices = m.ms4.uniqueKeys;
   const invoicesPerSecond = invoices / wallSeconds;
   const c = m.counters;
+  const serviceMs = Object.values(m.graph.serviceMs ?? {});
+  const floorSeconds = serviceMs.length && Math.max(...serviceMs) > 0 ? Math.max(...serviceMs) / 4 / 1000 : null;
+  const cpuPerInvoice = (s: number) => Math.round((s / Math.max(1, invoices)) * 1e5) / 1e5;
+  const cpuTotal = Object.values(m.cpuSeconds).reduce((a, b) => a + b, 0);
+  const baselineJobsPerSecond = round1((m.baselineBefore.jobsPerSecond + m.baseline.jobsPerSecond) / 2);
   return {
+    complete: m.completeness.complete,
+    completeness: m.completeness,
     invoices,
     emails: m.emails,
     expectedInvoices: m.expectedInvoices,
@@ -72,13 +107,23 @@ export function buildReport(m: Measured): BenchReport {
     graphRequestsPerInvoice: round2(m.graph.requests.total / Math.max(1, invoices)),
     graphRequestsByKind: m.graph.requests.byKind,
     throttled: m.graph.throttled.total,
+    graph429: m.graph.throttled.total,
+    peakConcurrencyPerMailbox: Math.max(0, ...Object.values(m.graph.peakConcurrency)),
+    floorSeconds: floorSeconds === null ? null : round2(floorSeconds),
+    ratioToFloor: floorSeconds === null ? null : round2(wallSeconds / floorSeconds),
     graphPeakConcurrency: m.graph.peakConcurrency,
     tokenRequests: m.graph.tokenRequests,
     ms4Batches: m.ms4.batches,
     meanBatchSize: round1(m.ms4.meanBatch),
     latencyMs: m.latency,
+    timeToMs4ByMailbox: m.latencyByMailbox,
     peakRssMb: m.peakRss,
+    cpuSecondsPerInvoice: {
+      ...Object.fromEntries(Object.entries(m.cpuSeconds).map(([app, s]) => [app, cpuPerInvoice(s)])),
+      total: cpuPerInvoice(cpuTotal),
+    },
     redisPeakMemoryMb: m.redisPeakMemoryMb,
+    redisPeakUsedMemoryMb: m.redisPeakUsedMemoryMb,
     session: {
       processed: c.processed,
       invoices: c.invoices,
@@ -90,6 +135,9 @@ export function buildReport(m: Measured): BenchReport {
       graphThrottled: c.graphThrottled,
     },
     baseline: m.baseline,
+    baselineRuns: { before: m.baselineBefore, after: m.baseline },
+    baselineJobsPerSecond,
+    ratioToBaseline: round2(invoicesPerSecond / baselineJobsPerSecond),
     ratio: round2(invoicesPerSecond / m.baseline.jobsPerSecond),
     settings: m.settings,
     node: process.version,

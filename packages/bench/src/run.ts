@@ -2,7 +2,7 @@
 import type { CommonOptions } from './args';
 import { cleanupAll, installSignalHandlers, interrupted } from './cleanup';
 import { say } from './log';
-import { startPipeline, type Pipeline } from './pipeline';
+import { startPipeline, type GraphMode, type Pipeline } from './pipeline';
 import { progressBars } from './progress';
 import { watchUntilDone, type Done } from './watch';
 
@@ -10,7 +10,7 @@ export interface SessionRun extends Done {
   startMs: number;
 }
 
-export async function upPipeline(opts: CommonOptions): Promise<Pipeline> {
+export async function upPipeline(opts: CommonOptions & { graphMode?: GraphMode }): Promise<Pipeline> {
   installSignalHandlers();
   let seedBars: ReturnType<typeof progressBars> | undefined;
   let seedBar: ((n: number) => void) | undefined;

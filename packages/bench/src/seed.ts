@@ -2,7 +2,10 @@
 import { postJson } from './http';
 
 interface SeedAnswer {
-  emails: { id: string; expected: { case: string; invoice: boolean; malformed: boolean; invoices: unknown[] } }[];
+  emails: {
+    id: string;
+    expected: { case: string; invoice: boolean; malformed: boolean; invoices: { number?: string }[] };
+  }[];
 }
 
 export interface SeedSummary {
@@ -13,6 +16,8 @@ export interface SeedSummary {
   nonInvoiceEmails: number;
   malformedEmails: number;
   byMailbox: Record<string, number>;
+  /** The invoice number of every invoice MS1 should forward, per mailbox (numbers are unique across draws). */
+  expectedNumbers: Record<string, string[]>;
 }
 
 const CHUNK = 250;
@@ -32,6 +37,7 @@ export async function seedMailboxes(
     nonInvoiceEmails: 0,
     malformedEmails: 0,
     byMailbox: {},
+    expectedNumbers: {},
   };
   const perMailbox = mailboxes.map(
     (_, i) => Math.floor(total / mailboxes.length) + (i < total % mailboxes.length ? 1 : 0),
@@ -50,6 +56,8 @@ export async function seedMailboxes(
         if (expected.invoice) {
           summary.invoiceEmails++;
           summary.expectedInvoices += expected.invoices.length;
+          const numbers = (summary.expectedNumbers[mailbox] ??= []);
+          for (const invoice of expected.invoices) numbers.push(invoice.number ?? '');
         } else if (expected.malformed) summary.malformedEmails++;
         else summary.nonInvoiceEmails++;
       }

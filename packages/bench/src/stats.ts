@@ -24,9 +24,11 @@ interface StatusAnswer {
 }
 
 export interface GraphStats {
-  requests: { total: number; byKind: Record<string, number> };
+  requests: { total: number; byKind: Record<string, number>; byMailbox: Record<string, number> };
   throttled: { total: number };
   peakConcurrency: Record<string, number>;
+  /** Per mailbox: the total service time (ms) the Graph clock gave its requests (0 without `--latency`). */
+  serviceMs: Record<string, number>;
   tokenRequests: number;
   bytesServed: number;
 }
@@ -58,6 +60,35 @@ export async function sessionCounters(ingestUrl: string, token: string): Promise
 export const graphStats = (adminUrl: string) => getJson<GraphStats>(`${adminUrl}/stats`);
 export const ms4Stats = (adminUrl: string) => getJson<Ms4Stats>(`${adminUrl}/stats`);
 export const ms4Batches = (adminUrl: string) => getJson<Ms4BatchRecord[]>(`${adminUrl}/batches`);
+
+/** What the completeness check and the per-mailbox latencies need of an item at MS4. */
+export interface Ms4ItemRecord {
+  invoiceKey: string;
+  mailboxId: string;
+  invoice: { number: string | null } | null;
+}
+export interface Ms4Receipt {
+  item: Ms4ItemRecord;
+  /** When the batch that first carried the item reached ms4-sim. */
+  receivedAt: string;
+}
+export const ms4Receipts = (adminUrl: string) => getJson<Ms4Receipt[]>(`${adminUrl}/items?receipts=1`);
+
+/** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ: 100 on Linux for every architecture). */
+const USER_HZ = 100;
+
+/** User plus system CPU seconds a live process has used so far; 0 when it cannot be read. */
+export function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return 0;
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces: fields are counted from after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / USER_HZ;
+  } catch {
+    return 0;
+  }
+}
 
 /** `used_memory_peak` of INFO memory, in MB. */
 export async function redisPeakMemoryMb(url: string): Promise<number> {

@@ -7,6 +7,17 @@ export interface StatsSnapshot {
     byStatus: Record<string, number>;
   };
   throttled: { total: number; concurrency: number; window: number; byMailbox: Record<string, number> };
+  /**
+   * The pauses the 429s asked for: each 429 tells its client not to come back to that mailbox before its
+   * Retry-After has passed. `arrivalsInside` counts requests for the mailbox that arrived while such a pause was
+   * still running (a request counts once however many pauses it falls in); `maxArrivalsInOne` is the most requests
+   * that arrived inside a single pause.
+   */
+  retryAfter: {
+    given: number;
+    arrivalsInside: number;
+    byMailbox: Record<string, { given: number; arrivalsInside: number; maxArrivalsInOne: number }>;
+  };
   peakConcurrency: Record<string, number>;
   inFlight: Record<string, number>;
   /** Per mailbox: the Graph clock's total service time (ms) of its admitted requests; / 4 = Graph's floor. */
@@ -27,11 +38,14 @@ export class Stats {
   s: StatsSnapshot = Stats.empty();
   /** Service time in whole microseconds, so that the total is exactly the sum of what each request was given. */
   private serviceUs: Record<string, number> = {};
+  /** Per mailbox, the pauses given by 429s that have not ended yet (epoch ms), with the requests that came inside. */
+  private pauses = new Map<string, { until: number; arrivals: number }[]>();
 
   static empty(): StatsSnapshot {
     return {
       requests: { total: 0, byKind: {}, byMailbox: {}, byStatus: {} },
       throttled: { total: 0, concurrency: 0, window: 0, byMailbox: {} },
+      retryAfter: { given: 0, arrivalsInside: 0, byMailbox: {} },
       peakConcurrency: {},
       inFlight: {},
       serviceMs: {},
@@ -47,6 +61,35 @@ export class Stats {
   reset(): void {
     this.s = Stats.empty();
     this.serviceUs = {};
+    this.pauses.clear();
+  }
+
+  /** A request for a mailbox has arrived (before admission): counted against every pause still running. */
+  arrival(mailbox: string, now = Date.now()): void {
+    const running = (this.pauses.get(mailbox) ?? []).filter((p) => p.until > now);
+    this.pauses.set(mailbox, running);
+    if (running.length === 0) return;
+    const m = this.retryAfterOf(mailbox);
+    this.s.retryAfter.arrivalsInside++;
+    m.arrivalsInside++;
+    for (const p of running) {
+      p.arrivals++;
+      if (p.arrivals > m.maxArrivalsInOne) m.maxArrivalsInOne = p.arrivals;
+    }
+  }
+
+  /** A 429 told its client to leave the mailbox alone for `retryAfterMs`. */
+  retryAfterGiven(mailbox: string, retryAfterMs: number, now = Date.now()): void {
+    this.s.retryAfter.given++;
+    this.retryAfterOf(mailbox).given++;
+    const running = this.pauses.get(mailbox) ?? [];
+    running.push({ until: now + retryAfterMs, arrivals: 0 });
+    this.pauses.set(mailbox, running);
+  }
+
+  private retryAfterOf(mailbox: string): StatsSnapshot['retryAfter']['byMailbox'][string] {
+    const by = this.s.retryAfter.byMailbox;
+    return (by[mailbox] ??= { given: 0, arrivalsInside: 0, maxArrivalsInOne: 0 });
   }
 
   service(mailbox: string, ms: number): void {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { inflateRawSync, inflateSync } from 'node:zlib';
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRawStream, PDFStream, PDFString } from 'pdf-lib';
 import { generateEmails, type ExpectedInvoice, type GeneratedEmail } from '../src/generator';
@@ -132,6 +133,20 @@ describe('generated invoice documents', () => {
       }
     }
     expect(checked).toBeGreaterThan(200);
+  });
+
+  it('gives each expected invoice the SHA-256 of the document MS1 reads (the attachment, or the ZIP member)', () => {
+    let members = 0;
+    let checked = 0;
+    for (const email of draw) {
+      for (const { inv, bytes } of documentsOf(email)) {
+        expect(inv.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+        if (inv.archiveName) members++;
+        checked++;
+      }
+    }
+    expect(members).toBeGreaterThan(10);
+    expect(checked).toBeGreaterThan(400);
   });
 
   it('lists two or three XML invoices in each ZIP, readable with inflateRaw', () => {

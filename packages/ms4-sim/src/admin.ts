@@ -18,7 +18,9 @@ export function adminRouter(state: SimState): Router {
   router.get('/items', (req, res) => {
     const key = req.query.invoiceKey;
     const items = state.store.allItems();
-    res.json((typeof key === 'string' ? items.filter((s) => s.item.invoiceKey === key) : items).map((s) => s.item));
+    const chosen = typeof key === 'string' ? items.filter((s) => s.item.invoiceKey === key) : items;
+    // `?receipts=1`: each item as stored, with when and in which batch it first arrived (the benchmark's latencies).
+    res.json(req.query.receipts === '1' ? chosen : chosen.map((s) => s.item));
   });
 
   router.get('/items/:invoiceKey', (req, res) => {

@@ -195,6 +195,11 @@ function validateInvoice(v: unknown, path: string, reasons: string[], opts: Vali
   f.onlyKnown(INVOICE_FIELDS, opts.allowUnknownFields);
 }
 
+/** An object whose validation found nothing wrong is an item of the contract. */
+function passed(_raw: Obj, reasons: readonly string[]): _raw is Obj & Ms4Item {
+  return reasons.length === 0;
+}
+
 export function validateItem(raw: unknown, index: number, opts: ValidateOptions): ItemValidation {
   const path = `items[${index}]`;
   const reasons: string[] = [];
@@ -221,7 +226,7 @@ export function validateItem(raw: unknown, index: number, opts: ValidateOptions)
       if (typeof s !== 'string') reasons.push(`${path}.warnings[${i}]: must be a string (got ${show(s)})`);
     });
   f.onlyKnown(ITEM_FIELDS, opts.allowUnknownFields);
-  const item = reasons.length === 0 ? (raw as unknown as Ms4Item) : null;
+  const item = passed(raw, reasons) ? raw : null;
   return { index, invoiceKey, item, reasons };
 }
 

@@ -17,6 +17,13 @@ describe('ms4-sim /batch-metadata', () => {
     expect(stored.body.map((i) => i.invoiceKey).sort()).toEqual(items.map((i) => i.invoiceKey).sort());
     const one = await admin<Json[]>(sim(), `/items?invoiceKey=${encodeURIComponent(String(items[0].invoiceKey))}`);
     expect(one.body).toEqual([items[0]]);
+    const receipts = await admin<Json[]>(
+      sim(),
+      `/items?receipts=1&invoiceKey=${encodeURIComponent(String(items[0].invoiceKey))}`,
+    );
+    expect(receipts.body).toEqual([
+      { item: items[0], batchId: expect.any(String), receivedAt: expect.any(String), timesReceived: 1 },
+    ]);
   });
 
   it('accepts items whose optional fields are null, and a ZIP member with archiveName', async () => {

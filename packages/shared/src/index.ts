@@ -7,6 +7,7 @@ export { envSchema, secretVariables, variables, type VariableName } from './conf
 export * from './errors';
 export * from './guards';
 export { createLogger, withContext, type LogContext, type Logger, type LoggerOptions } from './logging/logger';
+export { CONNECTION_ERROR_LOG_EVERY_MS, onceEvery } from './logging/once-every';
 export { redact, redactString } from './logging/redact';
 export * from './ms4/item';
 export * from './queues/queue-setup';
@@ -23,6 +24,7 @@ export * from './redis/shared-pause';
 export * from './redis/rolling-buckets';
 export * from './shutdown';
 export * from './http/health-server';
+export * from './http/side-port';
 export * from './http/http-error';
 export * from './http/retry-after';
 export * from './runtime';

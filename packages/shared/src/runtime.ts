@@ -1,5 +1,6 @@
 import type { BaseConfig } from './config/config';
 import type { Logger } from './logging/logger';
+import { CONNECTION_ERROR_LOG_EVERY_MS, onceEvery } from './logging/once-every';
 import { Metrics } from './metrics/metrics';
 import { queueSetup, type QueueSetup } from './queues/queue-setup';
 import { DeadLetters } from './queues/dead-letters';
@@ -32,13 +33,9 @@ export async function createRuntime<C extends BaseConfig>({
   logger: Logger;
 }): Promise<Runtime<C>> {
   const connection = createRedis(config.redis, { role: 'worker', name: config.app });
-  let lastErrorLog = 0;
+  const logDue = onceEvery(CONNECTION_ERROR_LOG_EVERY_MS);
   connection.on('error', (err: Error) => {
-    // ioredis reports every failed reconnect; one line per 10 s is enough to see an outage.
-    if (Date.now() - lastErrorLog > 10_000) {
-      lastErrorLog = Date.now();
-      logger.error('redis connection error', { err: err.message });
-    }
+    if (logDue()) logger.error('redis connection error', { err: err.message });
   });
   await checkEvictionPolicy(connection, logger);
   const setup = queueSetup(config, connection, logger);

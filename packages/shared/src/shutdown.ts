@@ -7,17 +7,25 @@ const PHASES: readonly ShutdownPhase[] = ['intake', 'workers', 'queues', 'connec
 type Closer = { name: string; close: () => Promise<unknown> | unknown; phase: ShutdownPhase; timeoutMs?: number };
 
 /**
- * Ordered, bounded shutdown. Closers run phase by phase (in registration order within a phase), each
- * in its own try/catch and under its own timer, so one stuck step (a worker waiting on a dead Redis) cannot keep
- * the others from running. `shutdown()` is safe to call twice: the second call returns the first promise.
+ * Ordered, bounded shutdown. Phases run one after another; the steps of one phase run side by side (a process with
+ * two workers drains both at once, not one after the other), each in its own try/catch and under its own timer, so
+ * one stuck step (a worker waiting on a dead Redis) cannot keep the others from running. The whole shutdown has a
+ * budget (`totalTimeoutMs`): a step never waits past it, and once it is spent the steps left are started without
+ * being waited for, so the process ends within the budget, under an orchestrator's grace period (compose: 30 s).
+ * `shutdown()` is safe to call twice: the second call returns the first promise.
  */
 export class Shutdown {
   private readonly closers: Closer[] = [];
   private running: Promise<void> | null = null;
 
+  /**
+   * @param defaultTimeoutMs a step's bound when it gives none
+   * @param totalTimeoutMs the bound of the whole shutdown (default: `defaultTimeoutMs` + 5 s)
+   */
   constructor(
     private readonly logger: Logger,
     private readonly defaultTimeoutMs = 10_000,
+    private readonly totalTimeoutMs = defaultTimeoutMs + 5000,
   ) {}
 
   add(name: string, close: Closer['close'], opts: { phase?: ShutdownPhase; timeoutMs?: number } = {}): this {
@@ -55,23 +63,43 @@ export class Shutdown {
 
   private async run(reason: string): Promise<void> {
     const t0 = Date.now();
-    const ordered = PHASES.flatMap((phase) => this.closers.filter((c) => c.phase === phase));
-    for (const c of ordered) {
-      const limit = c.timeoutMs ?? this.defaultTimeoutMs;
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        await Promise.race([
-          Promise.resolve().then(c.close),
-          new Promise((_, reject) => {
-            timer = setTimeout(() => reject(new Error(`did not close within ${limit} ms`)), limit);
-          }),
-        ]);
-      } catch (err) {
-        this.logger.warn(`shutdown step "${c.name}" failed`, { err });
-      } finally {
-        clearTimeout(timer);
-      }
+    const deadline = t0 + this.totalTimeoutMs;
+    for (const phase of PHASES) {
+      const steps = this.closers.filter((c) => c.phase === phase);
+      await Promise.all(steps.map((c) => this.runStep(c, deadline - Date.now())));
     }
     this.logger.info('shutdown complete', { reason, ms: Date.now() - t0 });
+  }
+
+  /** One step, bounded by its own timeout and what is left of the budget; never throws. */
+  private async runStep(c: Closer, budgetLeftMs: number): Promise<void> {
+    const own = c.timeoutMs ?? this.defaultTimeoutMs;
+    const limit = Math.max(0, Math.min(own, budgetLeftMs));
+    let timer: NodeJS.Timeout | undefined;
+    const closing = Promise.resolve().then(c.close);
+    try {
+      await Promise.race([
+        closing,
+        new Promise((_, reject) => {
+          timer = setTimeout(
+            () =>
+              reject(
+                new Error(
+                  limit < own
+                    ? `did not close within the ${limit} ms left of the ${this.totalTimeoutMs} ms shutdown budget`
+                    : `did not close within ${limit} ms`,
+                ),
+              ),
+            limit,
+          );
+        }),
+      ]);
+    } catch (err) {
+      this.logger.warn(`shutdown step "${c.name}" failed`, { err });
+    } finally {
+      clearTimeout(timer);
+    }
+    // A step given up on may still settle later; its failure then has nobody to tell.
+    closing.catch(() => undefined);
   }
 }

@@ -1,4 +1,4 @@
-import { withContext } from '../src';
+import { onceEvery, withContext } from '../src';
 import { memoryLogger } from './helpers';
 
 describe('logger', () => {
@@ -45,5 +45,19 @@ describe('logger', () => {
       jobId: 'j1',
     });
     expect(lines()[0]).not.toHaveProperty('absent');
+  });
+});
+
+describe('onceEvery', () => {
+  it('opens for the first call, then once per interval of its clock', () => {
+    let now = 1_000_000;
+    const due = onceEvery(10_000, () => now);
+    const opened: boolean[] = [];
+    for (const step of [0, 1, 9_998, 1, 1, 10_000]) {
+      now += step;
+      opened.push(due());
+    }
+    // t = 0 opens; t = 1 and 9,999 do not; t = 10,000 opens; t = 10,001 does not; t = 20,001 opens.
+    expect(opened).toEqual([true, false, false, true, false, true]);
   });
 });

@@ -10,6 +10,8 @@ export interface PrivateRedis {
   port: number;
   pid: number;
   stop(): Promise<void>;
+  /** SIGKILL, as a crash: no shutdown save, no goodbye to clients. Resolves once the process is gone. */
+  kill9(): Promise<void>;
 }
 
 export interface RedisServerOptions {
@@ -55,6 +57,10 @@ export async function startRedisServer(opts: RedisServerOptions = {}): Promise<P
       await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 3000)))]);
       clearTimeout(timer);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    },
+    async kill9() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, Express, Request, RequestHandler, Response } from 'express';
-import { errorBody, HttpError, type Logger } from '@ms1/shared';
+import { errorBody, errorMessage, HttpError, type Logger } from '@ms1/shared';
 import { withDeadline } from './edge/deadline';
 import { redisUnavailable, type RedisGate } from './edge/redis-gate';
 import type { AuthKind, HttpOutput, Route } from './route';
@@ -74,7 +74,7 @@ export function errorMiddleware(logger: Logger, gate: RedisGate): ErrorRequestHa
         logger.warn('request failed while Redis is unavailable', {
           method: req.method,
           path: req.path,
-          err: err instanceof Error ? err.message : String(err),
+          err: errorMessage(err),
         });
         return sendError(res, redisUnavailable('no answer'));
       }

@@ -1,8 +1,10 @@
 import {
+  CONNECTION_ERROR_LOG_EVERY_MS,
   closeRedis,
   createRedis,
   DeadLetters,
   keyPrefix,
+  onceEvery,
   Producer,
   queueSetup,
   SessionStore,
@@ -47,13 +49,10 @@ export async function openHttpSide(deps: {
     name: `${config.app}-http`,
     commandTimeoutMs: config.http.redisCommandTimeoutMs,
   });
-  let lastErrorLog = 0;
+  // /health tells the outage; one line per 10 s is enough in the log.
+  const logDue = onceEvery(CONNECTION_ERROR_LOG_EVERY_MS);
   connection.on('error', (err: Error) => {
-    // /health tells the outage; one line per 10 s is enough in the log.
-    if (Date.now() - lastErrorLog > 10_000) {
-      lastErrorLog = Date.now();
-      logger.warn('HTTP redis connection error', { err: err.message });
-    }
+    if (logDue()) logger.warn('HTTP redis connection error', { err: err.message });
   });
   deps.shutdown.add('http redis', () => closeRedis(connection), { phase: 'connections' });
   if (!(await waitForReady(connection, 5000)))

@@ -12,16 +12,17 @@ export function validateInput<T>(
   label: 'body' | 'query',
   context: Record<string, unknown> = {},
 ): T {
-  const { value, error } = schema.label(label).validate(input ?? {}, {
+  // Not destructured: Joi types a failed result's value as `any`; narrowed on `error`, the value is a T.
+  const result = schema.label(label).validate(input ?? {}, {
     abortEarly: true,
     convert: true,
     context,
     errors: { wrap: { label: false } },
   });
-  if (error) {
-    const detail = error.details[0];
+  if (result.error) {
+    const detail = result.error.details[0];
     const field = typeof detail?.context?.label === 'string' ? detail.context.label : label;
     throw HttpError.badRequest(field, detail?.message ?? `${field} is invalid`);
   }
-  return value;
+  return result.value;
 }

@@ -25,5 +25,5 @@ export const DEFAULT_EXTRACT_LIMITS: Readonly<ExtractLimits> = Object.freeze({
 export const ZIP_RATIO_GRACE_BYTES = 1024 * 1024;
 
 export function resolveLimits(...partials: (Partial<ExtractLimits> | undefined)[]): ExtractLimits {
-  return Object.assign({}, DEFAULT_EXTRACT_LIMITS, ...partials.filter((p) => p !== undefined));
+  return partials.reduce<ExtractLimits>((limits, p) => ({ ...limits, ...p }), { ...DEFAULT_EXTRACT_LIMITS });
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { DrawContext, InvoiceDoc } from './context';
 import { buildFacturX } from './facturx';
 import { LANGS, VOCAB, type Lang } from './language';
@@ -57,11 +58,13 @@ function senderFor(ctx: DrawContext, company: string, lang: Lang, domain?: strin
 
 function expected(
   attachmentName: string,
+  document: Uint8Array,
   format: InvoiceFormat,
   r: Pick<RenderedInvoice, 'kind' | 'fields'>,
   archiveName?: string,
 ): ExpectedInvoice {
-  return { attachmentName, ...(archiveName ? { archiveName } : {}), format, kind: r.kind, ...r.fields };
+  const sha256 = createHash('sha256').update(document).digest('hex');
+  return { attachmentName, sha256, ...(archiveName ? { archiveName } : {}), format, kind: r.kind, ...r.fields };
 }
 
 export type XmlFlavour = 'ubl' | 'ubl-credit' | 'cii' | 'cii-credit';
@@ -107,10 +110,11 @@ function xmlContentType(ctx: DrawContext): string {
 export function xmlDoc(ctx: DrawContext, flavour: XmlFlavour, lang: Lang = ctx.rng.pick(LANGS)): InvoiceDoc {
   const { tpl, rendered, number } = renderXml(ctx, flavour);
   const name = xmlName(ctx, tpl.syntax, number, lang, rendered.kind);
-  const attachment = fileAttachment(name, xmlContentType(ctx), Buffer.from(rendered.xml, 'utf8'));
+  const bytes = Buffer.from(rendered.xml, 'utf8');
+  const attachment = fileAttachment(name, xmlContentType(ctx), bytes);
   return {
     attachment,
-    invoices: [expected(name, tpl.syntax, rendered)],
+    invoices: [expected(name, bytes, tpl.syntax, rendered)],
     number,
     kind: rendered.kind,
     sender: senderFor(ctx, rendered.fields.sellerName ?? 'Supplier', lang),
@@ -132,7 +136,7 @@ export async function facturXDoc(ctx: DrawContext, lang: Lang = ctx.rng.pick(LAN
   const pdf = await buildFacturX(rendered.xml, rendered.fields, rendered.kind, lang, relationship);
   return {
     attachment: fileAttachment(name, contentType, pdf),
-    invoices: [expected(name, 'facturx', rendered)],
+    invoices: [expected(name, pdf, 'facturx', rendered)],
     number,
     kind: rendered.kind,
     sender,
@@ -161,7 +165,7 @@ export async function plainPdfDoc(ctx: DrawContext, lang: Lang = ctx.rng.pick(LA
   const fields = plainExpected(data);
   return {
     attachment: fileAttachment(name, contentType, pdf),
-    invoices: [expected(name, 'pdf-text', { kind: 'invoice', fields })],
+    invoices: [expected(name, pdf, 'pdf-text', { kind: 'invoice', fields })],
     number,
     kind: 'invoice',
     sender,
@@ -181,7 +185,7 @@ export function zipDoc(ctx: DrawContext, lang: Lang = ctx.rng.pick(LANGS)): Invo
     m,
   }));
   const zip = writeZip(entries, ctx.received);
-  const invoices = entries.map((e) => expected(e.name, e.m.tpl.syntax, e.m.rendered, zipName));
+  const invoices = entries.map((e) => expected(e.name, e.data, e.m.tpl.syntax, e.m.rendered, zipName));
   return {
     attachment: fileAttachment(zipName, ctx.rng.chance(0.8) ? 'application/zip' : 'application/x-zip-compressed', zip),
     invoices,

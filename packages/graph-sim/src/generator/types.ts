@@ -52,6 +52,8 @@ export interface InvoiceFields {
 
 export interface ExpectedInvoice extends InvoiceFields {
   attachmentName: string;
+  /** SHA-256 (hex) of the document MS1 reads: the attachment, or the ZIP member (part of MS1's invoiceKey). */
+  sha256: string;
   archiveName?: string;
   format: InvoiceFormat;
   kind: InvoiceKind;

@@ -123,6 +123,7 @@ export class GraphPipeline {
     note.mailbox = mbName ?? null;
     note.inFlight = mbName ? (ctx.stats.s.inFlight[mbName] ?? 0) : 0;
     ctx.stats.request(route.kind, mbName);
+    if (mbName) ctx.stats.arrival(mbName);
     // Outlook's limits are per app and mailbox; requests without a mailbox (subscriptions) are not throttled.
     const forced = mailbox ? this.forcedThrottle(mailbox) : null;
     const admission: Admission = forced
@@ -133,6 +134,7 @@ export class GraphPipeline {
     if (!admission.ok) {
       note.throttled = admission.reason;
       ctx.stats.throttled(admission.reason, mbName);
+      if (mbName) ctx.stats.retryAfterGiven(mbName, admission.retryAfterSeconds * 1000);
       const concurrency = admission.reason === 'concurrency';
       const message = concurrency
         ? 'Application is over its MailboxConcurrency limit.'

@@ -12,7 +12,7 @@ export class ConfigError extends Error {
 type Env = Readonly<Record<string, string | undefined>>;
 
 /** The schema one app validates: its variables, required ones required, production's rules on its secrets. */
-function appSchema(app: AppVariables, env: Env): Joi.ObjectSchema {
+function appSchema(app: AppVariables, env: Env): Joi.ObjectSchema<Record<string, unknown>> {
   const production = env.NODE_ENV === 'production';
   const keys: Record<string, Joi.Schema> = {};
   for (const name of app.loads) {
@@ -58,22 +58,22 @@ export function loadConfig<A extends AppName>(app: A, env: Env = process.env): A
   const cleaned: Record<string, string> = {};
   for (const [name, value] of Object.entries(env)) if (value !== undefined && value !== '') cleaned[name] = value;
   const definition: AppVariables = apps[app];
-  const { value, error } = appSchema(definition, cleaned).validate(cleaned, {
+  // Not destructured: Joi types a failed result's value as `any`; narrowed on `error`, the value is typed.
+  const result = appSchema(definition, cleaned).validate(cleaned, {
     abortEarly: false,
     allowUnknown: true,
     stripUnknown: true,
     convert: true,
   });
-  if (error) {
+  if (result.error) {
     // Joi's messages quote the key, never the value, so a bad secret is not echoed.
-    const problems = [...new Set(error.details.map((d) => d.message.replace(/"/g, '')))];
+    const problems = [...new Set(result.error.details.map((d) => d.message.replace(/"/g, '')))];
     throw new ConfigError(`Invalid configuration for ${app}: ${problems.join('; ')}`);
   }
-  const validated: Record<string, unknown> = value;
   const config: Record<string, unknown> = { app, secrets: secretsOf(cleaned) };
   for (const name of definition.loads) {
     const variable = variables[name];
-    const raw = validated[name];
+    const raw = result.value[name];
     place(config, variable.path, raw === undefined ? null : variable.read(raw));
   }
   // The object is built from the same declarations its type is derived from (see config.ts).

@@ -8,7 +8,7 @@ import {
   ResponseType,
 } from '@microsoft/microsoft-graph-client';
 import { Readable } from 'node:stream';
-import { PermanentError, RetryableError, ThrottledError } from '../errors';
+import { errorMessage, PermanentError, RetryableError, ThrottledError } from '../errors';
 import { parseRetryAfter } from '../http/retry-after';
 import { readDeltaPage, type AttachmentSink } from './delta';
 import type { TokenProvider } from './token-provider';
@@ -249,7 +249,7 @@ export class MailGraph {
   private async translate(caller: GraphCaller, err: unknown, what: string): Promise<Error> {
     if (!(err instanceof GraphError)) {
       this.opts.onCall?.({ caller, status: 0, throttled: false });
-      return new RetryableError(`Graph ${what} failed: ${err instanceof Error ? err.message : String(err)}`, {
+      return new RetryableError(`Graph ${what} failed: ${errorMessage(err)}`, {
         cause: err,
       });
     }

@@ -1,58 +1,46 @@
 import http from 'node:http';
 import type { Logger } from '../logging/logger';
-import { errorBody, type ErrorBody } from './http-error';
+import { HttpError } from './http-error';
+import { answerSidePort, sidePortRoutes, type SidePortAnswer, type SidePortChecks } from './side-port';
 
 export interface HealthServer {
   port: number | null;
   close(): Promise<void>;
 }
 
-export interface HealthCheckResult {
-  ok: boolean;
-  details: Record<string, unknown>;
-}
-
-const CHECK_TIMEOUT_MS = 1500;
+const HEADERS = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 
 /**
- * The small side port of worker apps: `GET /health` answers 200 with the checks when `check` says healthy, else
- * 503 in the project's error shape (`{"error":{"code":"unavailable","message","checks"}}`), within 1.5 s even if
- * the check hangs; `GET /metrics` returns what `metrics` gives. A taken port is logged, not fatal: a worker without
- * its health port still does its work.
+ * The small side port of worker apps (`/health`, `/metrics`): the plain handlers of `side-port.ts` behind a bare
+ * node:http server, which is all this adapter does. Failures answer in the project's one error shape, built by
+ * `HttpError.body()` as on ingest-api. A taken port is logged, not fatal: a worker without its health port still
+ * does its work.
  */
-export async function startHealthServer(opts: {
-  port: number;
-  logger: Logger;
-  check: () => Promise<HealthCheckResult>;
-  metrics?: () => Promise<{ contentType: string; body: string }>;
-}): Promise<HealthServer> {
+export async function startHealthServer(
+  opts: SidePortChecks & { port: number; logger: Logger },
+): Promise<HealthServer> {
+  const routes = sidePortRoutes(opts);
   const server = http.createServer((req, res) => {
-    const json = (status: number, body: unknown) => {
-      res.writeHead(status, {
-        'content-type': 'application/json; charset=utf-8',
-        'cache-control': 'no-store',
-        'x-content-type-options': 'nosniff',
-      });
-      res.end(JSON.stringify(body));
+    const send = (a: SidePortAnswer, headers: Record<string, string> = {}) => {
+      res.writeHead(a.status, { ...HEADERS, ...headers, 'content-type': a.contentType });
+      res.end(a.body);
     };
-    void (async () => {
-      const path = (req.url ?? '/').split('?')[0];
-      if (req.method === 'GET' && path === '/health') {
-        const { ok, details } = await boundedCheck(opts.check);
-        if (ok) json(200, { status: 'ok', ...details });
-        else json(503, errorBody(503, 'a health check failed', { checks: details }));
-      } else if (req.method === 'GET' && path === '/metrics' && opts.metrics) {
-        const m = await opts.metrics();
-        res.writeHead(200, { 'content-type': m.contentType, 'cache-control': 'no-store' });
-        res.end(m.body);
-      } else {
-        json(404, errorBody(404, `no route for ${req.method ?? 'GET'} ${path}`) satisfies ErrorBody);
-      }
-    })().catch((err: unknown) => {
-      opts.logger.error('health port request failed', { path: req.url, err });
-      if (!res.headersSent) json(500, errorBody(500, 'internal error'));
-      else res.end();
-    });
+    const sendError = (err: HttpError) =>
+      send(
+        { status: err.status, contentType: 'application/json; charset=utf-8', body: JSON.stringify(err.body()) },
+        err.headers,
+      );
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    answerSidePort(routes, req.method ?? 'GET', path)
+      .then(send, (err: unknown) => {
+        if (err instanceof HttpError) return sendError(err);
+        opts.logger.error('health port request failed', { path, err });
+        sendError(new HttpError(500, 'internal error'));
+      })
+      .catch((err: unknown) => {
+        opts.logger.error('health port answer failed', { path, err });
+        res.destroy();
+      });
   });
   const port = await new Promise<number | null>((resolve) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
@@ -76,21 +64,4 @@ export async function startHealthServer(opts: {
       return closing;
     },
   };
-}
-
-/** The check, or "unhealthy" when it throws or does not answer in time (a hung Redis must not hang /health). */
-async function boundedCheck(check: () => Promise<HealthCheckResult>): Promise<HealthCheckResult> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      check(),
-      new Promise<HealthCheckResult>((resolve) => {
-        timer = setTimeout(() => resolve({ ok: false, details: { timeout: true } }), CHECK_TIMEOUT_MS);
-      }),
-    ]);
-  } catch (err) {
-    return { ok: false, details: { error: err instanceof Error ? err.message : String(err) } };
-  } finally {
-    clearTimeout(timer);
-  }
 }

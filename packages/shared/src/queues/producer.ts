@@ -7,6 +7,7 @@ import {
   type JobType,
   type RepeatOptions,
 } from 'bullmq';
+import { CONNECTION_ERROR_LOG_EVERY_MS, onceEvery } from '../logging/once-every';
 import { JobQueue, type JobName, type QueueName } from './names';
 import type { FlowChildren, FlowParentName, JobPayloads, JobResults } from './payloads';
 import type { QueueSetup } from './queue-setup';
@@ -51,12 +52,10 @@ export class Producer {
         // broken for good, and the HTTP edge must resume by itself once Redis answers again.
         skipVersionCheck: true,
       });
-      let lastLog = 0;
+      // Every failed reconnect is reported by every queue: one line per queue per 10 s shows an outage.
+      const logDue = onceEvery(CONNECTION_ERROR_LOG_EVERY_MS);
       q.on('error', (err) => {
-        // Every failed reconnect is reported by every queue: one line per queue per 10 s shows an outage.
-        if (Date.now() - lastLog < 10_000) return;
-        lastLog = Date.now();
-        this.setup.logger.warn('queue connection error', { queue: name, err: err.message });
+        if (logDue()) this.setup.logger.warn('queue connection error', { queue: name, err: err.message });
       });
       this.queues.set(name, q);
     }

@@ -7,7 +7,7 @@ export * from './attachment-store';
 export { LocalDirectoryStore } from './local-directory-store';
 export { S3AttachmentStore, S3_TEMP_PREFIX, type S3Settings } from './s3-store';
 export { AttachmentStoreRefusedError, toStoreError } from './s3-errors';
-export type { AttachmentSource, StreamingAttachmentStore } from './streaming-store';
+export type { StreamingAttachmentStore } from './streaming-store';
 
 /** The configured attachment store: a local directory (default) or an S3-compatible bucket (ATTACHMENT_STORE=s3). */
 export function createAttachmentStore(storage: StorageSettings): AttachmentStore {

@@ -2,7 +2,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   AttachmentNotFoundError,
@@ -13,6 +12,7 @@ import {
   type ByteSource,
   type StoredObject,
 } from './attachment-store';
+import { hashingMeter } from './hashing-meter';
 
 /** Streamed writes land here first (same file system, so the final rename is atomic), named by writer, not content. */
 const INCOMING_DIR = '.incoming';
@@ -57,21 +57,12 @@ export class LocalDirectoryStore implements AttachmentStore {
     const incoming = path.join(this.dir, INCOMING_DIR);
     await fs.mkdir(incoming, { recursive: true });
     const tmp = path.join(incoming, `${process.pid}.${randomBytes(8).toString('hex')}.tmp`);
-    const hash = createHash('sha256');
-    let size = 0;
-    const maxBytes = this.maxBytes;
-    const hashAndCount = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        size += chunk.length;
-        if (size > maxBytes) return done(new AttachmentTooLargeError(size, maxBytes, true));
-        hash.update(chunk);
-        done(null, chunk);
-      },
-    });
+    const meter = hashingMeter(this.maxBytes);
     try {
       // flush: fsync before close, since a job may reference the file as soon as this returns, even across a host crash.
-      await pipeline(source, hashAndCount, createWriteStream(tmp, { flags: 'wx', flush: true }));
-      const sha256 = hash.digest('hex');
+      await pipeline(source, meter.stream, createWriteStream(tmp, { flags: 'wx', flush: true }));
+      const sha256 = meter.digest();
+      const size = meter.size();
       const target = this.pathFor(sha256);
       const storageRef = storageRefFor(sha256);
       if (await exists(target)) {

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Readable, Transform, pipeline } from 'node:stream';
+import { Readable, pipeline } from 'node:stream';
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
@@ -14,10 +14,12 @@ import {
   AttachmentTooLargeError,
   shaFromRef,
   storageRefFor,
+  type ByteSource,
   type StoredObject,
 } from './attachment-store';
+import { hashingMeter } from './hashing-meter';
 import { toStoreError } from './s3-errors';
-import type { AttachmentSource, StreamingAttachmentStore } from './streaming-store';
+import type { StreamingAttachmentStore } from './streaming-store';
 
 /** Where the bucket is; no key pair means the AWS SDK's default credential chain. */
 export interface S3Settings {
@@ -98,19 +100,9 @@ export class S3AttachmentStore implements StreamingAttachmentStore {
     return { sha256, storageRef, size: bytes.length, existed: false };
   }
 
-  async putStream(source: AttachmentSource): Promise<StoredObject> {
+  async putStream(source: ByteSource): Promise<StoredObject> {
     const tempKey = `${S3_TEMP_PREFIX}${randomUUID()}`;
-    const hash = createHash('sha256');
-    let size = 0;
-    const maxBytes = this.maxBytes;
-    const metered = new Transform({
-      transform(chunk: Buffer, _encoding, done) {
-        size += chunk.length;
-        if (size > maxBytes) return done(new AttachmentTooLargeError(size, maxBytes));
-        hash.update(chunk);
-        done(null, chunk);
-      },
-    });
+    const meter = hashingMeter(this.maxBytes);
     const input = source instanceof Readable ? source : Readable.from(source);
     // The source's own failure (a broken download) is its caller's error, not the store's: remembered to rethrow.
     let sourceError: unknown = null;
@@ -118,11 +110,11 @@ export class S3AttachmentStore implements StreamingAttachmentStore {
       sourceError ??= err;
     });
     // Errors of either side end both; the upload below sees them as a failed read of its body.
-    pipeline(input, metered, () => undefined);
+    pipeline(input, meter.stream, () => undefined);
     try {
       await new Upload({
         client: this.client,
-        params: { Bucket: this.bucket, Key: tempKey, Body: metered, ContentType: 'application/octet-stream' },
+        params: { Bucket: this.bucket, Key: tempKey, Body: meter.stream, ContentType: 'application/octet-stream' },
         partSize: PART_BYTES,
         queueSize: PARTS_IN_FLIGHT,
       }).done();
@@ -131,7 +123,8 @@ export class S3AttachmentStore implements StreamingAttachmentStore {
       if (sourceError !== null) throw sourceError;
       throw toStoreError(err, 'upload', tempKey);
     }
-    const sha256 = hash.digest('hex');
+    const sha256 = meter.digest();
+    const size = meter.size();
     const storageRef = storageRefFor(sha256);
     try {
       const existed = await this.has(storageRef);

@@ -1,6 +1,7 @@
 import { Transform, Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import parser from 'stream-json/parser.js';
+import { toError } from '../../errors';
 import type { DeltaPage } from '../types';
 import type { AttachmentSink } from './content-writer';
 import { DeltaPageAssembler, type JsonToken } from './page-assembler';
@@ -28,14 +29,14 @@ export async function readDeltaPage(body: Readable, sink: AttachmentSink): Promi
     try {
       for (const t of tokens) assembler.token(t);
     } catch (err) {
-      done(err instanceof Error ? err : new Error(String(err)));
+      done(toError(err));
       return;
     }
     const wait = assembler.backlog();
     if (!wait) return done();
     wait.then(
       () => done(),
-      (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
+      (err: unknown) => done(toError(err)),
     );
   };
   const consumer = new Writable({
@@ -56,7 +57,7 @@ export async function readDeltaPage(body: Readable, sink: AttachmentSink): Promi
           page = p;
           done();
         },
-        (err: unknown) => done(err instanceof Error ? err : new Error(String(err))),
+        (err: unknown) => done(toError(err)),
       );
     },
   });
