@@ -11,14 +11,13 @@ const BATCH = 100;
 const NEVER_MS = '600000';
 
 describe('ms4-sender delivers 10,000 items in configured batches', () => {
+  // Each test has its own queue prefix, ms4-sim and senders, all stopped after it: what one leaves behind (a
+  // sender, undelivered jobs) cannot reach the next.
   let h: Harness;
-  beforeAll(async () => {
+  beforeEach(async () => {
     h = await harness(testRedisUrl());
   });
   afterEach(async () => {
-    await h.stopSenders();
-  });
-  afterAll(async () => {
     await h.close();
   });
 
@@ -67,24 +66,23 @@ describe('ms4-sender delivers 10,000 items in configured batches', () => {
     const PER_BATCH = 19;
     const BATCHES = 10;
     const n = PER_BATCH * BATCHES;
-    const items = Array.from({ length: n }, (_, i) => makeItem(`${h.run}-bytes`, 1000 + i));
+    const items = Array.from({ length: n }, (_, i) => makeItem(h.run, 1000 + i));
     const sizes = new Set(items.map((i) => Buffer.byteLength(JSON.stringify(i))));
     expect(sizes.size).toBe(1);
     const [size = 0] = sizes;
     const maxBytes = bodyBytes(Array.from({ length: PER_BATCH }, () => size));
     await h.addItems(items);
-    const before = new Set((await h.batches()).map((b) => b.batchId));
     const sender = await h.startSender({
       MS4_BATCH_MAX_ITEMS: '500',
       MS4_BATCH_MAX_BYTES: String(maxBytes),
       MS4_BATCH_MAX_WAIT_MS: NEVER_MS,
       MS4_MAX_REQUESTS_PER_SECOND: '100',
     });
-    await waitFor(async () => (await h.stats()).uniqueKeys >= N + n, {
+    await waitFor(async () => (await h.stats()).uniqueKeys >= n, {
       timeoutMs: 60_000,
-      what: `${n} more items in MS4`,
+      what: `${n} items in MS4`,
     });
-    const batches = (await h.batches()).filter((b) => !before.has(b.batchId));
+    const batches = await h.batches();
     // One more item would not fit: bodyBytes of PER_BATCH + 1 items exceeds the bound.
     expect(bodyBytes(Array.from({ length: PER_BATCH + 1 }, () => size))).toBeGreaterThan(maxBytes);
     expect(batches.map((b) => b.size)).toEqual(Array.from({ length: BATCHES }, () => PER_BATCH));

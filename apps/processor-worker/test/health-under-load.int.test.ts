@@ -212,8 +212,8 @@ describe('processor-worker /health while it reads big and hostile documents', ()
     );
     expect(samples.length).toBeGreaterThan(10);
     expect(samples.filter((s) => s.status === null)).toEqual([]);
-    expect(loop.turns).toBeGreaterThan(100); // it was measured, all along
     expect(loop.busyCpuMs).toBeLessThan(MAIN_THREAD_BUSY_BOUND_MS);
+    expect(loop.turns).toBeGreaterThan(10); // it was measured while the work ran
     expect(stalled).toEqual([]);
 
     const jobs = await inbound.getJobs(['completed', 'failed'], 0, -1);
