@@ -248,7 +248,7 @@ describe('big mail on the sync side (graph-sim through a cutting proxy + ingest-
     const status = await call('GET', '/session/status');
     expect(status.body.session).toMatchObject({ counters: { oversizedAttachments: 1, enqueued: 1 } });
     expect(api.output()).toMatch(/attachment over MAX_ATTACHMENT_BYTES skipped/);
-  });
+  }, 120_000);
 
   it('retries a page whose connection is cut mid-stream: nothing of it enqueued, the cursor kept, then every e-mail once', async () => {
     const mailbox = 'cut@contoso.example';
@@ -288,7 +288,7 @@ describe('big mail on the sync side (graph-sim through a cutting proxy + ingest-
     }
     const status = await call('GET', '/session/status');
     expect(status.body.session).toMatchObject({ counters: { enqueued: 6, discovered: 6 } });
-  });
+  }, 120_000);
 
   it('starts the next round with the page size the last one learned', async () => {
     const mailbox = 'cut@contoso.example'; // its last pages weighed about 400 KB per e-mail against a 1 MB budget
@@ -306,5 +306,5 @@ describe('big mail on the sync side (graph-sim through a cutting proxy + ingest-
     const round = (await pageJobs(mailbox)).filter((j) => !before.has(j.id));
     // Pages of 2 from the first request of the round (not one page of 5 at DELTA_PAGE_SIZE).
     expect(round.map((j) => j.data.messageCount).sort()).toEqual([1, 2, 2]);
-  });
+  }, 120_000);
 });

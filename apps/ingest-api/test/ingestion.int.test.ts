@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { startGraphSim, trustCa, type GraphSim } from '@ms1/graph-sim';
+import { startGraphSim, trustCa, type GraphSim, type RequestRecord } from '@ms1/graph-sim';
 import {
   appEnv,
   cleanPrefix,
@@ -75,6 +75,10 @@ describe('ingestion (graph-sim + ingest-api process + Redis)', () => {
     expect(r.status).toBe(201);
     return r.body.session_id as string;
   };
+  /** graph-sim's record of the delta requests answered since `mark` (a seq of its request log). */
+  const deltasSince = async (mark: number) =>
+    ((await admin('GET', `/requests?afterSeq=${mark}&kind=delta`)) as unknown as { requests: RequestRecord[] })
+      .requests;
   const roundsIdle = async () =>
     waitFor(
       async () =>
@@ -162,7 +166,7 @@ describe('ingestion (graph-sim + ingest-api process + Redis)', () => {
     // Delta carried the attachments: a few requests for 150 e-mails, not one per e-mail.
     const delta = s.requests.byKind.delta ?? 0;
     expect(delta).toBeLessThan(20);
-  });
+  }, 120_000);
 
   it('enqueues nothing twice on a delta replay or after an expired cursor', async () => {
     await startSession(['a@contoso.example']);
@@ -191,7 +195,7 @@ describe('ingestion (graph-sim + ingest-api process + Redis)', () => {
     );
     await roundsIdle();
     expect((await jobsFor('a@contoso.example')).length).toBe(before + 1);
-  });
+  }, 120_000);
 
   it('ingests an e-mail injected while the session runs through the webhook, not through polling', async () => {
     const sent = (await stats()).subscriptions.validationsSent;
@@ -215,7 +219,7 @@ describe('ingestion (graph-sim + ingest-api process + Redis)', () => {
     );
     expect(syncsSince.length).toBeGreaterThan(0);
     expect(syncsSince.map((j) => j.data.trigger as string)).toEqual(syncsSince.map(() => 'webhook'));
-  });
+  }, 120_000);
 
   it('collapses a burst of 100 notifications into one sync, and drops a wrong clientState', async () => {
     await roundsIdle();
@@ -244,23 +248,34 @@ describe('ingestion (graph-sim + ingest-api process + Redis)', () => {
     expect((await stats()).requests.byKind.delta ?? 0).toBe(deltaBefore);
     expect(api.output()).not.toContain('wrong-state');
 
-    const t0 = Date.now();
-    const answers = await Promise.all(
-      Array.from({ length: 10 }, () =>
-        fetch(`${base}/webhooks/graph`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ value: Array.from({ length: 10 }, () => note(CLIENT_STATE)) }),
-        }),
-      ),
-    );
-    expect(Date.now() - t0).toBeLessThan(3000);
-    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(202));
-    await new Promise((r) => setTimeout(r, 500));
-    await roundsIdle();
+    // Graph holds every request 5 s: a webhook that waited for its sync would answer after that.
+    await admin('PUT', '/config', { latency: { fixedMs: 5000, perKbMs: 0, jitterMs: 0 } });
+    const mark = ((await admin('GET', '/requests')) as { lastSeq: number }).lastSeq;
+    let answeredAt: number;
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 10 }, () =>
+          fetch(`${base}/webhooks/graph`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ value: Array.from({ length: 10 }, () => note(CLIENT_STATE)) }),
+          }),
+        ),
+      );
+      answeredAt = Date.now();
+      expect(answers.map((a) => a.status)).toEqual(Array(10).fill(202));
+      await waitFor(async () => (await deltasSince(mark)).length > 0, { what: 'the sync the notifications asked for' });
+      await roundsIdle();
+    } finally {
+      await admin('PUT', '/config', { latency: { fixedMs: 5, perKbMs: 0, jitterMs: 5 } });
+    }
     // One delta round of an up-to-date mailbox is one request; 100 notifications must not cost 100 rounds.
     expect(((await stats()).requests.byKind.delta ?? 0) - deltaBefore).toBeLessThanOrEqual(2);
-  });
+    // The notifications were answered before Graph answered the sync they asked for: answering never waits for it.
+    const deltas = await deltasSince(mark);
+    expect(deltas.length).toBeGreaterThan(0);
+    for (const r of deltas) expect(answeredAt).toBeLessThan(r.answeredAt);
+  }, 120_000);
 
   it('handles lifecycle notifications: recreates a removed subscription, renews on reauthorization, resyncs after missed', async () => {
     const subsFor = async () => {
@@ -296,7 +311,7 @@ describe('ingestion (graph-sim + ingest-api process + Redis)', () => {
       },
       { what: 'a renewed subscription' },
     );
-  });
+  }, 120_000);
 
   it("deletes the session's subscriptions when it stops", async () => {
     const live = async () => {
@@ -308,18 +323,35 @@ describe('ingestion (graph-sim + ingest-api process + Redis)', () => {
     expect(await live()).toBe(0);
   });
 
-  it('obeys a 429 storm: throttled jobs are delayed, none fails', async () => {
-    await admin('POST', '/seed', { mailbox: 'storm@contoso.example', count: 40, seed: 21 });
-    // One request per 6 s of the sim's clock: the round's second page is throttled even on a slow, busy machine.
-    await admin('PUT', '/config', { throttle: { concurrency: 4, requestsPerWindow: 1, windowMs: 6000 } });
-    await startSession(['storm@contoso.example']);
-    await waitFor(async () => (await jobsFor('storm@contoso.example')).length === 40, {
-      timeoutMs: 60_000,
-      what: '40 e-mails through the storm',
-    });
-    expect((await stats()).throttled.total).toBeGreaterThan(0);
+  it('obeys a 429 storm: throttled jobs are delayed, none fails, no request inside a Retry-After', async () => {
+    const storm = 'storm@contoso.example';
+    await admin('POST', '/seed', { mailbox: storm, count: 40, seed: 21 });
+    // The next 5 requests to the mailbox are answered 429 (Retry-After 1 s), whatever the clock: the storm happens
+    // however slow or fast the machine is.
+    await admin('PUT', '/config', { throttleNext: { count: 5, retryAfterSeconds: 1, mailbox: storm } });
+    const mark = ((await admin('GET', '/requests')) as { lastSeq: number }).lastSeq;
+    try {
+      await startSession([storm]);
+      await waitFor(async () => (await jobsFor(storm)).length === 40, {
+        timeoutMs: 120_000,
+        what: '40 e-mails through the storm',
+      });
+    } finally {
+      await admin('PUT', '/config', { throttleNext: null });
+    }
     expect((await sync.getJobCounts('failed')).failed).toBe(0);
     expect((await call('GET', '/dlq')).body).toMatchObject({ total: 0 });
-    await admin('PUT', '/config', { throttle: { concurrency: 4, requestsPerWindow: 10000, windowMs: 600000 } });
-  });
+    // graph-sim's record: five 429s, and after each, nothing asked of the mailbox before its Retry-After was over.
+    const log = (await admin('GET', `/requests?afterSeq=${mark}&mailbox=${storm}`)) as unknown as {
+      requests: RequestRecord[];
+    };
+    const refused = log.requests.filter((r) => r.status === 429);
+    expect(refused).toHaveLength(5);
+    for (const r of refused) {
+      const next = log.requests.find((x) => x.seq > r.seq);
+      expect(next).toBeDefined();
+      expect(next?.at).toBeGreaterThanOrEqual(r.answeredAt + (r.retryAfterSeconds ?? 0) * 1000);
+    }
+    expect(log.requests.filter((r) => r.at > r.answeredAt)).toEqual([]);
+  }, 180_000);
 });

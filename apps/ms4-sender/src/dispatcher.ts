@@ -93,8 +93,9 @@ export class Dispatcher {
       const permit = await breaker.acquire(signal);
       let result: SendResult;
       let t0: number;
+      let tokenAt: number;
       try {
-        await limiter.take(signal);
+        tokenAt = await limiter.take(signal);
         t0 = Date.now();
         result = await client.send(batch.batchId, batch.body, signal);
       } catch (err) {
@@ -102,6 +103,8 @@ export class Dispatcher {
         throw err;
       }
       this.stats.requests++;
+      // When Redis granted the token (its clock): the instant this request was allowed out, for causal checks.
+      const sent = { ...log, tokenAt };
       const ms = Date.now() - t0;
       switch (result.kind) {
         case 'throttled': {
@@ -109,7 +112,7 @@ export class Dispatcher {
           this.stats.throttled++;
           const pausedMs = await pause.pauseFor(result.retryAfterMs, 'ms4-429');
           logger.warn('MS4 throttled (429): every replica pauses', {
-            ...log,
+            ...sent,
             retryAfterMs: result.retryAfterMs,
             pausedMs,
           });
@@ -118,12 +121,12 @@ export class Dispatcher {
         case 'accepted':
           permit.success();
           this.stats.itemsAccepted += items.length;
-          logger.debug('batch delivered', { ...log, status: result.status, ms });
+          logger.debug('batch delivered', { ...sent, status: result.status, ms });
           for (const i of items) i.resolve(batch.batchId);
           return;
         case 'per-item':
           permit.success();
-          this.settlePerItem(items, result.results, batch.batchId, { ...log, status: result.status, ms });
+          this.settlePerItem(items, result.results, batch.batchId, { ...sent, status: result.status, ms });
           return;
         case 'too-large':
           permit.success();
@@ -145,7 +148,7 @@ export class Dispatcher {
             // pass: once another probe closes it, that batch fails again with the breaker closed and its jobs
             // spend their attempts (JOB_ATTEMPTS, then dead-letter) as usual.
             logger.warn('batch failed while MS4 is unavailable: held until the circuit breaker lets it through', {
-              ...log,
+              ...sent,
               status: result.status,
               reason: result.message,
               ms,
@@ -154,7 +157,7 @@ export class Dispatcher {
           }
           this.stats.itemsRetried += items.length;
           logger.warn('batch failed, its jobs will be retried', {
-            ...log,
+            ...sent,
             status: result.status,
             reason: result.message,
             ms,

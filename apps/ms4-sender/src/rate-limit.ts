@@ -27,7 +27,7 @@ else
 end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
 redis.call('PEXPIRE', KEYS[1], math.ceil(cap * 1000 / rate) + 1000)
-return {got, wait, 0}`;
+return {got, wait, 0, now}`;
 
 export interface RateLimiterOptions {
   /** Requests per second for all replicas together (may be fractional). */
@@ -38,7 +38,8 @@ export interface RateLimiterOptions {
   pauseKey: string;
 }
 
-export type TakeResult = { ok: true } | { ok: false; waitMs: number; paused: boolean };
+/** A token (with the instant Redis granted it, epoch ms on Redis's clock), or how long to wait. */
+export type TakeResult = { ok: true; grantedAt: number } | { ok: false; waitMs: number; paused: boolean };
 
 export function defaultBurst(ratePerSecond: number): number {
   return Math.max(1, Math.ceil(ratePerSecond / 4));
@@ -64,16 +65,19 @@ export class RateLimiter {
       String(this.opts.ratePerSecond),
       String(this.burst),
     )) as unknown[];
-    const [got, wait, paused] = r.map(Number);
-    if (got === 1) return { ok: true };
+    const [got, wait, paused, now] = r.map(Number);
+    if (got === 1) return { ok: true, grantedAt: now ?? 0 };
     return { ok: false, waitMs: Math.max(1, wait ?? 1), paused: paused === 1 };
   }
 
-  /** Waits for a token (and for the end of a shared pause). `onWait` sees each wait, for logging. */
-  async take(signal?: AbortSignal, onWait?: (r: Extract<TakeResult, { ok: false }>) => void): Promise<void> {
+  /**
+   * Waits for a token (and for the end of a shared pause); answers when Redis granted it (epoch ms, Redis's clock).
+   * `onWait` sees each wait, for logging.
+   */
+  async take(signal?: AbortSignal, onWait?: (r: Extract<TakeResult, { ok: false }>) => void): Promise<number> {
     for (;;) {
       const r = await this.tryTake();
-      if (r.ok) return;
+      if (r.ok) return r.grantedAt;
       onWait?.(r);
       // A little jitter keeps replicas that wait for the same instant from colliding on it.
       await sleep(r.waitMs + Math.floor(Math.random() * 5), signal);

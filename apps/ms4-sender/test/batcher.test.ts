@@ -40,14 +40,19 @@ describe('Batcher', () => {
     expect(cuts.map((c) => c.ids)).toEqual([[1], [2], [3]]);
   });
 
-  it('cuts after the maximum wait since the first item', async () => {
-    const { b, cuts } = collect({ maxItems: 100, maxBytes: 1e9, maxWaitMs: 50 });
+  it('cuts after the maximum wait since the first item, not before', async () => {
+    const cuts: { ids: number[]; reason: CutReason; at: number }[] = [];
+    const b = new Batcher<E>({ maxItems: 100, maxBytes: 1e9, maxWaitMs: 50 }, (batch, reason) =>
+      cuts.push({ ids: batch.map((e) => e.id), reason, at: Date.now() }),
+    );
+    const first = Date.now();
     b.add({ id: 1, bytes: 1 });
-    await new Promise((r) => setTimeout(r, 20));
     b.add({ id: 2, bytes: 1 });
     expect(cuts).toHaveLength(0);
-    await new Promise((r) => setTimeout(r, 60));
-    expect(cuts).toEqual([{ ids: [1, 2], reason: 'wait' }]);
+    while (cuts.length === 0) await new Promise((r) => setTimeout(r, 10));
+    expect(cuts.map(({ ids, reason }) => ({ ids, reason }))).toEqual([{ ids: [1, 2], reason: 'wait' }]);
+    // A timer never fires early (Date.now() has whole milliseconds, hence the 1).
+    expect(cuts[0]?.at).toBeGreaterThanOrEqual(first + 50 - 1);
   });
 
   it('after flushAlways every item goes out at once', () => {

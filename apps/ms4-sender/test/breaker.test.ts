@@ -76,12 +76,18 @@ describe('CircuitBreaker', () => {
   });
 
   it('acquire waits for the probe outcome and rejects when aborted', async () => {
-    const b = new CircuitBreaker({ failures: 1, openMs: 30, now: Date.now });
+    // The breaker's clock is the test's: nothing expires unless the test moves it, however slow the machine.
+    const c = clock();
+    const b = new CircuitBreaker({ failures: 1, openMs: 30, now: c.now });
     grant(b).failure();
+    c.advance(30);
     const probe = await b.acquire();
     expect(probe.probe).toBe(true);
-    const waiting = b.acquire();
-    setTimeout(() => probe.success(), 20);
+    let settled = false;
+    const waiting = b.acquire().finally(() => (settled = true));
+    await turns(5);
+    expect(settled).toBe(false); // it waits for the probe's outcome, however long that takes
+    probe.success();
     const next = await waiting;
     expect(next.probe).toBe(false);
 
@@ -93,11 +99,17 @@ describe('CircuitBreaker', () => {
   });
 });
 
+/** Lets pending promise callbacks and timers of the current moment run. */
+async function turns(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+}
+
 describe('CircuitBreaker probe turns', () => {
   it('gives the probe to the longest waiting caller, so a failed probe goes to the back of the line', async () => {
-    const b = new CircuitBreaker({ failures: 1, openMs: 30 });
+    const c = clock();
+    const b = new CircuitBreaker({ failures: 1, openMs: 30, now: c.now });
     const first = await b.acquire();
-    first.failure(); // open
+    first.failure(); // open until the test moves its clock 30 ms on
     const order: string[] = [];
     const run = async (name: string, outcome: 'failure' | 'success') => {
       const p = await b.acquire();
@@ -111,8 +123,15 @@ describe('CircuitBreaker probe turns', () => {
       p.failure();
       await run('A again', 'success');
     })();
-    await new Promise((r) => setTimeout(r, 5));
     const bb = run('B', 'failure');
+    const until = async (n: number) => {
+      while (order.length < n) await new Promise((r) => setTimeout(r, 5));
+    };
+    c.advance(30); // A's turn
+    await until(1);
+    c.advance(30); // A's probe reopened it: B's turn
+    await until(2);
+    c.advance(30); // B's probe reopened it: A again
     await Promise.all([a, bb]);
     expect(order).toEqual(['A', 'B', 'A again']);
     expect(b.state).toBe('closed');

@@ -90,6 +90,8 @@ export interface Harness {
   /** The ms4-sender environment for this harness. */
   env(extra?: Record<string, string>): Record<string, string>;
   startSender(extra?: Record<string, string>): Promise<AppProcess>;
+  /** Stops every sender started so far (SIGTERM, then SIGKILL after 5 s); for afterEach, so none outlives its test. */
+  stopSenders(): Promise<void>;
   /** Jobs not finished yet (waiting, active, delayed, prioritized, waiting-children). */
   unfinished(): Promise<number>;
   close(): Promise<void>;
@@ -147,12 +149,15 @@ export async function harness(redisUrl: string, simOptions: Ms4SimOptions = {}):
       procs.push(p);
       return p;
     },
+    async stopSenders() {
+      await Promise.all(procs.splice(0).map((p) => p.stop(5000)));
+    },
     async unfinished() {
       const c = await outbound.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'waiting-children');
       return Object.values(c).reduce((s, n) => s + n, 0);
     },
     async close() {
-      await Promise.all(procs.map((p) => p.stop(5000)));
+      await h.stopSenders();
       await outbound.close();
       await deadLetter.close();
       redis.disconnect();
@@ -163,10 +168,11 @@ export async function harness(redisUrl: string, simOptions: Ms4SimOptions = {}):
   return h;
 }
 
-/** Lines of a process's JSON log output with a given message. */
+/** Lines of a process's JSON log output with a given message (complete lines only: it may still be writing one). */
 export function logLines(p: AppProcess, message: string | RegExp): Record<string, unknown>[] {
-  return p
-    .output()
+  const out = p.output();
+  return out
+    .slice(0, out.lastIndexOf('\n') + 1)
     .split('\n')
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as Record<string, unknown>)

@@ -16,54 +16,73 @@ describe('RateLimiter and SharedPause (real Redis)', () => {
     await cleanPrefix(testRedisUrl(), prefix);
   });
 
-  it('two replicas together take no more than rate x time + burst', async () => {
+  it('two replicas together take no more than rate x time + burst, over every span of Redis time', async () => {
     const rate = 40;
+    const burst = defaultBurst(rate);
     const opts = { ratePerSecond: rate, bucketKey: `${keys.bucket}:1`, pauseKey: keys.pause };
     const limiters = [new RateLimiter(a, opts), new RateLimiter(b, opts)];
-    const until = Date.now() + 1000;
-    const taken = [0, 0];
+    const PER_REPLICA = 30;
+    // Each replica takes a fixed number of tokens (three callers each); Redis says when it granted every one.
+    const granted: number[][] = [[], []];
     await Promise.all(
       limiters.flatMap((l, i) =>
         [0, 1, 2].map(async () => {
-          for (;;) {
-            await l.take();
-            if (Date.now() >= until) return;
-            taken[i] = (taken[i] ?? 0) + 1;
+          while ((granted[i]?.length ?? 0) < PER_REPLICA) {
+            const at = await l.take();
+            if ((granted[i]?.length ?? 0) < PER_REPLICA) granted[i]?.push(at);
           }
         }),
       ),
     );
-    const total = (taken[0] ?? 0) + (taken[1] ?? 0);
-    expect(total).toBeLessThanOrEqual(rate + defaultBurst(rate) + 1);
-    expect(total).toBeGreaterThanOrEqual(rate * 0.8);
-    expect(taken[0]).toBeGreaterThan(0);
-    expect(taken[1]).toBeGreaterThan(0);
+    const times = [...(granted[0] ?? []), ...(granted[1] ?? [])].sort((x, y) => x - y);
+    expect(times).toHaveLength(2 * PER_REPLICA);
+    // The bucket's promise, on Redis's own clock: any run of grants fits in burst + rate x its span.
+    const over: string[] = [];
+    for (let i = 0; i < times.length; i++) {
+      for (let j = i; j < times.length; j++) {
+        const span = (times[j] ?? 0) - (times[i] ?? 0);
+        if (j - i + 1 > burst + (rate * span) / 1000 + 0.001) over.push(`${j - i + 1} grants in ${span} ms`);
+      }
+    }
+    expect(over).toEqual([]);
+    const spanS = ((times[times.length - 1] ?? 0) - (times[0] ?? 0)) / 1000;
+    console.log(
+      `[rate-limit] ${times.length} tokens for two replicas in ${spanS.toFixed(2)} s (limit ${rate}/s, burst ${burst})`,
+    );
   });
 
   it('a fractional rate waits the right time for the next token', async () => {
     const l = new RateLimiter(a, { ratePerSecond: 0.5, bucketKey: `${keys.bucket}:2`, pauseKey: keys.pause });
-    expect(await l.tryTake()).toEqual({ ok: true });
+    const t0 = Date.now();
+    expect(await l.tryTake()).toMatchObject({ ok: true });
     const r = await l.tryTake();
+    const elapsed = Date.now() - t0;
     expect(r.ok).toBe(false);
     if (!r.ok) {
-      expect(r.waitMs).toBeGreaterThan(1900);
+      // One token per 2 s: the wait is 2 s less the time that passed between the two takes (at most `elapsed`).
       expect(r.waitMs).toBeLessThanOrEqual(2000);
+      expect(r.waitMs).toBeGreaterThanOrEqual(2000 - elapsed);
       expect(r.paused).toBe(false);
     }
   });
 
   it('a pause set by one replica holds every replica, and is never shortened', async () => {
+    const PAUSE_MS = 2000;
     const pauseKey = `${keys.pause}:3`;
     const pause = new SharedPause(a, pauseKey);
     const other = new RateLimiter(b, { ratePerSecond: 100, bucketKey: `${keys.bucket}:3`, pauseKey });
-    expect(await other.tryTake()).toEqual({ ok: true });
-    expect(await pause.pauseFor(400, 'test')).toBe(400);
-    expect(await pause.pauseFor(100, 'test')).toBeGreaterThan(300); // a shorter Retry-After does not shorten it
+    expect(await other.tryTake()).toMatchObject({ ok: true });
+    const t0 = Date.now();
+    expect(await pause.pauseFor(PAUSE_MS, 'test')).toBe(PAUSE_MS);
+    // A shorter Retry-After does not shorten it: what is left of the first pause stays in force.
+    const left = await pause.pauseFor(100, 'test');
+    expect(left).toBeGreaterThanOrEqual(Math.max(100, PAUSE_MS - (Date.now() - t0)));
     const r = await other.tryTake();
     expect(r).toMatchObject({ ok: false, paused: true });
-    const t0 = Date.now();
-    await other.take();
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(250);
+    // The other replica's next token comes only once the pause is over: Redis granted it no earlier than the
+    // pause's end, which is at least PAUSE_MS after t0.
+    const grantedAt = await other.take();
+    expect(grantedAt).toBeGreaterThanOrEqual(t0 + PAUSE_MS);
     expect(await pause.remainingMs()).toBe(0);
   });
 });

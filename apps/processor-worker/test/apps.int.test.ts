@@ -22,6 +22,7 @@ describe('apps as processes', () => {
     const missing = app === 'ms4-sender' ? 'MS4_BASE_URL' : 'CLIENT_ID';
     delete env[missing];
     const p = await startApp(app, { env, noWait: true });
+    running.push(p);
     const { code } = await p.exited;
     expect(code).toBe(1);
     expect(p.output().trim()).toBe(`Invalid configuration for ${app}: ${missing} is required`);
@@ -41,17 +42,18 @@ describe('apps as processes', () => {
     const prefix = uniquePrefix('wire');
     const attachmentDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ms1-wire-'));
     const ms4 = await startMs4Sim({ port: 0 });
-    const env = appEnv(testRedisUrl(), prefix, {
-      ATTACHMENT_DIR: attachmentDir,
-      MS4_BASE_URL: ms4.baseUrl,
-      MS4_BATCH_MAX_WAIT_MS: '100',
-    });
-    running.push(await startApp('processor-worker', { env }), await startApp('ms4-sender', { env }));
-    const xml = fs.readFileSync(fixturePath('ubl/ubl-tc434-example1.xml'));
-    const stored = await new LocalDirectoryStore(attachmentDir, 1 << 20).put(xml);
     const connection = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
     const inbound = new Queue('email-inbound', { connection, prefix: `{${prefix}}` });
     try {
+      const env = appEnv(testRedisUrl(), prefix, {
+        ATTACHMENT_DIR: attachmentDir,
+        MS4_BASE_URL: ms4.baseUrl,
+        MS4_BATCH_MAX_WAIT_MS: '100',
+      });
+      running.push(await startApp('processor-worker', { env }));
+      running.push(await startApp('ms4-sender', { env }));
+      const xml = fs.readFileSync(fixturePath('ubl/ubl-tc434-example1.xml'));
+      const stored = await new LocalDirectoryStore(attachmentDir, 1 << 20).put(xml);
       await inbound.add(
         'process-email',
         {

@@ -65,11 +65,10 @@ describe('malformed and hostile documents', () => {
   });
 
   it('refuses the billion-laughs entity bomb before parsing', async () => {
-    const started = Date.now();
+    // The DOCTYPE check answers before any parser sees the entities (a parser that expanded them would not come back).
     const res = await extractDocument(doc('lol.xml', Buffer.from(BILLION_LAUGHS), 'text/xml'));
     expect(res.outcome).toBe('refused');
     expect(res.reason).toBe(XML_DOCTYPE_REFUSED);
-    expect(Date.now() - started).toBeLessThan(1000);
   });
 
   it('refuses a DOCTYPE even without entities (external DTD)', async () => {

@@ -59,11 +59,14 @@ describe('processor-worker killed with SIGKILL mid-run', () => {
       ATTACHMENT_DIR: attachmentDir,
       MAX_ATTACHMENT_BYTES: String(1024 * 1024),
       PROCESSOR_CONCURRENCY: '4',
-      WORKER_LOCK_DURATION_MS: '2000',
-      WORKER_STALLED_INTERVAL_MS: '1000',
     });
     apps.push(await startApp('ingest-api', { env }));
-    const doomed = await startApp('processor-worker', { env });
+    // The doomed processor's locks run out 10 s after it dies; alive, it renews them every 5 s, which even a busy
+    // machine manages (its event loop is free: documents are read in reader threads). A job stalls once, at the kill.
+    const doomed = await startApp('processor-worker', {
+      env: { ...env, WORKER_LOCK_DURATION_MS: '10000', WORKER_STALLED_INTERVAL_MS: '1000' },
+    });
+    apps.push(doomed);
     const redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
     const inbound = new Queue('email-inbound', { connection: redis, prefix: `{${prefix}}` });
     const outbound = new Queue('ms4-outbound', { connection: redis, prefix: `{${prefix}}` });
@@ -74,19 +77,20 @@ describe('processor-worker killed with SIGKILL mid-run', () => {
         body: JSON.stringify({ polling_mode: 'manual', enable_webhook: false }),
       });
       await waitFor(async () => (await inbound.getCompletedCount()) >= 30, {
-        timeoutMs: 60_000,
+        timeoutMs: 120_000,
         what: 'some e-mails processed',
       });
       await doomed.kill9();
       const left = COUNT - (await inbound.getCompletedCount());
       expect(left).toBeGreaterThan(0);
-      apps.push(await startApp('processor-worker', { env }));
+      // The survivor keeps the default 30 s lock and looks for stalled jobs every second.
+      apps.push(await startApp('processor-worker', { env: { ...env, WORKER_STALLED_INTERVAL_MS: '1000' } }));
       await waitFor(
         async () => {
           const c = await inbound.getJobCounts('completed', 'failed');
           return c.completed + c.failed === COUNT;
         },
-        { timeoutMs: 120_000, intervalMs: 500, what: `all ${COUNT} e-mails after the kill` },
+        { timeoutMs: 300_000, intervalMs: 500, what: `all ${COUNT} e-mails after the kill` },
       );
       const items = (await outbound.getJobs(['waiting'], 0, -1)).map((j) => j.data as Ms4Item);
       expect(items).toHaveLength(expectedItems);
@@ -96,5 +100,5 @@ describe('processor-worker killed with SIGKILL mid-run', () => {
       await outbound.close();
       redis.disconnect();
     }
-  }, 240_000);
+  }, 480_000);
 });

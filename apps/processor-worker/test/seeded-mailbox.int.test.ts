@@ -94,7 +94,8 @@ describe(`a seeded mailbox of ${COUNT} e-mails, extracted and compared with the 
       PROCESSOR_CONCURRENCY: '8',
       MARK_AS_READ: 'true',
     });
-    apps.push(await startApp('ingest-api', { env }), await startApp('processor-worker', { env }));
+    apps.push(await startApp('ingest-api', { env }));
+    apps.push(await startApp('processor-worker', { env }));
     const start = await fetch(`http://127.0.0.1:${port}/session/start`, {
       method: 'POST',
       headers: { authorization: 'Bearer test-control-token', 'content-type': 'application/json' },

@@ -88,13 +88,9 @@ describe('two hosts sharing only the S3 attachment store', () => {
       S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
       S3_FORCE_PATH_STYLE: 'true',
     });
-    apps.push(
-      await startApp('ingest-api', { env: { ...shared, PORT: String(port), ATTACHMENT_DIR: ingestDir } }),
-      await startApp('processor-worker', {
-        env: { ...shared, ATTACHMENT_DIR: processorDir },
-      }),
-      await startApp('ms4-sender', { env: shared }),
-    );
+    apps.push(await startApp('ingest-api', { env: { ...shared, PORT: String(port), ATTACHMENT_DIR: ingestDir } }));
+    apps.push(await startApp('processor-worker', { env: { ...shared, ATTACHMENT_DIR: processorDir } }));
+    apps.push(await startApp('ms4-sender', { env: shared }));
     const start = await fetch(`http://127.0.0.1:${port}/session/start`, {
       method: 'POST',
       headers: { authorization: 'Bearer test-control-token', 'content-type': 'application/json' },

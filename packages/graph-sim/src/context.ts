@@ -1,6 +1,7 @@
 import type { SeedTally } from './admin/seed-tally';
 import type { Credentials, SimConfig } from './options';
 import type { JwtKeys } from './identity/jwt';
+import type { RequestLog } from './request-log';
 import type { Stats } from './stats';
 import type { Store } from './state/store';
 import type { Limiter } from './throttle/limiter';
@@ -16,6 +17,8 @@ export interface SimContext {
   keys: JwtKeys;
   store: Store;
   stats: Stats;
+  /** Every Graph request answered, for GET /_sim/requests. */
+  requests: RequestLog;
   limiter: Limiter;
   rng: Rng;
   subscriptions: SubscriptionStore;

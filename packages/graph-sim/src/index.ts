@@ -8,6 +8,7 @@ export {
   CHANGE_NOTIFICATION_PROPERTIES,
 } from './mail/properties';
 export type { StatsSnapshot } from './stats';
+export type { RequestRecord } from './request-log';
 export { trustCa } from './testing/trust-ca';
 export { REAL_LATENCY } from './throttle/latency';
 export { SERVICE_TIME_HEADER } from './graph/pipeline';

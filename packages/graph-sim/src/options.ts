@@ -48,8 +48,17 @@ export interface GraphSimOptions {
   spoolDir?: string;
 }
 
+/** The next `count` Graph requests (to `mailbox`, or to any mailbox) answered 429 with this Retry-After. */
+export interface ThrottleNext {
+  count: number;
+  retryAfterSeconds: number;
+  mailbox: string | null;
+}
+
 export interface SimConfig {
   throttle: ThrottleConfig | false;
+  /** Deterministic 429s, independent of the clock (tests); null when none are pending. */
+  throttleNext: ThrottleNext | null;
   timeScale: number;
   latency: LatencyConfig;
   errorRate: number;
@@ -69,6 +78,7 @@ export function latencyFrom(opt: LatencyOption | undefined, base: LatencyConfig 
 export function configFromOptions(opts: GraphSimOptions): SimConfig {
   return {
     throttle: opts.throttle === false ? false : { ...DEFAULT_THROTTLE, ...(opts.throttle ?? {}) },
+    throttleNext: null,
     timeScale: opts.timeScale && opts.timeScale > 0 ? opts.timeScale : 1,
     latency: latencyFrom(opts.latency),
     errorRate: opts.errorRate ?? 0,
@@ -99,6 +109,20 @@ export function applyConfigPatch(cfg: SimConfig, patch: unknown): string | null 
       }
       cfg.throttle = t;
     } else return 'throttle must be an object or false';
+  }
+  if ('throttleNext' in p) {
+    const tn = p.throttleNext;
+    if (tn === null) cfg.throttleNext = null;
+    else if (typeof tn === 'object') {
+      const t = tn as Record<string, unknown>;
+      const count = num('throttleNext.count', t.count, 1);
+      if (typeof count === 'string' || !Number.isInteger(count))
+        return 'throttleNext.count must be a whole number >= 1';
+      const retry = num('throttleNext.retryAfterSeconds', t.retryAfterSeconds ?? 1, 1);
+      if (typeof retry === 'string') return retry;
+      if (t.mailbox !== undefined && typeof t.mailbox !== 'string') return 'throttleNext.mailbox must be a string';
+      cfg.throttleNext = { count, retryAfterSeconds: retry, mailbox: typeof t.mailbox === 'string' ? t.mailbox : null };
+    } else return 'throttleNext must be an object { count, retryAfterSeconds?, mailbox? } or null';
   }
   if ('timeScale' in p) {
     const v = num('timeScale', p.timeScale, 0.000001);

@@ -10,6 +10,7 @@ import { graphRouter } from './graph/express';
 import { identityRouter } from './identity/routes';
 import { createJwtKeys } from './identity/jwt';
 import { configFromOptions, type GraphSimOptions } from './options';
+import { RequestLog } from './request-log';
 import { Stats } from './stats';
 import { Store } from './state/store';
 import { notifyMailEvent } from './subscriptions/notifier';
@@ -54,6 +55,7 @@ export async function startGraphSim(opts: GraphSimOptions = {}): Promise<GraphSi
     keys: createJwtKeys(),
     store: new Store(content),
     stats: new Stats(),
+    requests: new RequestLog(),
     limiter: new Limiter(() => config),
     rng: createRng(opts.randomSeed ?? 1),
     subscriptions: new SubscriptionStore(),
@@ -78,6 +80,7 @@ export async function startGraphSim(opts: GraphSimOptions = {}): Promise<GraphSi
         ctx.subscriptions.clear();
         ctx.notifications.clear();
         ctx.stats.reset();
+        ctx.requests.reset();
         ctx.limiter.reset();
         ctx.seeded = emptySeedTally();
         createMailboxes();

@@ -143,24 +143,33 @@ describe('command line', () => {
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    const lines = createInterface({ input: child.stdout });
-    const first = await new Promise<string>((resolve, reject) => {
-      lines.once('line', resolve);
-      child.once('exit', (code) => reject(new Error(`exited ${code}`)));
-    });
-    const info = JSON.parse(first) as { graphBaseUrl: string; authorityHost: string; adminUrl: string; caFile: string };
-    expect(Object.keys(info)).toEqual(['graphBaseUrl', 'authorityHost', 'adminUrl', 'caFile']);
-    expect(info.graphBaseUrl).toBe(`${info.authorityHost}/v1.0`);
-    trustCa(readFileSync(info.caFile, 'utf8'));
-    const listed = (await (await fetch(`${info.adminUrl}/users/b@contoso.example/messages`)).json()) as {
-      count: number;
-    };
-    expect(listed.count).toBe(5);
-    const config = (await (await fetch(`${info.adminUrl}/config`)).json()) as { latency: unknown; timeScale: number };
-    expect(config.latency).toEqual({ fixedMs: 120, perKbMs: 0.1, jitterMs: 5 });
-    expect(config.timeScale).toBe(60);
-    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    try {
+      const lines = createInterface({ input: child.stdout });
+      const first = await new Promise<string>((resolve, reject) => {
+        lines.once('line', resolve);
+        child.once('exit', (code) => reject(new Error(`exited ${code}`)));
+      });
+      const info = JSON.parse(first) as {
+        graphBaseUrl: string;
+        authorityHost: string;
+        adminUrl: string;
+        caFile: string;
+      };
+      expect(Object.keys(info)).toEqual(['graphBaseUrl', 'authorityHost', 'adminUrl', 'caFile']);
+      expect(info.graphBaseUrl).toBe(`${info.authorityHost}/v1.0`);
+      trustCa(readFileSync(info.caFile, 'utf8'));
+      const listed = (await (await fetch(`${info.adminUrl}/users/b@contoso.example/messages`)).json()) as {
+        count: number;
+      };
+      expect(listed.count).toBe(5);
+      const config = (await (await fetch(`${info.adminUrl}/config`)).json()) as { latency: unknown; timeScale: number };
+      expect(config.latency).toEqual({ fixedMs: 120, perKbMs: 0.1, jitterMs: 5 });
+      expect(config.timeScale).toBe(60);
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
   });
 });

@@ -143,7 +143,8 @@ describe('messages/delta', () => {
   it('answers a full delta round over 10,000 messages with attachments (timing only reported: the benchmark measures)', async () => {
     const big = 'big@contoso.example';
     const mb = sim.context.store.getOrCreate(big);
-    const pdf = Buffer.alloc(20 * 1024, 7).toString('base64');
+    // Small attachments: the count of messages and pages is the point here; bytes and speed are the benchmark's.
+    const pdf = Buffer.alloc(1024, 7).toString('base64');
     for (let i = 0; i < 10_000; i++) {
       mb.inject({
         subject: `Invoice ${i}`,
@@ -163,5 +164,5 @@ describe('messages/delta', () => {
     expect(r.items).toHaveLength(10_000);
     expect(r.pages).toBe(200);
     expect(new Set(r.items.map((m) => m.id)).size).toBe(10_000);
-  }, 300_000);
+  }, 600_000);
 });

@@ -33,6 +33,15 @@ export function adminRouter(state: SimState): Router {
     res.json(state.store.allBatches().map(({ fingerprint: _f, ...batch }) => batch));
   });
 
+  router.get('/requests', (req, res) => {
+    const after = typeof req.query.afterSeq === 'string' ? req.query.afterSeq : '0';
+    if (!/^\d+$/.test(after)) {
+      res.status(400).json({ error: 'afterSeq must be a whole number' });
+      return;
+    }
+    res.json(state.requests.all(Number(after)));
+  });
+
   router.get('/config', (_req, res) => {
     res.json(describeConfig(state.faults.current));
   });
@@ -50,6 +59,7 @@ export function adminRouter(state: SimState): Router {
   router.post('/reset', (_req, res) => {
     state.store.reset();
     state.stats.reset();
+    state.requests.reset();
     state.faults.reset();
     res.json({ ok: true, config: describeConfig(state.faults.current) });
   });

@@ -43,8 +43,11 @@ export function batchHandler(state: SimState): RequestHandler {
   return async (req, res) => {
     const { faults, store, stats } = state;
     stats.request();
+    const logged = state.requests.arrive(req.get('idempotency-key') ?? null);
     const send: Send = (status, body, headers = {}) => {
       stats.response(status);
+      const retryAfter = headers['Retry-After'];
+      state.requests.answered(logged, status, retryAfter === undefined ? null : Number(retryAfter));
       if (!res.headersSent) res.status(status).set(headers).json(body);
     };
     if (req.method !== 'POST') {

@@ -8,6 +8,7 @@ import { batchHandler } from './batch';
 import { parseConfigInput, type SimConfigInput } from './config';
 import { Faults } from './faults';
 import type { SimState } from './state';
+import { RequestLog } from './request-log';
 import { Stats } from './stats';
 import { Store } from './store';
 import { isObject } from './validate';
@@ -56,6 +57,7 @@ export async function startMs4Sim(options: Ms4SimOptions = {}): Promise<Ms4Sim> 
     faults: new Faults(parsed.value, randomSeed),
     store: new Store(),
     stats: new Stats(),
+    requests: new RequestLog(),
     apiToken,
     sleep: (ms) =>
       ms <= 0

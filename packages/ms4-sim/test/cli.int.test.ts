@@ -17,29 +17,33 @@ describe('ms4-sim CLI', () => {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const lines = createInterface({ input: child.stdout });
-    const [first] = (await once(lines, 'line')) as [string];
-    const printed = JSON.parse(first) as { baseUrl: string; adminUrl: string };
-    expect(Object.keys(printed)).toEqual(['baseUrl', 'adminUrl']);
-    expect(printed.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(printed.adminUrl).toBe(`${printed.baseUrl}/_sim`);
-    const b = batch([item()]);
-    const res = await fetch(`${printed.baseUrl}/batch-metadata`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'idempotency-key': String(b.batchId),
-        authorization: 'Bearer tok',
-      },
-      body: JSON.stringify(b),
-    });
-    expect(res.status).toBe(200);
-    const more: string[] = [];
-    lines.on('line', (l) => more.push(l));
-    child.kill('SIGTERM');
-    const [code] = (await once(child, 'exit')) as [number | null];
-    expect(code).toBe(0);
-    expect(more).toEqual([]);
+    try {
+      const lines = createInterface({ input: child.stdout });
+      const [first] = (await once(lines, 'line')) as [string];
+      const printed = JSON.parse(first) as { baseUrl: string; adminUrl: string };
+      expect(Object.keys(printed)).toEqual(['baseUrl', 'adminUrl']);
+      expect(printed.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(printed.adminUrl).toBe(`${printed.baseUrl}/_sim`);
+      const b = batch([item()]);
+      const res = await fetch(`${printed.baseUrl}/batch-metadata`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'idempotency-key': String(b.batchId),
+          authorization: 'Bearer tok',
+        },
+        body: JSON.stringify(b),
+      });
+      expect(res.status).toBe(200);
+      const more: string[] = [];
+      lines.on('line', (l) => more.push(l));
+      child.kill('SIGTERM');
+      const [code] = (await once(child, 'exit')) as [number | null];
+      expect(code).toBe(0);
+      expect(more).toEqual([]);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
   });
 
   it('exits 2 with usage on stderr for an unknown flag', async () => {

@@ -75,22 +75,28 @@ describe('ms4-sim faults', () => {
   });
 
   it('outage window: 503 with Retry-After during the window, before and after it batches pass', async () => {
-    await admin(sim(), '/config', 'PUT', { outage: { startsInMs: 150, durationMs: 300 } });
+    // Before: a window that starts in a minute. During: one that started now and lasts a minute. After: one of
+    // 100 ms, a request sent once it is over. No step depends on how fast the machine is.
+    await admin(sim(), '/config', 'PUT', { outage: { startsInMs: 60_000, durationMs: 60_000 } });
     expect((await post(sim(), batch([item()]))).status).toBe(200);
-    await sleep(200);
+    expect((await admin(sim(), '/config')).body).toMatchObject({ outage: { active: false } });
+    await admin(sim(), '/config', 'PUT', { outage: { startsInMs: 0, durationMs: 60_000 } });
     const down = await post(sim(), batch([item()]));
     expect(down.status).toBe(503);
     expect(Number(down.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect((await admin(sim(), '/config')).body).toMatchObject({ outage: { active: true } });
-    await sleep(300);
+    await admin(sim(), '/config', 'PUT', { outage: { startsInMs: 0, durationMs: 100 } });
+    await sleep(150); // counted from the answer, so the window (which began before it) is over
     expect((await post(sim(), batch([item()]))).status).toBe(200);
     expect((await admin(sim(), '/stats')).body).toMatchObject({ batches: 2, failedOnPurpose: { outage: 1 } });
   });
 
   it('outageUntil: 503 until the instant, even without a valid token', async () => {
-    await admin(sim(), '/config', 'PUT', { outageUntil: new Date(Date.now() + 200).toISOString() });
+    await admin(sim(), '/config', 'PUT', { outageUntil: new Date(Date.now() + 60_000).toISOString() });
     expect((await post(sim(), batch([item()]), { 'content-type': 'text/plain' })).status).toBe(503);
-    await sleep(250);
+    const until = Date.now() + 100;
+    await admin(sim(), '/config', 'PUT', { outageUntil: new Date(until).toISOString() });
+    await sleep(until - Date.now() + 50);
     expect((await post(sim(), batch([item()]))).status).toBe(200);
   });
 

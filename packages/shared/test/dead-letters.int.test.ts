@@ -147,11 +147,14 @@ describe.each(REDIS_KINDS)('dead-letter routing and replay (real Redis: %s)', (k
       { queueSetup: h.queueSetup, deadLetters: h.deadLetters, options: { lockDuration: 1000, stalledInterval: 500 } },
     );
     const id = jobIds.processEmail('ap@contoso.example', 'm-stalled');
-    await h.producer.add(JobName.ProcessEmail, email('m-stalled'), { jobId: id });
-    await waitFor(async () => (await h.producer.queue(QueueName.EmailInbound).getActiveCount()) === 1, {
-      what: 'the job to be taken',
-    });
-    await doomed.close(true);
+    try {
+      await h.producer.add(JobName.ProcessEmail, email('m-stalled'), { jobId: id });
+      await waitFor(async () => (await h.producer.queue(QueueName.EmailInbound).getActiveCount()) === 1, {
+        what: 'the job to be taken',
+      });
+    } finally {
+      await doomed.close(true);
+    }
     // Another worker finds it stalled; with maxStalledCount 0 BullMQ fails it for good on its next pick-up.
     let ran = false;
     worker = createWorker(

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { startGraphSim, trustCa, type GraphSim } from '@ms1/graph-sim';
+import { startGraphSim, trustCa, type GraphSim, type RequestRecord } from '@ms1/graph-sim';
 import { cleanPrefix, testRedisUrl, uniquePrefix } from '@ms1/test-utils';
 import {
   DeltaExpiredError,
@@ -67,13 +67,13 @@ describe('MailGraph and MsalTokenProvider against graph-sim (real MSAL, real Gra
     fs.rmSync(storeDir, { recursive: true, force: true });
   });
 
-  const graphClient = (
-    events: GraphCallEvent[] = [],
-    limits = { maxConcurrent: 4, maxPerWindow: 10_000, windowMs: 600_000 },
-    retryAfterMaxMs?: number,
-  ) => {
+  // A client waits for its limiter slot in-process for up to maxInlineWaitMs (then throws ThrottledError). Tests that
+  // mean "it waits" give it a minute, so a busy machine never turns a wait into an error; tests that mean "it
+  // refuses" give it far less than the pause it meets.
+  const graphClient = (events: GraphCallEvent[] = [], retryAfterMaxMs?: number, maxInlineWaitMs = 60_000) => {
+    const limits = { maxConcurrent: 4, maxPerWindow: 10_000, windowMs: 600_000 };
     const tokens = new MsalTokenProvider(config.graph, redis, key, memoryLogger().logger);
-    const limiter = new MailboxLimiter(redis, key, { ...limits, maxInlineWaitMs: 2000 });
+    const limiter = new MailboxLimiter(redis, key, { ...limits, maxInlineWaitMs });
     return {
       tokens,
       limiter,
@@ -175,6 +175,7 @@ describe('MailGraph and MsalTokenProvider against graph-sim (real MSAL, real Gra
       ids.push(r.id);
     }
     await admin('PUT', '/config', { throttle: { concurrency: 4, requestsPerWindow: 5, windowMs: 1500 } });
+    const mark = ((await admin('GET', '/requests')) as { lastSeq: number }).lastSeq;
     const events: GraphCallEvent[] = [];
     const { graph } = graphClient(events);
     try {
@@ -185,6 +186,22 @@ describe('MailGraph and MsalTokenProvider against graph-sim (real MSAL, real Gra
     expect(events.some((e) => e.throttled)).toBe(true);
     const list = (await admin('GET', '/users/batch@contoso.example/messages')) as { messages: { isRead: boolean }[] };
     expect(list.messages.every((m) => m.isRead)).toBe(true);
+
+    // graph-sim's record: each $batch after the first went out only once the Retry-After of the inner 429s of the
+    // one before it had passed (counted from when graph-sim answered them).
+    const log = (await admin('GET', `/requests?afterSeq=${mark}`)) as { requests: RequestRecord[] };
+    const outer = log.requests.filter((r) => r.kind === 'batch');
+    const inner = log.requests.filter((r) => r.inBatch && r.mailbox === 'batch@contoso.example');
+    expect(outer.length).toBeGreaterThanOrEqual(2);
+    expect(inner.filter((r) => r.status === 429).length).toBeGreaterThan(0);
+    for (let k = 1; k < outer.length; k++) {
+      const before = outer[k - 1] as RequestRecord;
+      const refused = inner.filter((r) => r.status === 429 && r.at >= before.at && r.answeredAt <= before.answeredAt);
+      expect(refused.length).toBeGreaterThan(0); // only a round with 429s is retried
+      const notBefore = Math.max(...refused.map((r) => r.answeredAt + (r.retryAfterSeconds ?? 0) * 1000));
+      expect(outer[k]?.at).toBeGreaterThanOrEqual(notBefore);
+    }
+    expect(inner.filter((r) => r.status === 200)).toHaveLength(8);
   });
 
   it('keeps a mailbox at 4 requests in flight, and turns a 429 into a shared pause and ThrottledError', async () => {
@@ -205,19 +222,27 @@ describe('MailGraph and MsalTokenProvider against graph-sim (real MSAL, real Gra
     expect(s.peakConcurrency['peak@contoso.example']).toBeLessThanOrEqual(4);
     expect(s.throttled.total).toBe(throttledBefore);
 
-    // The sim's window is now tiny: its 429 pauses the mailbox for everyone and the call says when to come back.
+    // The sim's window is now one request a minute: its 429 pauses the mailbox for everyone and the call says when
+    // to come back.
     await admin('PUT', '/config', {
-      throttle: { concurrency: 4, requestsPerWindow: 1, windowMs: 5000 },
+      throttle: { concurrency: 4, requestsPerWindow: 1, windowMs: 60_000 },
       latency: { fixedMs: 0, perKbMs: 0, jitterMs: 0 },
     });
-    await graph.deltaPage(ctx, 'inbox', null, 10, store);
-    const err = await graph.deltaPage(ctx, 'inbox', null, 10, store).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(ThrottledError);
-    expect((err as ThrottledError).retryAfterMs).toBeGreaterThanOrEqual(1000);
-    const other = graphClient().graph; // another process sees the pause too
-    await expect(other.deltaPage(ctx, 'inbox', null, 10, store)).rejects.toBeInstanceOf(ThrottledError);
-    expect(events.some((e) => e.throttled)).toBe(true);
-    await admin('PUT', '/config', { throttle: { concurrency: 4, requestsPerWindow: 10000, windowMs: 600000 } });
+    try {
+      await graph.deltaPage(ctx, 'inbox', null, 10, store);
+      const err = await graph.deltaPage(ctx, 'inbox', null, 10, store).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ThrottledError);
+      expect((err as ThrottledError).retryAfterMs).toBeGreaterThanOrEqual(1000);
+      // Another process sees the pause too: it refuses at once rather than wait (1 s inline, the pause is longer).
+      const other = graphClient([], undefined, 1000).graph;
+      const mark = ((await admin('GET', '/requests')) as { lastSeq: number }).lastSeq;
+      await expect(other.deltaPage(ctx, 'inbox', null, 10, store)).rejects.toBeInstanceOf(ThrottledError);
+      const after = (await admin('GET', `/requests?afterSeq=${mark}`)) as { requests: RequestRecord[] };
+      expect(after.requests).toEqual([]); // it did not even ask Graph
+      expect(events.some((e) => e.throttled)).toBe(true);
+    } finally {
+      await admin('PUT', '/config', { throttle: { concurrency: 4, requestsPerWindow: 10000, windowMs: 600000 } });
+    }
   });
 
   it('caps a long Retry-After (GRAPH_RETRY_AFTER_MAX_SECONDS): the job and the shared pause wait no longer', async () => {
@@ -234,14 +259,16 @@ describe('MailGraph and MsalTokenProvider against graph-sim (real MSAL, real Gra
       latency: { fixedMs: 0, perKbMs: 0, jitterMs: 0 },
     });
     try {
-      const { graph, limiter } = graphClient([], undefined, 1500);
+      const { graph, limiter } = graphClient([], 1500);
       await graph.deltaPage({ mailboxId: mailbox }, 'inbox', null, 10, store);
+      const t0 = Date.now();
       const err = await graph.deltaPage({ mailboxId: mailbox }, 'inbox', null, 10, store).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ThrottledError);
       expect((err as ThrottledError).retryAfterMs).toBe(1500); // graph-sim asked for about ten minutes
+      // The shared pause is the capped 1.5 s, less the time since it was set (at most what passed since t0).
       const paused = await limiter.pausedForMs(mailbox);
-      expect(paused).toBeGreaterThan(0);
       expect(paused).toBeLessThanOrEqual(1500);
+      expect(paused).toBeGreaterThanOrEqual(1500 - (Date.now() - t0));
     } finally {
       await admin('PUT', '/config', { throttle: { concurrency: 4, requestsPerWindow: 10000, windowMs: 600000 } });
     }

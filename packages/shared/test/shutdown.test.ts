@@ -24,9 +24,7 @@ describe('Shutdown', () => {
     const s = new Shutdown(logger, 50)
       .add('stuck', () => new Promise(() => undefined))
       .add('after', after, { phase: 'connections' });
-    const t0 = Date.now();
-    await s.shutdown();
-    expect(Date.now() - t0).toBeLessThan(1000);
+    await s.shutdown(); // resolves at all: the stuck step was given up at its bound
     expect(after).toHaveBeenCalledTimes(1);
     expect(text()).toContain('did not close within 50 ms');
   });

@@ -46,11 +46,14 @@ export async function startNodeProcess(
   };
   const child = spawn(process.execPath, [entry, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
+  let ended = false;
+  // Lines written to the end (a line still being written could match a pattern and then not parse).
+  const lines = (): string[] => (ended ? out : out.slice(0, out.lastIndexOf('\n') + 1)).split('\n');
   const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
   const onData = (buf: Buffer) => {
     out += buf.toString();
     for (const w of [...waiters]) {
-      const m = out.split('\n').find((l) => w.pattern.test(l));
+      const m = lines().find((l) => w.pattern.test(l));
       if (m !== undefined) {
         waiters.splice(waiters.indexOf(w), 1);
         w.resolve(m);
@@ -60,7 +63,10 @@ export async function startNodeProcess(
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
+    child.once('exit', (code, signal) => {
+      ended = true;
+      resolve({ code, signal });
+    }),
   );
 
   const proc: AppProcess = {
@@ -69,7 +75,7 @@ export async function startNodeProcess(
     exited,
     output: () => out,
     waitForOutput(pattern, timeoutMs = 20_000) {
-      const found = out.split('\n').find((l) => pattern.test(l));
+      const found = lines().find((l) => pattern.test(l));
       if (found !== undefined) return Promise.resolve(found);
       return new Promise((resolve, reject) => {
         const timer = setTimeout(
@@ -107,7 +113,14 @@ export async function startNodeProcess(
       await exited;
     },
   };
-  if (!opts.noWait)
-    await proc.waitForOutput(opts.ready ?? /"message":"started"|\bstarted\b/, opts.readyTimeoutMs ?? 20_000);
+  if (!opts.noWait) {
+    try {
+      await proc.waitForOutput(opts.ready ?? /"message":"started"|\bstarted\b/, opts.readyTimeoutMs ?? 30_000);
+    } catch (err) {
+      // The caller never gets a process that did not become ready, so it could not stop it: stop it here.
+      await proc.kill9();
+      throw err;
+    }
+  }
   return proc;
 }

@@ -65,6 +65,22 @@ export function adminRouter(ctx: SimContext, hooks: { reset: () => Promise<void>
     res.json(ctx.stats.s);
   });
 
+  // Every Graph request answered, oldest first: ?mailbox=, ?kind=, ?afterSeq= (only those that arrived later).
+  r.get('/requests', (req, res) => {
+    const text = (name: string): string | undefined =>
+      typeof req.query[name] === 'string' ? (req.query[name] as string) : undefined;
+    const after = text('afterSeq');
+    if (after !== undefined && !/^\d+$/.test(after)) return bad(res, 400, 'afterSeq must be a whole number');
+    res.json({
+      lastSeq: ctx.requests.lastSeq,
+      requests: ctx.requests.query({
+        mailbox: text('mailbox'),
+        kind: text('kind'),
+        afterSeq: after === undefined ? undefined : Number(after),
+      }),
+    });
+  });
+
   r.get('/config', (_req, res) => {
     res.json(ctx.config);
   });

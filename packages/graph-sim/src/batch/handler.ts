@@ -59,6 +59,7 @@ function innerRequest(outer: GraphRequest, r: InnerRequest): GraphRequest {
     baseUrl: outer.baseUrl,
     requestId: randomUUID(),
     clientRequestId: headers['client-request-id'] ?? outer.clientRequestId,
+    inBatch: true,
   };
 }
 

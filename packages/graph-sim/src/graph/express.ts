@@ -38,10 +38,26 @@ export function graphRouter(ctx: SimContext): express.Router {
     try {
       if (path.replace(/\/$/, '') === '/$batch' && greq.method === 'POST') {
         ctx.stats.request('batch', undefined);
+        const seq = ctx.requests.arrive();
+        const at = Date.now();
         const batch = await handleBatch(pipeline, greq);
         batch.headers['request-id'] = greq.requestId;
         batch.headers['client-request-id'] = greq.clientRequestId;
         ctx.stats.status(batch.status, wireOf(batch).size);
+        ctx.requests.add({
+          seq,
+          at,
+          answeredAt: Date.now(),
+          method: greq.method,
+          kind: 'batch',
+          mailbox: null,
+          status: batch.status,
+          retryAfterSeconds: null,
+          throttled: null,
+          inFlightAtArrival: 0,
+          inBatch: false,
+          clientRequestId: greq.clientRequestId,
+        });
         handled = { response: batch, release: () => undefined };
       } else {
         handled = await pipeline.handle(greq);

@@ -15,6 +15,14 @@ export const SERVICE_TIME_HEADER = 'x-graph-sim-service-ms';
 
 const NOT_THROTTLED: Admission = { ok: true, release: () => undefined };
 
+/** What the pipeline learned about a request, for the request log. */
+interface Arrival {
+  kind: string;
+  mailbox: string | null;
+  throttled: 'concurrency' | 'window' | null;
+  inFlight: number;
+}
+
 /** An answer and the in-flight slot it still holds: call release once it has been written (or abandoned). */
 export interface Handled {
   response: GraphResponse;
@@ -55,21 +63,40 @@ export class GraphPipeline {
   }
 
   async handle(req: GraphRequest): Promise<Handled> {
-    const handled = await this.run(req);
+    const seq = this.ctx.requests.arrive();
+    const at = Date.now();
+    const note: Arrival = { kind: 'unknown', mailbox: null, throttled: null, inFlight: 0 };
+    const handled = await this.run(req, note);
     const res = handled.response;
     res.headers['request-id'] = req.requestId;
     res.headers['client-request-id'] = req.clientRequestId;
     this.ctx.stats.status(res.status, wireOf(res).size);
+    const retryAfter = Number(res.headers['retry-after']);
+    this.ctx.requests.add({
+      seq,
+      at,
+      answeredAt: Date.now(),
+      method: req.method.toUpperCase(),
+      kind: note.kind,
+      mailbox: note.mailbox,
+      status: res.status,
+      retryAfterSeconds: Number.isFinite(retryAfter) && res.headers['retry-after'] ? retryAfter : null,
+      throttled: note.throttled,
+      inFlightAtArrival: note.inFlight,
+      inBatch: req.inBatch === true,
+      clientRequestId: req.clientRequestId,
+    });
     return handled;
   }
 
-  private async run(req: GraphRequest): Promise<Handled> {
+  private async run(req: GraphRequest, note: Arrival): Promise<Handled> {
     const ctx = this.ctx;
     const done = (response: GraphResponse): Handled => ({ response, release: () => undefined });
     let caller: Caller;
     try {
       caller = authenticate(ctx, req);
     } catch (e) {
+      note.kind = 'unauthenticated';
       ctx.stats.request('unauthenticated', undefined);
       return done(this.fromError(req, e));
     }
@@ -85,17 +112,27 @@ export class GraphPipeline {
       const ref = route.params.u.toLowerCase() === 'me' ? (caller.userId ?? '') : route.params.u;
       mailbox = ctx.store.find(ref);
       if (!mailbox) {
+        note.kind = route.kind;
         ctx.stats.request(route.kind, undefined);
         const message = `The requested user '${route.params.u}' is invalid.`;
         return done(errorResponse(req, 404, 'ErrorInvalidUser', message));
       }
     }
     const mbName = mailbox?.address;
+    note.kind = route.kind;
+    note.mailbox = mbName ?? null;
+    note.inFlight = mbName ? (ctx.stats.s.inFlight[mbName] ?? 0) : 0;
     ctx.stats.request(route.kind, mbName);
     if (mbName) ctx.stats.arrival(mbName);
     // Outlook's limits are per app and mailbox; requests without a mailbox (subscriptions) are not throttled.
-    const admission = mailbox ? ctx.limiter.tryAcquire(`${caller.appId}|${mailbox.id}`) : NOT_THROTTLED;
+    const forced = mailbox ? this.forcedThrottle(mailbox) : null;
+    const admission: Admission = forced
+      ? { ok: false, reason: 'window', retryAfterSeconds: forced }
+      : mailbox
+        ? ctx.limiter.tryAcquire(`${caller.appId}|${mailbox.id}`)
+        : NOT_THROTTLED;
     if (!admission.ok) {
+      note.throttled = admission.reason;
       ctx.stats.throttled(admission.reason, mbName);
       if (mbName) ctx.stats.retryAfterGiven(mbName, admission.retryAfterSeconds * 1000);
       const concurrency = admission.reason === 'concurrency';
@@ -127,6 +164,15 @@ export class GraphPipeline {
       release();
       throw e;
     }
+  }
+
+  /** A 429 of `throttleNext` for this mailbox (its Retry-After in seconds), spending one; null when none is due. */
+  private forcedThrottle(mailbox: Mailbox): number | null {
+    const next = this.ctx.config.throttleNext;
+    if (!next || next.count <= 0) return null;
+    if (next.mailbox !== null && this.ctx.store.find(next.mailbox) !== mailbox) return null;
+    this.ctx.config.throttleNext = next.count > 1 ? { ...next, count: next.count - 1 } : null;
+    return next.retryAfterSeconds;
   }
 
   private async answer(

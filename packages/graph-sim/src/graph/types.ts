@@ -15,6 +15,8 @@ export interface GraphRequest {
   baseUrl: string;
   requestId: string;
   clientRequestId: string;
+  /** Set for the inner requests of a $batch. */
+  inBatch?: boolean;
 }
 
 export interface GraphResponse {
