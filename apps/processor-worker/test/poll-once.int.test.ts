@@ -119,7 +119,8 @@ describe('ms1 poll-once, the daily metrics, and session control from the command
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'test',
     };
-    apps.push(await startApp('processor-worker', { env }), await startApp('ms4-sender', { env }));
+    apps.push(await startApp('processor-worker', { env }));
+    apps.push(await startApp('ms4-sender', { env }));
   }, 60_000);
   afterAll(async () => {
     await Promise.all(apps.map((a) => a.stop()));

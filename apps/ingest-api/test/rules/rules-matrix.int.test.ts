@@ -428,10 +428,14 @@ describe('mail rules against graph-sim (ingest-api process, real Redis)', () => 
       env: appEnv(testRedisUrl(), prefix, { MAIL_RULES_FILE: bad, PORT: '0' }),
       noWait: true,
     });
-    const { code } = await broken.exited;
-    expect(code).toBe(1);
-    expect(broken.output().trim()).toBe(
-      'MAIL_RULES_FILE: rule "suppliers" (rules[1]): attachments.minBytes must be a number',
-    );
+    try {
+      const { code } = await broken.exited;
+      expect(code).toBe(1);
+      expect(broken.output().trim()).toBe(
+        'MAIL_RULES_FILE: rule "suppliers" (rules[1]): attachments.minBytes must be a number',
+      );
+    } finally {
+      await broken.kill9(); // (had it started after all)
+    }
   });
 });
