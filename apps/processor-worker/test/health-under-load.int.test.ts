@@ -158,7 +158,7 @@ describe('processor-worker /health while it reads big and hostile documents', ()
     await (await fetch(metricsUrl, { headers: { accept: 'text/plain' } })).text(); // resets the delay histogram
     const reset = Date.now();
     app.child.kill('SIGUSR2');
-    await waitFor(() => Date.parse(loopReport().since) >= reset - 1000 && loopReport().turns < 10, {
+    await waitFor(() => Date.parse(loopReport().since) >= reset, {
       what: 'the loop monitor to start over',
     });
     for (const [id, attachments] of Object.entries(emails)) {
