@@ -14,12 +14,17 @@ import { nextPageSize, type SyncDeps } from './sync-mailbox';
 
 /** Short, renewed while the page streams: a killed process's lane is taken over soon after its job is. */
 const LOCK_TTL_MS = 15_000;
+/**
+ * How long a lane reads before it hands its job back: a small mailbox's sync waits at most this long (plus a page)
+ * for a sync slot, and a lane does not pay a trip through the queue after every page.
+ */
+const LANE_TURN_MS = 2000;
 
 /**
- * The `backfill-range` job: one page of its lane per turn. The page (messages received in the lane's range, oldest
- * first) is enqueued like a delta page (same seen-set, flow and fair priority), then the lane's position is saved and
- * the job goes back to the queue, behind the other mailboxes' syncs and lanes: a big mailbox's backfill takes turns
- * and never holds every sync slot. Pages follow receivedDateTime, not `$skip` offsets, so a message deleted or
+ * The `backfill-range` job: pages of its lane for a turn of LANE_TURN_MS. Each page (messages received in the lane's
+ * range, oldest first) is enqueued like a delta page (same seen-set, flow and fair priority), then the lane's position
+ * is saved; at the end of the turn the job goes back to the queue, behind the other mailboxes' syncs and lanes: a big
+ * mailbox's backfill takes turns and never holds the sync slots for long. Pages follow receivedDateTime, not `$skip` offsets, so a message deleted or
  * arriving meanwhile shifts nothing; `$skip` only steps over a run of messages received in the same instant.
  * Killed at any point, the job runs again from the saved position: the page is read again and enqueues nothing twice.
  */
@@ -58,46 +63,59 @@ export function backfillRangeHandler(deps: SyncDeps): JobHandler<'backfill-range
       const folderId = rules ? await deps.folders.resolve(caller, folder) : folder;
       if (folderId === null) return idle;
       const maxPageSize = deps.config.graph.deltaPageSize;
-      const pageSize = Math.min(maxPageSize, (await deps.cursors.pageSize(mailboxId, folder)) ?? maxPageSize);
-      let page;
-      try {
-        page = await deps.graph.rangePage(
-          caller,
-          folderId,
-          { from: state.from, to, skip: state.skip },
-          pageSize,
-          deps.attachments,
-          rules ? rulesStoreFilter(rules, mailboxId, folder) : undefined,
+      const filter = rules ? rulesStoreFilter(rules, mailboxId, folder) : undefined;
+      const turnEnds = Date.now() + LANE_TURN_MS;
+      let current = state;
+      let messages = 0;
+      for (let pages = 1; ; pages++) {
+        const pageSize = Math.min(maxPageSize, (await deps.cursors.pageSize(mailboxId, folder)) ?? maxPageSize);
+        let page;
+        try {
+          page = await deps.graph.rangePage(
+            caller,
+            folderId,
+            { from: current.from, to, skip: current.skip },
+            pageSize,
+            deps.attachments,
+            filter,
+          );
+        } catch (err) {
+          if (err instanceof RetryableError) {
+            await deps.cursors.savePageSize(mailboxId, folder, Math.max(1, Math.floor(pageSize / 2)));
+          }
+          if (err instanceof GraphRequestError && err.status === 404 && rules) {
+            await deps.folders.forget(mailboxId, folder);
+            throw new RetryableError(`folder ${folder} of ${mailboxId} is gone (404); resolving its path again`);
+          }
+          throw err;
+        }
+        const tail = current.tail;
+        const fresh = page.messages.filter((m) => !tail.includes(m.id));
+        const { emails } = await enqueuePage(
+          deps,
+          { sessionId, mailboxId, folder },
+          { ...page, messages: fresh },
+          // Ranks interleave the lanes, so the mailbox's pages reach the processors in the order one chain would give.
+          { roundId: planId, rank: current.pages * lanes + lane + 1, link: laneLink(planId, lane, current) },
+          logger,
         );
-      } catch (err) {
-        if (err instanceof RetryableError) {
-          await deps.cursors.savePageSize(mailboxId, folder, Math.max(1, Math.floor(pageSize / 2)));
+        messages += emails.length;
+        current = nextLaneState(current, page.messages, page.nextLink !== null);
+        await store.saveLane(mailboxId, folder, planId, lane, current);
+        await deps.cursors.savePageSize(
+          mailboxId,
+          folder,
+          nextPageSize(pageSize, page.bytes, page.messages.length, deps.config.graph.deltaPageMaxBytes, maxPageSize),
+        );
+        if (current.done) {
+          logger.info('backfill lane done', { folder, lane, pages: current.pages });
+          return { pages, messages, done: true };
         }
-        if (err instanceof GraphRequestError && err.status === 404 && rules) {
-          await deps.folders.forget(mailboxId, folder);
-          throw new RetryableError(`folder ${folder} of ${mailboxId} is gone (404); resolving its path again`);
-        }
-        throw err;
+        // The turn is over: back to the queue, behind the other mailboxes' syncs and lanes.
+        if (Date.now() >= turnEnds) throw new HandBackError(`lane ${lane}: next page from ${current.from}`);
+        const still = await deps.sessions.current();
+        if (!still || still.sessionId !== sessionId) return { pages, messages, done: false };
       }
-      const fresh = page.messages.filter((m) => !state.tail.includes(m.id));
-      const { emails } = await enqueuePage(
-        deps,
-        { sessionId, mailboxId, folder },
-        { ...page, messages: fresh },
-        // Ranks interleave the lanes, so the mailbox's pages reach the processors in the order one chain would give.
-        { roundId: planId, rank: state.pages * lanes + lane + 1, link: laneLink(planId, lane, state) },
-        logger,
-      );
-      const next = nextLaneState(state, page.messages, page.nextLink !== null);
-      await store.saveLane(mailboxId, folder, planId, lane, next);
-      await deps.cursors.savePageSize(
-        mailboxId,
-        folder,
-        nextPageSize(pageSize, page.bytes, page.messages.length, deps.config.graph.deltaPageMaxBytes, maxPageSize),
-      );
-      if (!next.done) throw new HandBackError(`lane ${lane}: next page from ${next.from}`);
-      logger.info('backfill lane done', { folder, lane, pages: next.pages });
-      return { pages: 1, messages: emails.length, done: true };
     } finally {
       clearInterval(heartbeat);
       await lock.release().catch(() => undefined);

@@ -135,7 +135,7 @@ export interface SyncPageOutcome {
 export interface JobResults {
   'sync-tick': { enqueued: number };
   'sync-mailbox': { pages: number; messages: number; removed: number };
-  /** A run reads one page, then hands the job back to the queue (so lanes of every mailbox take turns). */
+  /** A run reads pages for a turn, then hands the job back to the queue (so lanes of every mailbox take turns). */
   'backfill-range': { pages: number; messages: number; done: boolean };
   'renew-subscriptions': { renewed: number };
   'sync-page': SyncPageOutcome;
