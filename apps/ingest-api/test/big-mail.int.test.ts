@@ -37,19 +37,27 @@ interface EmailJobData {
 }
 
 /**
- * Passes TLS bytes through to graph-sim; once armed, the first connection to carry more than N bytes back is closed
- * right there (the client gets exactly N bytes, then the end of the connection, in the middle of the body).
+ * Passes TLS bytes through to graph-sim; once armed, the first connection to carry more than N bytes back since the
+ * arming is closed right there (the client gets exactly N bytes, then the end of the connection, in the middle of the
+ * body). Counted from the arming, because a kept-alive connection has carried earlier answers (and a first sync asks
+ * for the folder's size before its delta page).
  */
 async function cuttingProxy(targetPort: number) {
   let cutAfter: number | null = null;
+  let armings = 0;
   let cuts = 0;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
     const upstream = net.connect(targetPort, '127.0.0.1');
     sockets.add(client).add(upstream);
     let sent = 0;
+    let arming = armings;
     client.pipe(upstream);
     upstream.on('data', (chunk: Buffer) => {
+      if (arming !== armings) {
+        arming = armings;
+        sent = 0;
+      }
       if (cutAfter !== null && sent + chunk.length > cutAfter) {
         client.end(chunk.subarray(0, cutAfter - sent));
         cutAfter = null;
@@ -79,7 +87,10 @@ async function cuttingProxy(targetPort: number) {
   const address = server.address();
   return {
     port: typeof address === 'object' && address ? address.port : 0,
-    arm: (bytes: number) => (cutAfter = bytes),
+    arm: (bytes: number) => {
+      cutAfter = bytes;
+      armings++;
+    },
     cuts: () => cuts,
     close: () =>
       new Promise<void>((resolve) => {
