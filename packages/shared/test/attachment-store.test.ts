@@ -40,7 +40,7 @@ describe('LocalDirectoryStore', () => {
     expect(files).toHaveLength(1);
   });
 
-  it('makes its directories again when they are removed while it runs (it creates them only when missing)', async () => {
+  it('makes its directories again when they are removed while it runs (it remembers those it made)', async () => {
     const store = new LocalDirectoryStore(dir, 1 << 20);
     const first = await store.putStream(pieces(Buffer.from('first document'), 5));
     await store.put(Buffer.from('second document'));
