@@ -1,7 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream, open } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
 import {
   AttachmentNotFoundError,
   AttachmentTooLargeError,
@@ -12,6 +14,8 @@ import {
   type StoredObject,
 } from './attachment-store';
 import { hashingMeter } from './hashing-meter';
+
+const openFile = promisify(open);
 
 /** Streamed writes land here first (same file system, so the final rename is atomic), named by writer, not content. */
 const INCOMING_DIR = '.incoming';
@@ -58,9 +62,10 @@ export class LocalDirectoryStore implements AttachmentStore {
     const tmp = path.join(this.dir, INCOMING_DIR, `${process.pid}.${randomBytes(8).toString('hex')}.tmp`);
     const meter = hashingMeter(this.maxBytes);
     try {
-      const fh = await this.inDirectory(tmp, () => fs.open(tmp, 'wx'));
+      // A file descriptor, not a FileHandle: a stream over a FileHandle ends twice (its close creates an error).
+      const fd = await this.inDirectory(tmp, () => openFile(tmp, 'wx'));
       // flush: fsync before close, since a job may reference the file as soon as this returns, even across a host crash.
-      await pipeline(source, meter.stream, fh.createWriteStream({ flush: true }));
+      await pipeline(source, meter.stream, createWriteStream(tmp, { fd, flush: true }));
       const sha256 = meter.digest();
       const size = meter.size();
       const target = this.pathFor(sha256);
