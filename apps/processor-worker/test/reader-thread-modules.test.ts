@@ -1,6 +1,6 @@
 // Every reader thread loads its entry module and all it imports when it starts: that code must stay light. The
-// shared package's main entry (BullMQ, ioredis, the AWS SDK, MSAL, winston) cost each thread more CPU to load than
-// hundreds of documents take to read; the threads take what they need from `@ms1/shared/plain`.
+// shared package's main entry (BullMQ, ioredis, the AWS SDK, MSAL, winston) cost each thread about half a second of
+// CPU to load, a dozen documents' worth; the threads take what they need from `@ms1/shared/plain`.
 import { execFileSync } from 'node:child_process';
 import { readerThreadFile } from '../src/extract/reader-thread-file';
 
