@@ -32,6 +32,7 @@ export * from './storage';
 export * from './graph';
 export * from './session';
 export * from './queues/enqueue-sync';
+export * from './queues/enqueue-backfill';
 export * from './metrics/metrics';
 export * from './outcomes/email-outcomes';
 export * from './metrics/daily-metrics';

@@ -5,6 +5,7 @@ import {
   createWorker,
   DeadLetterConflictError,
   DeadLetterNotFoundError,
+  enqueueBackfillLane,
   enqueueMailboxSync,
   jobIds,
   JobQueue,
@@ -248,6 +249,7 @@ describe('dead-letter replay of every source job name (real Redis, real workers)
     const runs: Record<SourceJobName, number> = {
       'sync-tick': 0,
       'sync-mailbox': 0,
+      'backfill-range': 0,
       'renew-subscriptions': 0,
       'sync-page': 0,
       'process-email': 0,
@@ -268,6 +270,7 @@ describe('dead-letter replay of every source job name (real Redis, real workers)
         {
           'sync-tick': async () => (attempt(JobName.SyncTick), { enqueued: 0 }),
           'sync-mailbox': async () => (attempt(JobName.SyncMailbox), { pages: 0, messages: 0, removed: 0 }),
+          'backfill-range': async () => (attempt(JobName.BackfillRange), { pages: 0, messages: 0, done: true }),
           'renew-subscriptions': async () => (attempt(JobName.RenewSubscriptions), { renewed: 0 }),
         },
         deps,
@@ -310,6 +313,16 @@ describe('dead-letter replay of every source job name (real Redis, real workers)
     // Deduplicated and numbered by BullMQ: replaying it used to fail (an integer job id cannot be reused).
     await enqueueMailboxSync(h.producer, 's1', 'ap@contoso.example', 'inbox', 'manual');
     await h.producer.add(JobName.RenewSubscriptions, { sessionId: 's1', reason: 'schedule' });
+    await enqueueBackfillLane(h.producer, {
+      sessionId: 's1',
+      mailboxId: 'ap@contoso.example',
+      folder: 'inbox',
+      planId: 'plan1',
+      lane: 0,
+      lanes: 4,
+      from: '2026-01-01T00:00:00Z',
+      to: '2026-02-01T00:00:00Z',
+    });
     const child = email('child');
     await h.producer.addFlow(
       {
@@ -340,9 +353,9 @@ describe('dead-letter replay of every source job name (real Redis, real workers)
     const { entries } = await waitFor(
       async () => {
         const listed = await h.deadLetters.list();
-        return listed.total === 7 ? listed : null;
+        return listed.total === 8 ? listed : null;
       },
-      { what: 'seven dead letters' },
+      { what: 'eight dead letters' },
     );
     expect(entries.map((e) => e.jobName).sort()).toEqual(Object.keys(runs).sort());
 
@@ -351,7 +364,7 @@ describe('dead-letter replay of every source job name (real Redis, real workers)
       const result = await h.deadLetters.replay(entry.id);
       expect(result).toMatchObject({ id: entry.id, status: 'replayed', sourceQueue: JobQueue[entry.jobName] });
     }
-    await waitFor(async () => done.size === 7, { what: 'every replayed job to run' });
+    await waitFor(async () => done.size === 8, { what: 'every replayed job to run' });
     for (const name of Object.keys(runs) as SourceJobName[]) expect(runs[name]).toBe(2);
     // The page was retried in place: its child's result is still there.
     expect(pageChildren).toBe(1);

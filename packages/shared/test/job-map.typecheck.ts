@@ -19,6 +19,7 @@ declare const deadLetters: DeadLetters;
 export const complete: HandlersFor<'mail-sync'> = {
   'sync-tick': async () => ({ enqueued: 0 }),
   'sync-mailbox': async () => ({ pages: 0, messages: 0, removed: 0 }),
+  'backfill-range': async () => ({ pages: 0, messages: 0, done: true }),
   'renew-subscriptions': async () => ({ renewed: 0 }),
 };
 

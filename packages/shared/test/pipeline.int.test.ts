@@ -39,6 +39,7 @@ describe.each(REDIS_KINDS)('1,000 jobs through the three queues (real Redis: %s,
         {
           'sync-tick': async () => ({ enqueued: 0 }),
           'renew-subscriptions': async () => ({ renewed: 0 }),
+          'backfill-range': async () => ({ pages: 0, messages: 0, done: true }),
           'sync-mailbox': async (job) => {
             await h.connection.incr(syncRuns);
             const pages = 10;

@@ -39,7 +39,9 @@ const LOCK_WAIT_MS = 120_000;
  * started for the round and stopped after, so counters and history record it.
  */
 export async function pollOnce(ctx: CliContext, opts: PollOnceOptions): Promise<PollOnceSummary> {
-  const deps = ctx.sync();
+  const shared = ctx.sync();
+  // One process, one pass: a first sync here is one delta chain (lanes would be left to the sync workers).
+  const deps = { ...shared, config: { graph: { ...shared.config.graph, backfillLanes: 1 } } };
   let session: Session | null = await ctx.sessions.current();
   let own = false;
   if (!session) {

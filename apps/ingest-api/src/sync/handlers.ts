@@ -2,11 +2,12 @@ import type { HandlersFor, SessionStore } from '@ms1/shared';
 import type { SessionControl } from '../session/session-control';
 import { renewSubscriptionsHandler } from '../subscriptions/renew-subscriptions';
 import type { SubscriptionManager } from '../subscriptions/subscription-manager';
+import { backfillRangeHandler } from './backfill-lane';
 import { syncMailboxHandler, type SyncDeps } from './sync-mailbox';
 
 /**
  * The mail-sync worker's handlers. `sync-tick` (from the polling scheduler) asks for a deduplicated sync of every
- * mailbox of the current session; `sync-mailbox` runs one delta round; `renew-subscriptions` keeps the
+ * mailbox of the current session; `sync-mailbox` runs one delta round; `backfill-range` reads a page of a first sync's lane; `renew-subscriptions` keeps the
  * session's Graph subscriptions alive.
  */
 export function syncHandlers(deps: {
@@ -25,6 +26,7 @@ export function syncHandlers(deps: {
       return { enqueued: await deps.control.triggerSync(session, 'schedule') };
     },
     'sync-mailbox': syncMailboxHandler(deps.sync),
+    'backfill-range': backfillRangeHandler(deps.sync),
     'renew-subscriptions': renewSubscriptionsHandler({
       sessions: deps.sessions,
       subscriptions: deps.subscriptions,

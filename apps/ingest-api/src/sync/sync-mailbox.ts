@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   DeltaExpiredError,
   enqueueMailboxSync,
@@ -9,13 +9,10 @@ import {
   tryLock,
   type AttachmentStore,
   type DailyMetrics,
-  type DeltaMessage,
-  type HeldLock,
   type IngestApiConfig,
   type JobHandler,
   type Logger,
   type MailGraph,
-  type ProcessEmailData,
   type Producer,
   type RedisConnection,
   type SessionStore,
@@ -23,12 +20,17 @@ import {
 import type { MailRules } from '../rules/mail-rules';
 import type { CursorStore } from './cursor-store';
 import type { FolderResolver } from './folder-resolver';
-import { oversized, toListing } from './message-listing';
-import { addPageFlow } from './page-flow';
+import { Backfill } from './backfill';
+import { enqueuePage } from './page-enqueue';
 import { rulesStoreFilter } from './store-filter';
 
 export interface SyncDeps {
-  config: { readonly graph: Pick<IngestApiConfig['graph'], 'deltaPageSize' | 'deltaPageMaxBytes'> };
+  config: {
+    readonly graph: Pick<
+      IngestApiConfig['graph'],
+      'deltaPageSize' | 'deltaPageMaxBytes' | 'backfillLanes' | 'backfillMinMessages'
+    >;
+  };
   graph: MailGraph;
   attachments: AttachmentStore;
   cursors: CursorStore;
@@ -62,8 +64,6 @@ export interface RoundResult {
 }
 
 const LOCK_TTL_MS = 60_000;
-/** How long a page waits for another folder of the mailbox to finish enqueueing. */
-const ENQUEUE_LOCK_WAIT_MS = 30_000;
 
 /**
  * One delta round of one mailbox folder: page after page until the deltaLink, each page enqueued as one flow
@@ -108,6 +108,10 @@ export async function syncRound(
     const filter = rules ? rulesStoreFilter(rules, mailboxId, folder) : undefined;
     let pageSize = Math.min(maxPageSize, (await deps.cursors.pageSize(mailboxId, folder)) ?? maxPageSize);
     let link = await deps.cursors.cursor(mailboxId, folder);
+    const backfill = new Backfill(deps, target, folderId, logger);
+    // A first sync (no cursor yet) of a big folder: lanes read what came before now, the chain what comes after.
+    let since = link === null ? await backfill.plan() : null;
+    if (link !== null) await backfill.resume();
     for (;;) {
       const session = await deps.sessions.current();
       if (!session || session.sessionId !== sessionId) {
@@ -116,7 +120,9 @@ export async function syncRound(
       }
       let page;
       try {
-        page = await deps.graph.deltaPage(caller, folderId, link, pageSize, deps.attachments, filter);
+        page = await deps.graph.deltaPage(caller, folderId, link, pageSize, deps.attachments, filter, {
+          ...(since ? { receivedSince: since } : {}),
+        });
       } catch (err) {
         if (err instanceof RetryableError) {
           // A page too big for the server or the connection fails again at the same size: ask for less next time.
@@ -128,83 +134,30 @@ export async function syncRound(
           // The folder was deleted or renamed: look its path up again on the next attempt.
           await deps.folders.forget(mailboxId, folder);
           await deps.cursors.clearCursor(mailboxId, folder);
+          await backfill.forget();
           throw new RetryableError(`folder ${folder} of ${mailboxId} is gone (404); resolving its path again`);
         }
         if (!(err instanceof DeltaExpiredError) || link === null) throw err;
-        // Start over; the seen-set keeps what was already enqueued from being enqueued again.
+        // Start over (lanes again for a big folder); the seen-set keeps what was already enqueued from being
+        // enqueued again.
         logger.warn('delta cursor expired; resyncing the folder from scratch');
         await deps.cursors.clearCursor(mailboxId, folder);
+        await backfill.forget();
         link = null;
+        since = await backfill.plan();
         continue;
       }
       result.pages++;
-      const emails: ProcessEmailData[] = [];
-      let tooLarge = 0;
-      let leftAlone = 0;
-      let excluded = 0;
       const nextLink = page.nextLink ?? page.deltaLink;
       if (!nextLink) throw new Error('delta page carried neither nextLink nor deltaLink');
-      // Two folders of a mailbox may hold the same message (moved between them): one enqueues it at a time.
-      const enqueueLock = await mailboxEnqueueLock(deps, mailboxId);
-      try {
-        const fresh = new Set(
-          await deps.cursors.unseen(
-            mailboxId,
-            folder,
-            page.messages.map((m) => m.id),
-          ),
-        );
-        for (const m of page.messages) {
-          if (!fresh.has(m.id)) continue;
-          fresh.delete(m.id); // a page may repeat a message
-          const rule = rules ? rules.ruleFor(mailboxId, folder, headOfMessage(m)) : null;
-          if (rules && !rule) {
-            leftAlone++;
-            continue;
-          }
-          const listing = toListing(m, rule);
-          excluded += m.attachments.length - listing.attachments.length;
-          for (const a of oversized(m)) {
-            if (!listing.attachments.some((l) => l.id === a.id)) continue;
-            tooLarge++;
-            logger.warn('attachment over MAX_ATTACHMENT_BYTES skipped (recorded, not stored)', {
-              messageId: m.id,
-              name: a.name,
-              contentType: a.contentType,
-              size: a.content.kind === 'too-large' ? a.content.size : a.size,
-            });
-          }
-          emails.push({
-            sessionId,
-            mailboxId,
-            messageId: m.id,
-            receivedDateTime: m.receivedDateTime ?? new Date().toISOString(),
-            listing,
-            ...(rule ? { rule: rule.name, folder } : {}),
-          });
-        }
-        await addPageFlow(
-          deps.producer,
-          { sessionId, mailboxId, folder, roundId, page: result.pages, link: link ?? `start:${roundId}` },
-          emails,
-        );
-        await deps.cursors.markSeen(
-          mailboxId,
-          emails.map((e) => e.messageId),
-        );
-      } finally {
-        await enqueueLock.release().catch(() => undefined);
-      }
+      const { emails, leftAlone } = await enqueuePage(
+        deps,
+        target,
+        page,
+        { roundId, rank: result.pages, link: link ?? `start:${roundId}` },
+        logger,
+      );
       await deps.cursors.saveCursor(mailboxId, folder, nextLink);
-      const firstTime = await deps.sessions.incrOnce(sessionId, pageEventId(mailboxId, folder, link ?? roundId), {
-        discovered: page.messages.length,
-        enqueued: emails.length,
-        removed: page.removed.length,
-        oversizedAttachments: tooLarge,
-        leftAlone,
-        excludedAttachments: excluded,
-      });
-      if (firstTime) await deps.daily.incr(mailboxId, { discovered: emails.length });
       result.messages += emails.length;
       result.removed += page.removed.length;
       result.leftAlone += leftAlone;
@@ -243,22 +196,6 @@ export function syncMailboxHandler(deps: SyncDeps): JobHandler<'sync-mailbox'> {
       await enqueueMailboxSync(deps.producer, job.data.sessionId, job.data.mailboxId, child, job.data.trigger);
     return { pages: round.pages, messages: round.messages, removed: round.removed };
   };
-}
-
-async function mailboxEnqueueLock(deps: SyncDeps, mailboxId: string): Promise<HeldLock> {
-  const key = `${deps.keyPrefix}:enqueue-lock:${mailboxId.toLowerCase()}`;
-  const held = await waitForLock(deps.redis, key, LOCK_TTL_MS, ENQUEUE_LOCK_WAIT_MS);
-  if (!held) throw new ThrottledError(`another folder of ${mailboxId} is enqueueing`, 1000);
-  return held;
-}
-
-function headOfMessage(m: DeltaMessage): { subject: string | null; fromAddress: string | null } {
-  return { subject: m.subject ?? null, fromAddress: m.from?.emailAddress?.address ?? null };
-}
-
-/** Names one delta page for counting: re-running the page after a crash counts it once. */
-function pageEventId(mailboxId: string, folder: string, cursor: string): string {
-  return `delta:${createHash('sha256').update(`${mailboxId}\n${folder}\n${cursor}`).digest('base64')}`;
 }
 
 /** Keeps a page (attachments included) within the byte budget: shrink after a heavy page, grow back after light ones. */

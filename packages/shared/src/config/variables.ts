@@ -86,6 +86,10 @@ export const variables = {
   DELTA_PAGE_SIZE: v.number('graph.deltaPageSize', count(1, 1000)).default(50),
   DELTA_PAGE_MAX_BYTES: v.number('graph.deltaPageMaxBytes', count(1024)).default(8 * 1024 * 1024),
   SYNC_CONCURRENCY: v.number('graph.syncConcurrency', count(1, 64)).default(4),
+  /** Lanes of a folder's first sync (receivedDateTime ranges read in parallel); 1 = one delta chain, as before. */
+  BACKFILL_LANES: v.number('graph.backfillLanes', count(1, 4)).default(4),
+  /** A folder holding fewer messages than this is first synced by one delta chain (lanes would not pay). */
+  BACKFILL_MIN_MESSAGES: v.number('graph.backfillMinMessages', count(0)).default(500),
   /** Upper bound of a Retry-After from Graph. */
   GRAPH_RETRY_AFTER_MAX_SECONDS: v
     .number('graph.retryAfterMaxMs', count(1, 86_400))

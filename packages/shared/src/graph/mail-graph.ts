@@ -32,6 +32,12 @@ import {
  */
 export const IMMUTABLE_IDS = 'IdType="ImmutableId"';
 
+/** How a delta chain starts (only when it has no link yet). */
+export interface DeltaStart {
+  /** Only messages received at or after this instant (ISO-8601): `$filter=receivedDateTime ge ...`. */
+  receivedSince?: string;
+}
+
 export interface GraphCallEvent {
   caller: GraphCaller;
   status: number;
@@ -105,29 +111,104 @@ export class MailGraph {
     pageSize: number,
     attachments: AttachmentSink,
     filter?: StoreFilter,
+    options: DeltaStart = {},
   ): Promise<DeltaPage> {
-    const path =
-      link ??
-      `${this.versionRoot}${this.user(caller.mailboxId)}/mailFolders/${encodeURIComponent(folderId)}/messages/delta?$select=${MESSAGE_SELECT.join(',')}&$expand=attachments`;
+    let request: GraphRequest;
+    if (link) request = this.client.api(link);
+    else {
+      request = this.client
+        .api(`${this.folderPath(caller, folderId)}/messages/delta`)
+        .select([...MESSAGE_SELECT])
+        .expand('attachments');
+      // Message delta's one filter; the chain then carries it in its links.
+      if (options.receivedSince) request = request.filter(`receivedDateTime ge ${options.receivedSince}`);
+    }
+    return this.streamedPage(
+      caller,
+      request.header('Prefer', `odata.maxpagesize=${pageSize}, ${IMMUTABLE_IDS}`),
+      attachments,
+      filter,
+      'delta',
+    );
+  }
+
+  /**
+   * One page of a folder's messages received in [range.from, range.to), oldest first, attachments expanded and
+   * streamed to the store as delta pages are: `$filter=receivedDateTime ge A and receivedDateTime lt B`,
+   * `$orderby=receivedDateTime`, `$top`, `$skip` (list messages supports them all). The answer has the delta page's
+   * shape; its nextLink only says whether more follow (the caller pages by receivedDateTime, not by the link).
+   */
+  async rangePage(
+    caller: GraphCaller,
+    folderId: string,
+    range: { from: string; to: string; skip: number },
+    pageSize: number,
+    attachments: AttachmentSink,
+    filter?: StoreFilter,
+  ): Promise<DeltaPage> {
+    let request = this.client
+      .api(`${this.folderPath(caller, folderId)}/messages`)
+      .select([...MESSAGE_SELECT])
+      .expand('attachments')
+      .filter(`receivedDateTime ge ${range.from} and receivedDateTime lt ${range.to}`)
+      .orderby('receivedDateTime')
+      .top(pageSize);
+    if (range.skip > 0) request = request.skip(range.skip);
+    return this.streamedPage(caller, request.header('Prefer', IMMUTABLE_IDS), attachments, filter, 'list');
+  }
+
+  /** How many messages a folder holds (its `totalItemCount`). */
+  async folderItemCount(caller: GraphCaller, folderId: string): Promise<number> {
+    const folder = (await this.call(
+      caller,
+      () => this.api(this.folderPath(caller, folderId)).select(['id', 'totalItemCount']).get(),
+      'folders',
+    )) as { totalItemCount?: number | null };
+    return folder.totalItemCount ?? 0;
+  }
+
+  /** The receivedDateTime of a folder's oldest message, or null when it is empty (one `$top=1` request). */
+  async oldestReceived(caller: GraphCaller, folderId: string): Promise<string | null> {
+    const page = (await this.call(
+      caller,
+      () =>
+        this.api(`${this.folderPath(caller, folderId)}/messages`)
+          .select(['id', 'receivedDateTime'])
+          .orderby('receivedDateTime')
+          .top(1)
+          .get(),
+      'list',
+    )) as { value?: { receivedDateTime?: string | null }[] };
+    return page.value?.[0]?.receivedDateTime ?? null;
+  }
+
+  private folderPath(caller: GraphCaller, folderId: string): string {
+    return `${this.versionRoot}${this.user(caller.mailboxId)}/mailFolders/${encodeURIComponent(folderId)}`;
+  }
+
+  /** A page read as a stream under the mailbox's limiter (see deltaPage). */
+  private streamedPage(
+    caller: GraphCaller,
+    request: GraphRequest,
+    attachments: AttachmentSink,
+    filter: StoreFilter | undefined,
+    what: string,
+  ): Promise<DeltaPage> {
     return this.call(
       caller,
       async () => {
-        const res = await answer(
-          this.client.api(path).header('Prefer', `odata.maxpagesize=${pageSize}, ${IMMUTABLE_IDS}`),
-        );
-        if (!res.body) throw new RetryableError('Graph delta answered without a body');
+        const res = await answer(request);
+        if (!res.body) throw new RetryableError(`Graph ${what} answered without a body`);
         try {
           return await readDeltaPage(Readable.fromWeb(res.body), attachments, filter);
         } catch (err) {
           throw new RetryableError(
-            `delta page of ${caller.mailboxId} failed while streaming: ${messageWithCause(err)}`,
-            {
-              cause: err,
-            },
+            `${what} page of ${caller.mailboxId} failed while streaming: ${messageWithCause(err)}`,
+            { cause: err },
           );
         }
       },
-      'delta',
+      what,
     );
   }
 

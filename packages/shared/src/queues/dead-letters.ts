@@ -1,6 +1,7 @@
 import { Job } from 'bullmq';
 import { errorMessage } from '../errors';
 import type { Logger } from '../logging/logger';
+import { enqueueBackfillLane } from './enqueue-backfill';
 import { enqueueMailboxSync } from './enqueue-sync';
 import { jobIds } from './job-ids';
 import { JobName, JobQueue, QueueName, type SourceJobName } from './names';
@@ -48,6 +49,7 @@ const replayers: { [J in SourceJobName]: Replayer<J> } = {
     const { sessionId, mailboxId, folder, trigger } = entry.data;
     return enqueueMailboxSync(producer, sessionId, mailboxId, folder, trigger);
   },
+  'backfill-range': async (producer, entry) => enqueueBackfillLane(producer, entry.data),
   'sync-page': async () => null,
   'process-email': async (producer, entry) =>
     String((await producer.add(JobName.ProcessEmail, entry.data, { jobId: entry.jobId })).id),

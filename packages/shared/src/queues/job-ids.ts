@@ -9,6 +9,9 @@ export const jobIds = {
   invoiceMetadata: (invoiceKey: string) => part(invoiceKey),
   /** `pageKey` names the page's cursor, so that the same page read again (after a crash) gets the same id. */
   syncPage: (mailboxId: string, pageKey: string, page: number) => `page~${part(mailboxId)}~${part(pageKey)}~${page}`,
+  /** One per session, plan and lane: adding a lane again while it exists adds nothing. */
+  backfillRange: (sessionId: string, mailboxId: string, folder: string, planId: string, lane: number) =>
+    `backfill~${part(sessionId)}~${part(mailboxId)}~${part(folder)}~${part(planId)}~${lane}`,
   deadLetter: (sourceQueue: string, jobId: string) => `${part(sourceQueue)}~${part(jobId)}`,
   /** One per e-mail and final outcome: the action is enqueued by whoever sees the outcome become final, once. */
   afterAction: (mailboxId: string, messageId: string, outcome: string) =>

@@ -16,6 +16,8 @@ export const JobName = {
   /** Emitted by the polling job scheduler; its handler adds one deduplicated `sync-mailbox` per session mailbox. */
   SyncTick: 'sync-tick',
   SyncMailbox: 'sync-mailbox',
+  /** One lane of a folder's first sync: a receivedDateTime range read page after page, beside the delta chain. */
+  BackfillRange: 'backfill-range',
   RenewSubscriptions: 'renew-subscriptions',
   /** Flow parent of one delta page's `process-email` children. */
   SyncPage: 'sync-page',
@@ -31,6 +33,7 @@ export type JobName = (typeof JobName)[keyof typeof JobName];
 export const JobQueue = {
   'sync-tick': QueueName.MailSync,
   'sync-mailbox': QueueName.MailSync,
+  'backfill-range': QueueName.MailSync,
   'renew-subscriptions': QueueName.MailSync,
   'sync-page': QueueName.MailSyncResults,
   'process-email': QueueName.EmailInbound,

@@ -14,6 +14,23 @@ export interface SyncMailboxData {
   trigger: SyncTrigger;
 }
 
+/**
+ * One lane of a folder's backfill plan: the messages received in [from, to) (ISO-8601), read with
+ * `$filter=receivedDateTime ge from and receivedDateTime lt to` ordered by receivedDateTime. The lane's progress lives
+ * in Redis under the plan, so a re-run (crash, restart, next session) carries on where it stopped.
+ */
+export interface BackfillRangeData {
+  sessionId: string;
+  mailboxId: string;
+  folder: string;
+  planId: string;
+  /** 0-based. */
+  lane: number;
+  lanes: number;
+  from: string;
+  to: string;
+}
+
 export interface RenewSubscriptionsData {
   sessionId: string;
   /** One mailbox (after a lifecycle notification), or every mailbox of the session when absent. */
@@ -85,6 +102,7 @@ export interface AfterActionData {
 export interface JobPayloads {
   'sync-tick': SyncTickData;
   'sync-mailbox': SyncMailboxData;
+  'backfill-range': BackfillRangeData;
   'renew-subscriptions': RenewSubscriptionsData;
   'sync-page': SyncPageData;
   'process-email': ProcessEmailData;
@@ -117,6 +135,8 @@ export interface SyncPageOutcome {
 export interface JobResults {
   'sync-tick': { enqueued: number };
   'sync-mailbox': { pages: number; messages: number; removed: number };
+  /** A run reads pages for a turn, then hands the job back to the queue (so lanes of every mailbox take turns). */
+  'backfill-range': { pages: number; messages: number; done: boolean };
   'renew-subscriptions': { renewed: number };
   'sync-page': SyncPageOutcome;
   'process-email': EmailOutcome;

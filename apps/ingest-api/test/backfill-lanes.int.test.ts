@@ -1,0 +1,205 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { startGraphSim, trustCa, type GraphSim, type RequestRecord } from '@ms1/graph-sim';
+import {
+  appEnv,
+  cleanPrefix,
+  freePort,
+  startApp,
+  testRedisUrl,
+  uniquePrefix,
+  waitFor,
+  type AppProcess,
+} from '@ms1/test-utils';
+
+// A folder's first sync read in lanes: graph-sim with a Graph clock (each request holds its slot 300 ms, so lanes
+// read together overlap), ingest-api as a process (killed with SIGKILL mid-backfill in the second test), real Redis.
+// Three messages received a minute before the first sync are read by a lane and by the delta chain both. No
+// processor runs, so every enqueued e-mail stays in email-inbound and every page's flow parent in
+// mail-sync-results: "enqueued exactly once" is read from both, and the in-flight counts from graph-sim's own log.
+const TOKEN = 'test-control-token';
+const BIG = 'big@contoso.example';
+const KILLED = 'killed@contoso.example';
+const LANES = 4;
+
+describe('backfill lanes (graph-sim + ingest-api process + Redis)', () => {
+  let sim: GraphSim;
+  let api: AppProcess | undefined;
+  let base: string;
+  let redis: Redis;
+  let inbound: Queue;
+  let results: Queue;
+  let sync: Queue;
+  const prefix = uniquePrefix('lanes');
+
+  const call = async (method: string, path: string, body?: unknown) => {
+    const r = await fetch(`${base}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+  };
+  const admin = async (method: string, path: string, body?: unknown) => {
+    const r = await fetch(`${sim.adminUrl}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return (await r.json()) as Record<string, unknown>;
+  };
+  const startApi = async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    api = await startApp('ingest-api', {
+      env: appEnv(testRedisUrl(), prefix, {
+        PORT: String(port),
+        INGEST_ROLES: 'http,sync',
+        AUTHORITY_HOST: sim.authorityHost,
+        GRAPH_BASE_URL: sim.graphBaseUrl,
+        NODE_EXTRA_CA_CERTS: sim.caFile,
+        DELTA_PAGE_SIZE: '40',
+        BACKFILL_LANES: String(LANES),
+        BACKFILL_MIN_MESSAGES: '100',
+        // A job of the killed process is taken over once its lock has lapsed.
+        WORKER_LOCK_DURATION_MS: '2000',
+        WORKER_STALLED_INTERVAL_MS: '1000',
+        ATTACHMENT_DIR: `/tmp/${prefix}`,
+      }),
+    });
+  };
+  const inject = async (mailbox: string, subject: string, receivedDateTime: string) =>
+    (await admin('POST', `/users/${mailbox}/messages`, {
+      subject,
+      from: { emailAddress: { name: 'S', address: 's@supplier.example' } },
+      receivedDateTime,
+      body: { contentType: 'text', content: 'invoice attached' },
+      attachments: [],
+    })) as { id: string };
+  const seededIds = async (mailbox: string) =>
+    ((await admin('GET', `/users/${mailbox}/messages`)) as { messages: { id: string }[] }).messages.map((m) => m.id);
+  const emailJobs = async (mailbox: string) =>
+    (
+      await inbound.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized', 'waiting-children'])
+    ).filter((j) => j?.data?.mailboxId === mailbox);
+  /** Messages enqueued, page by page: a message enqueued twice (in two pages) counts twice here. */
+  const pageCounts = async (mailbox: string) =>
+    (await results.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized', 'waiting-children']))
+      .filter((j) => j?.data?.mailboxId === mailbox)
+      .reduce((n, j) => n + Number(j.data.messageCount), 0);
+  const lanes = async (mailbox: string) => {
+    const keys = await redis.keys(`{${prefix}}:backfill-lane:${mailbox}:*`);
+    const states = keys.length ? await redis.mget(...keys) : [];
+    return states.map((s) => JSON.parse(s ?? '{}') as { done: boolean; pages: number });
+  };
+  const syncIdle = async () =>
+    waitFor(async () => (await sync.getJobs(['waiting', 'active', 'delayed', 'prioritized'])).length === 0, {
+      timeoutMs: 90_000,
+      what: 'sync jobs and lanes to finish',
+    });
+  const requestsOf = async (mailbox: string, afterSeq = 0) =>
+    (
+      (await admin('GET', `/requests?mailbox=${mailbox}&afterSeq=${afterSeq}`)) as unknown as {
+        requests: RequestRecord[];
+      }
+    ).requests;
+  const startSession = async (mailboxes: string[]) => {
+    await call('POST', '/session/stop', {});
+    const r = await call('POST', '/session/start', { polling_mode: 'manual', enable_webhook: false, mailboxes });
+    expect(r.status).toBe(201);
+  };
+
+  beforeAll(async () => {
+    sim = await startGraphSim({
+      port: 0,
+      mailboxes: [BIG, KILLED],
+      latency: { fixedMs: 300, perKbMs: 0, jitterMs: 0 },
+    });
+    trustCa(sim.caPem);
+    redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
+    const connection = { connection: redis, prefix: `{${prefix}}` };
+    inbound = new Queue('email-inbound', connection);
+    results = new Queue('mail-sync-results', connection);
+    sync = new Queue('mail-sync', connection);
+  }, 60_000);
+  afterAll(async () => {
+    await api?.stop();
+    await inbound?.close();
+    await results?.close();
+    await sync?.close();
+    redis?.disconnect();
+    await sim?.stop();
+    await cleanPrefix(testRedisUrl(), prefix);
+  });
+
+  it('reads a first sync with 2 to 4 requests in flight, enqueues each message once, then finds only new mail', async () => {
+    await admin('POST', '/seed', { mailbox: BIG, count: 400, seed: 21 });
+    // Received a minute ago: read by the last lane and by the delta chain (it starts 10 minutes back), enqueued once.
+    for (let i = 0; i < 3; i++) await inject(BIG, `Recent invoice ${i}`, new Date(Date.now() - 60_000).toISOString());
+    const seeded = await seededIds(BIG);
+    expect(seeded).toHaveLength(403);
+    await startApi();
+    await startSession([BIG]);
+    await waitFor(async () => (await lanes(BIG)).filter((l) => l.done).length === LANES, {
+      timeoutMs: 90_000,
+      what: 'every lane done',
+    });
+    await syncIdle();
+
+    const jobs = await emailJobs(BIG);
+    expect(new Set(jobs.map((j) => j.data.messageId as string))).toEqual(new Set(seeded));
+    expect(jobs).toHaveLength(403);
+    expect(await pageCounts(BIG)).toBe(403);
+
+    const log = await requestsOf(BIG);
+    expect(log.filter((r) => r.status === 429)).toEqual([]);
+    const peak = Math.max(...log.map((r) => r.inFlightAtArrival + 1));
+    expect(peak).toBeGreaterThan(1);
+    expect(peak).toBeLessThanOrEqual(4);
+    expect(((await admin('GET', '/stats')) as { peakConcurrency: Record<string, number> }).peakConcurrency[BIG]).toBe(
+      peak,
+    );
+    expect(log.filter((r) => r.kind === 'list').length).toBeGreaterThan(LANES);
+    // 400 messages in pages of 40: about 10 range pages, the oldest message, the folder's count, the delta chain.
+    expect(log.length / 403).toBeLessThanOrEqual(0.05);
+
+    // A later round is the delta chain alone (no lane, no list), and it finds only what arrived since.
+    const mark = log.at(-1)?.seq ?? 0;
+    const fresh = await inject(BIG, 'Invoice after the backfill', new Date().toISOString());
+    await call('POST', '/polling/trigger');
+    await waitFor(async () => (await emailJobs(BIG)).length === 404, { what: 'the new e-mail' });
+    await syncIdle();
+    const later = await requestsOf(BIG, mark);
+    expect(later.map((r) => r.kind)).toEqual(['delta']);
+    expect((await emailJobs(BIG)).map((j) => j.data.messageId)).toContain(fresh.id);
+    expect(await pageCounts(BIG)).toBe(404);
+  }, 180_000);
+
+  it('survives a SIGKILL mid-backfill: the lanes carry on from their saved position, nothing enqueued twice', async () => {
+    await admin('POST', '/seed', { mailbox: KILLED, count: 400, seed: 22 });
+    const seeded = await seededIds(KILLED);
+    await startSession([KILLED]);
+    await waitFor(
+      async () => {
+        const l = await lanes(KILLED);
+        return l.length > 0 && l.some((x) => x.pages >= 1) && l.some((x) => !x.done);
+      },
+      { timeoutMs: 60_000, what: 'lanes under way' },
+    );
+    await api?.kill9();
+    // The killed process's limiter leases would free themselves after 120 s; the test drops them instead of waiting.
+    await redis.del(`{${prefix}}:graph-limit:${KILLED}:inflight`);
+    await startApi();
+    await waitFor(async () => (await lanes(KILLED)).filter((l) => l.done).length === LANES, {
+      timeoutMs: 90_000,
+      what: 'every lane done after the restart',
+    });
+    await syncIdle();
+    const jobs = await emailJobs(KILLED);
+    expect(new Set(jobs.map((j) => j.data.messageId as string))).toEqual(new Set(seeded));
+    expect(jobs).toHaveLength(400);
+    expect(await pageCounts(KILLED)).toBe(400);
+    const log = await requestsOf(KILLED);
+    expect(Math.max(...log.map((r) => r.inFlightAtArrival + 1))).toBeLessThanOrEqual(4);
+  }, 180_000);
+});
