@@ -12,6 +12,7 @@ const packages = [
 
 const moduleNameMapper = {
   '^@ms1/(fixtures|shared|test-utils|graph-sim|ms4-sim|s3-sim)$': '<rootDir>/../../packages/$1/src',
+  '^@ms1/shared/plain$': '<rootDir>/../../packages/shared/src/plain',
 };
 
 /** @type {import('jest').Config} */

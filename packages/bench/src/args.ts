@@ -1,4 +1,6 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { repoRoot } from '@ms1/test-utils';
 
 export interface CommonOptions {
   emails: number;
@@ -8,6 +10,8 @@ export interface CommonOptions {
   randomSeed: number;
   timeoutSeconds: number | undefined;
   logLevel: string;
+  /** `--cpu-prof DIR`: each app process writes V8 CPU profiles under DIR/<app name>/ (absolute path). */
+  cpuProfDir: string | undefined;
 }
 
 const common = {
@@ -17,6 +21,7 @@ const common = {
   'random-seed': { type: 'string' },
   'timeout-seconds': { type: 'string' },
   'log-level': { type: 'string' },
+  'cpu-prof': { type: 'string' },
   help: { type: 'boolean' },
 } as const;
 
@@ -33,6 +38,13 @@ function logLevel(raw: string | undefined): string {
   if (raw !== 'info' && raw !== 'debug')
     throw new UsageError(`--log-level: info or debug (the apps' "started" line is logged at info; got ${raw})`);
   return raw;
+}
+
+/** Relative to the repository root, like `--out`. */
+function cpuProfDir(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (raw === '') throw new UsageError('--cpu-prof: a directory expected');
+  return path.resolve(repoRoot, raw);
 }
 
 export class UsageError extends Error {}
@@ -61,6 +73,7 @@ export function parseCommon<E extends Record<string, { type: 'string' | 'boolean
     randomSeed: int('random-seed', str('random-seed'), 2026, 0),
     timeoutSeconds: timeout === undefined ? undefined : int('timeout-seconds', timeout, 0, 1),
     logLevel: logLevel(str('log-level')),
+    cpuProfDir: cpuProfDir(str('cpu-prof')),
   };
   return { opts, help: v.help === true, values: v, str };
 }

@@ -22,7 +22,8 @@ const USAGE = `pnpm bench [-- --graph real|unthrottled (real) --invoices N (1000
   --mailbox-sizes A,B,... (e-mails per mailbox, instead of --invoices and --mailboxes; e.g. 5000,100,100 for fairness)
   --late-small (with --mailbox-sizes: mailboxes 2.. get their mail only once the first one's is all enqueued;
   their timeToMs4ByMailbox counts from that arrival)
-  --processor-concurrency C (8) --out FILE (bench-results/latest.json) --random-seed S --timeout-seconds T --log-level L]
+  --processor-concurrency C (8) --out FILE (bench-results/latest.json) --random-seed S --timeout-seconds T --log-level L
+  --cpu-prof DIR (each app writes V8 CPU profiles into DIR/<app>/)]
 pnpm bench -- --steady MINUTES [--rate E (e-mails per second, 4) --window S (retention windows, 300) --out FILE]`;
 
 runCommand(async (setPipeline) => {

@@ -8,7 +8,7 @@ import { graphStats, ms4Stats } from './stats';
 import { table } from './table';
 
 const USAGE = `pnpm demo [-- --emails N (500) --mailboxes M (2) --processors P (2) --processor-concurrency C (8)
-  --random-seed S --timeout-seconds T --log-level L --keep]`;
+  --random-seed S --timeout-seconds T --log-level L --cpu-prof DIR --keep]`;
 
 runCommand(async (setPipeline) => {
   const parsed = parseOrExit(process.argv.slice(2), 'emails', 500, { keep: { type: 'boolean' } }, USAGE);

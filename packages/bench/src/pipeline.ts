@@ -27,6 +27,11 @@ export interface PipelineOptions {
   randomSeed: number;
   logLevel: string;
   graphMode?: GraphMode;
+  /**
+   * Each app process runs with `--cpu-prof` and writes its V8 CPU profiles (main thread and each reader thread,
+   * start-up to exit) under this directory, in a sub-directory named after the app.
+   */
+  cpuProfDir?: string;
   /** Extra environment for the apps (e.g. the short retention windows of the steady-mail run). */
   appEnv?: Record<string, string>;
   /** Called while seeding with the number of e-mails seeded so far. */
@@ -58,6 +63,14 @@ export interface Pipeline {
   appCpuSeconds(): Record<string, number>;
   /** Stops everything still running (idempotent). */
   stop(): Promise<void>;
+}
+
+/** NODE_OPTIONS that make the app's node write CPU profiles into DIR/<name>/ as it exits. */
+function cpuProfEnv(dir: string | undefined, name: string): Record<string, string> {
+  if (dir === undefined) return {};
+  const appDir = path.join(dir, name);
+  fs.mkdirSync(appDir, { recursive: true });
+  return { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${JSON.stringify(appDir)}` };
 }
 
 /** A fresh secret per run: the apps run with NODE_ENV=production, which refuses short and demo secrets. */
@@ -130,7 +143,7 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
 
   const apps: AppProcess[] = [];
   const launch = async (app: string, name: string): Promise<AppProcess> => {
-    const p = await startApp(app, { env, readyTimeoutMs: 60_000 });
+    const p = await startApp(app, { env: { ...env, ...cpuProfEnv(opts.cpuProfDir, name) }, readyTimeoutMs: 60_000 });
     p.name = name;
     trackPid(p.child.pid);
     apps.push(p);

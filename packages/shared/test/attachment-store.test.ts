@@ -40,6 +40,18 @@ describe('LocalDirectoryStore', () => {
     expect(files).toHaveLength(1);
   });
 
+  it('makes its directories again when they are removed while it runs (it remembers those it made)', async () => {
+    const store = new LocalDirectoryStore(dir, 1 << 20);
+    const first = await store.putStream(pieces(Buffer.from('first document'), 5));
+    await store.put(Buffer.from('second document'));
+    fs.rmSync(dir, { recursive: true, force: true });
+    const again = await store.putStream(pieces(Buffer.from('first document'), 7));
+    expect(again).toEqual({ ...first, existed: false });
+    expect((await store.put(Buffer.from('second document'))).existed).toBe(false);
+    expect(await store.get(again.storageRef)).toEqual(Buffer.from('first document'));
+    expect(filesUnder(dir)).toHaveLength(2);
+  });
+
   it('refuses oversized content and unknown or malicious references', async () => {
     const store = new LocalDirectoryStore(dir, 10);
     await expect(store.put(Buffer.alloc(11))).rejects.toBeInstanceOf(AttachmentTooLargeError);

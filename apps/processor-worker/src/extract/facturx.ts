@@ -2,7 +2,7 @@
 // Candidates are decoded one at a time, best name first, and reading stops at the first readable invoice.
 
 import type { EmbeddedFileEntry } from './pdf';
-import { errorMessage } from '@ms1/shared';
+import { errorMessage } from '@ms1/shared/plain';
 import type { InvoiceData } from './types';
 import { readXmlInvoice } from './xml-invoice';
 

@@ -2,7 +2,7 @@
 // pdfjs, an ES module, is imported natively once per thread; the pool bounds each document in time and memory.
 
 import type { PDFDocumentProxy, PDFPageProxy } from 'pdfjs-dist';
-import { errorMessage } from '@ms1/shared';
+import { errorMessage } from '@ms1/shared/plain';
 
 type Pdfjs = typeof import('pdfjs-dist/legacy/build/pdf.mjs', { with: { 'resolution-mode': 'import' } });
 type TextContent = Awaited<ReturnType<PDFPageProxy['getTextContent']>>;

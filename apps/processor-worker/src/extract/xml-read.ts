@@ -2,7 +2,7 @@
 // match UBL's cbc:/cac: and CII's rsm:/ram:/udt: whatever prefixes a document chose.
 
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { errorMessage, isRecord } from '@ms1/shared';
+import { errorMessage, isRecord } from '@ms1/shared/plain';
 import { xmlSafetyProblem } from './xml-safety';
 
 export interface XmlElement {

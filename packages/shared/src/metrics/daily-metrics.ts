@@ -21,6 +21,13 @@ export interface DailyReport {
 
 const DAY_MS = 24 * 3600 * 1000;
 
+// KEYS: the day's hash. ARGV: its expiry (ms since the epoch), then field/amount pairs. One command where a MULTI
+// would do: every pipeline on a connection BullMQ uses copies BullMQ's scripts first, and this runs per invoice.
+const INCR_SCRIPT = `
+for i = 2, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
+redis.call('PEXPIREAT', KEYS[1], ARGV[1])
+`;
+
 /**
  * Counters per UTC day and mailbox, in one Redis hash per day (`{counter}:{mailbox}` fields) that expires
  * `keepDays` after its day: Redis holds a bounded number of days however long MS1 runs. Counting is best effort
@@ -42,13 +49,10 @@ export class DailyMetrics {
     const entries = Object.entries(deltas).filter(([, n]) => n);
     if (entries.length === 0) return;
     const now = this.now();
-    const key = this.key(utcDate(now));
-    const multi = this.redis.multi();
-    for (const [counter, n] of entries) multi.hincrby(key, `${counter}:${mailbox.toLowerCase()}`, n as number);
     // The key lives until `keepDays` after the end of its day.
     const endOfDay = Math.floor(now / DAY_MS) * DAY_MS + DAY_MS;
-    multi.pexpireat(key, endOfDay + this.keepDays * DAY_MS);
-    await multi.exec();
+    const fields = entries.flatMap(([counter, n]) => [`${counter}:${mailbox.toLowerCase()}`, String(n)]);
+    await this.redis.eval(INCR_SCRIPT, 1, this.key(utcDate(now)), endOfDay + this.keepDays * DAY_MS, ...fields);
   }
 
   /** The last `days` UTC days, today first; days without a count are there, empty. */

@@ -51,6 +51,24 @@ redis.call('HSET', KEYS[1], 'a:' .. ARGV[2], '1')
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1]))
 ${COMPLETE}`;
 
+// KEYS: the e-mail's hash. ARGV: ttl, outcome, session, the caller's rule ('' when it does not know it). Records the
+// final outcome; the rule is the caller's, else the stored one (recorded when the hash had none); answers it ('' for
+// none). One command per outcome: a MULTI plus reads would copy BullMQ's scripts into a pipeline first.
+const FINAL_SCRIPT = `
+redis.call('HSET', KEYS[1], 'o', ARGV[2], 's', ARGV[3])
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1]))
+local stored = redis.call('HGET', KEYS[1], 'r')
+if ARGV[4] == '' then return stored or '' end
+if not stored or stored == '' then redis.call('HSET', KEYS[1], 'r', ARGV[4]) end
+return ARGV[4]
+`;
+
+// KEYS: the e-mail's hash. ARGV: ttl, the after-action's field.
+const ACTION_DONE_SCRIPT = `
+redis.call('HSET', KEYS[1], ARGV[2], '1')
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1]))
+`;
+
 /**
  * When an e-mail's outcome becomes final, and what follows: `forwarded` once MS4 has accepted every invoice found in
  * it (the sender tells each acceptance, the processor says how many there are, in whichever order they come),
@@ -128,17 +146,21 @@ export class EmailOutcomes {
   }
 
   async markActionDone(mailboxId: string, messageId: string, outcome: FinalOutcome): Promise<void> {
-    const key = this.key(mailboxId, messageId);
-    await this.redis.multi().hset(key, `d:${outcome}`, '1').expire(key, this.keepSeconds).exec();
+    await this.redis.eval(ACTION_DONE_SCRIPT, 1, this.key(mailboxId, messageId), this.keepSeconds, `d:${outcome}`);
   }
 
   private async final(email: EmailRef, outcome: FinalOutcome): Promise<void> {
     const key = this.key(email.mailboxId, email.messageId);
-    await this.redis.multi().hset(key, 'o', outcome, 's', email.sessionId).expire(key, this.keepSeconds).exec();
-    const storedRule = await this.redis.hget(key, 'r');
-    const rule = email.rule || storedRule || '';
+    const rule = (await this.redis.eval(
+      FINAL_SCRIPT,
+      1,
+      key,
+      this.keepSeconds,
+      outcome,
+      email.sessionId,
+      email.rule ?? '',
+    )) as string;
     if (rule === '') return; // without mail rules nothing is done in Outlook
-    if (email.rule && !storedRule) await this.redis.hset(key, 'r', email.rule);
     const data: AfterActionData = {
       sessionId: email.sessionId,
       mailboxId: email.mailboxId,

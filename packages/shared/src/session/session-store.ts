@@ -31,6 +31,12 @@ for i = 3, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
 return 1
 `;
 
+// KEYS: counters hash. ARGV: name/amount pairs. One command where a MULTI would do: every pipeline on a connection
+// BullMQ uses copies BullMQ's scripts first.
+const INCR_SCRIPT = `
+for i = 1, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
+`;
+
 /** Daily buckets with the default week-long window. */
 const COUNTED_BUCKETS = 7;
 const DEFAULT_COUNTED_KEEP_S = 7 * 24 * 3600;
@@ -145,10 +151,8 @@ export class SessionStore {
   async incr(sessionId: string, deltas: Partial<Record<CounterName, number>>): Promise<void> {
     const entries = Object.entries(deltas).filter(([, v]) => v);
     if (entries.length === 0) return;
-    const key = this.countersKey(sessionId);
-    const multi = this.redis.multi();
-    for (const [name, by] of entries) multi.hincrby(key, name, by as number);
-    await multi.exec();
+    const args = entries.flatMap(([name, by]) => [name, String(by)]);
+    await this.redis.eval(INCR_SCRIPT, 1, this.countersKey(sessionId), ...args);
   }
 
   /**
