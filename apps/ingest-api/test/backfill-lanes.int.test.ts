@@ -61,9 +61,10 @@ describe('backfill lanes (graph-sim + ingest-api process + Redis)', () => {
         DELTA_PAGE_SIZE: '40',
         BACKFILL_LANES: String(LANES),
         BACKFILL_MIN_MESSAGES: '100',
-        // A job of the killed process is taken over once its lock has lapsed.
-        WORKER_LOCK_DURATION_MS: '2000',
-        WORKER_STALLED_INTERVAL_MS: '1000',
+        // A job of the killed process is taken over once its lock has lapsed. Not shorter: a lock that a starved
+        // machine fails to renew in time makes a live job stall, and a job stalled twice fails.
+        WORKER_LOCK_DURATION_MS: '10000',
+        WORKER_STALLED_INTERVAL_MS: '2000',
         ATTACHMENT_DIR: `/tmp/${prefix}`,
       }),
     });
@@ -94,7 +95,7 @@ describe('backfill lanes (graph-sim + ingest-api process + Redis)', () => {
   };
   const syncIdle = async () =>
     waitFor(async () => (await sync.getJobs(['waiting', 'active', 'delayed', 'prioritized'])).length === 0, {
-      timeoutMs: 90_000,
+      timeoutMs: 180_000,
       what: 'sync jobs and lanes to finish',
     });
   const requestsOf = async (mailbox: string, afterSeq = 0) =>
@@ -141,7 +142,7 @@ describe('backfill lanes (graph-sim + ingest-api process + Redis)', () => {
     await startApi();
     await startSession([BIG]);
     await waitFor(async () => (await lanes(BIG)).filter((l) => l.done).length === LANES, {
-      timeoutMs: 90_000,
+      timeoutMs: 240_000,
       what: 'every lane done',
     });
     await syncIdle();
@@ -173,7 +174,7 @@ describe('backfill lanes (graph-sim + ingest-api process + Redis)', () => {
     expect(later.map((r) => r.kind)).toEqual(['delta']);
     expect((await emailJobs(BIG)).map((j) => j.data.messageId)).toContain(fresh.id);
     expect(await pageCounts(BIG)).toBe(404);
-  }, 180_000);
+  }, 400_000);
 
   it('survives a SIGKILL mid-backfill: the lanes carry on from their saved position, nothing enqueued twice', async () => {
     await admin('POST', '/seed', { mailbox: KILLED, count: 400, seed: 22 });
@@ -191,7 +192,7 @@ describe('backfill lanes (graph-sim + ingest-api process + Redis)', () => {
     await redis.del(`{${prefix}}:graph-limit:${KILLED}:inflight`);
     await startApi();
     await waitFor(async () => (await lanes(KILLED)).filter((l) => l.done).length === LANES, {
-      timeoutMs: 90_000,
+      timeoutMs: 240_000,
       what: 'every lane done after the restart',
     });
     await syncIdle();
@@ -201,5 +202,5 @@ describe('backfill lanes (graph-sim + ingest-api process + Redis)', () => {
     expect(await pageCounts(KILLED)).toBe(400);
     const log = await requestsOf(KILLED);
     expect(Math.max(...log.map((r) => r.inFlightAtArrival + 1))).toBeLessThanOrEqual(4);
-  }, 180_000);
+  }, 400_000);
 });
