@@ -50,4 +50,6 @@ WORKDIR /app
 COPY --from=app-build /out ./
 USER node
 ENTRYPOINT ["ms1-entrypoint"]
-CMD ["node", "dist/main.js"]
+# The node command of the app's `start` script (test/app-start-command.test.ts keeps them equal): a young
+# generation of 1 MB semi-spaces keeps each process's peak RSS under 250 MB (docs/performance.md).
+CMD ["node", "--max-semi-space-size=1", "dist/main.js"]

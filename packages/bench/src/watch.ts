@@ -19,6 +19,13 @@ export interface Done {
 
 export class RunTimeout extends Error {}
 
+/**
+ * The session's counters and MS4's figures. A poll can fail while the apps are busy (a status request whose Redis
+ * command timed out on a starved machine answers 500): the watch then polls again, and only a run that stops moving
+ * for `stallMs` is given up.
+ */
+const poll = (p: Pipeline) => Promise.all([sessionCounters(p.ingestUrl, p.controlToken), ms4Stats(p.ms4.adminUrl)]);
+
 export async function watchUntilDone(p: Pipeline, opts: WatchOptions): Promise<Done> {
   const emails = p.seed.emails;
   const invoices = p.seed.expectedInvoices;
@@ -29,11 +36,22 @@ export async function watchUntilDone(p: Pipeline, opts: WatchOptions): Promise<D
   let lastMove = started;
   let lastKey = '';
   try {
+    let pollFailure = '';
     for (;;) {
-      const [counters, ms4] = await Promise.all([
-        sessionCounters(p.ingestUrl, p.controlToken),
-        ms4Stats(p.ms4.adminUrl),
-      ]);
+      const polled = await poll(p).catch((err: unknown) => {
+        pollFailure = err instanceof Error ? err.message : String(err);
+        return null;
+      });
+      if (polled === null) {
+        const now = Date.now();
+        if (now - lastMove > opts.stallMs)
+          throw new RunTimeout(
+            `no progress for ${Math.round(opts.stallMs / 1000)} s; last poll failed: ${pollFailure}`,
+          );
+        await new Promise((r) => setTimeout(r, 250));
+        continue;
+      }
+      const [counters, ms4] = polled;
       const handled = counters ? counters.processed + emailDeadLetters(counters) : 0;
       emailBar(handled);
       ms4Bar(ms4.uniqueKeys);

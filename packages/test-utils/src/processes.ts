@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 
 export const repoRoot = path.resolve(__dirname, '../../..');
@@ -25,10 +26,23 @@ export interface StartAppOptions {
   noWait?: boolean;
 }
 
+/**
+ * The node flags of an app's `start` script (`node [flags] dist/main.js`), so that tests and the benchmark run an
+ * app as `pnpm start`, the checks and the image's CMD do.
+ */
+export function appNodeFlags(name: string): string[] {
+  const file = path.join(repoRoot, 'apps', name, 'package.json');
+  const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { scripts?: { start?: string } };
+  const words = (pkg.scripts?.start ?? '').trim().split(/\s+/);
+  if (words[0] !== 'node' || words[words.length - 1] !== 'dist/main.js')
+    throw new Error(`${file}: the start script must be "node [flags] dist/main.js"`);
+  return words.slice(1, -1);
+}
+
 /** Starts a built app (`apps/<name>/dist/main.js`) as a child process with the given environment. */
 export async function startApp(name: string, opts: StartAppOptions): Promise<AppProcess> {
   const entry = path.join(repoRoot, 'apps', name, 'dist', 'main.js');
-  return startNodeProcess(name, entry, [], opts);
+  return startNodeProcess(name, entry, [], opts, appNodeFlags(name));
 }
 
 export async function startNodeProcess(
@@ -36,6 +50,7 @@ export async function startNodeProcess(
   entry: string,
   args: string[],
   opts: StartAppOptions,
+  nodeFlags: string[] = [],
 ): Promise<AppProcess> {
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -44,7 +59,7 @@ export async function startNodeProcess(
     LOG_FORMAT: 'json',
     ...opts.env,
   };
-  const child = spawn(process.execPath, [entry, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...nodeFlags, entry, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let ended = false;
   // Lines written to the end (a line still being written could match a pattern and then not parse).
