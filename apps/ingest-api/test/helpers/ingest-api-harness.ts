@@ -94,12 +94,22 @@ export function ingestApiHarness({ prefix, sim, env }: IngestApiHarnessOptions):
       await app?.stop();
     },
     async close() {
-      await app?.stop();
-      for (const queue of queues.values()) await queue.close();
+      // Each step on its own, so that one failing (a process that will not stop) leaves nothing else open.
+      const failures: unknown[] = [];
+      const step = async (run: () => unknown) => {
+        try {
+          await run();
+        } catch (err) {
+          failures.push(err);
+        }
+      };
+      await step(() => app?.stop());
+      for (const queue of queues.values()) await step(() => queue.close());
       queues.clear();
-      redis?.disconnect();
+      await step(() => redis?.disconnect());
       redis = undefined;
-      await cleanPrefix(testRedisUrl(), prefix);
+      await step(() => cleanPrefix(testRedisUrl(), prefix));
+      if (failures.length > 0) throw failures[0];
     },
     call: async (method, path, body) => {
       const r = await fetch(`${baseUrl()}${path}`, {
