@@ -1,74 +1,41 @@
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { startGraphSim, trustCa, type GraphSim, type RequestRecord } from '@ms1/graph-sim';
-import {
-  appEnv,
-  cleanPrefix,
-  freePort,
-  startApp,
-  testRedisUrl,
-  uniquePrefix,
-  waitFor,
-  type AppProcess,
-} from '@ms1/test-utils';
+import { uniquePrefix, waitFor } from '@ms1/test-utils';
+import { ingestApiHarness } from './helpers/ingest-api-harness';
 
 // A folder's first sync read in lanes: graph-sim with a Graph clock (each request holds its slot 300 ms, so lanes
 // read together overlap), ingest-api as a process (killed with SIGKILL mid-backfill in the second test), real Redis.
 // Three messages received a minute before the first sync are read by a lane and by the delta chain both. No
 // processor runs, so every enqueued e-mail stays in email-inbound and every page's flow parent in
 // mail-sync-results: "enqueued exactly once" is read from both, and the in-flight counts from graph-sim's own log.
-const TOKEN = 'test-control-token';
 const BIG = 'big@contoso.example';
 const KILLED = 'killed@contoso.example';
 const LANES = 4;
 
 describe('backfill lanes (graph-sim + ingest-api process + Redis)', () => {
   let sim: GraphSim;
-  let api: AppProcess | undefined;
-  let base: string;
   let redis: Redis;
   let inbound: Queue;
   let results: Queue;
   let sync: Queue;
   const prefix = uniquePrefix('lanes');
-
-  const call = async (method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
-  };
-  const admin = async (method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${sim.adminUrl}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return (await r.json()) as Record<string, unknown>;
-  };
-  const startApi = async () => {
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    api = await startApp('ingest-api', {
-      env: appEnv(testRedisUrl(), prefix, {
-        PORT: String(port),
-        INGEST_ROLES: 'http,sync',
-        AUTHORITY_HOST: sim.authorityHost,
-        GRAPH_BASE_URL: sim.graphBaseUrl,
-        NODE_EXTRA_CA_CERTS: sim.caFile,
-        DELTA_PAGE_SIZE: '40',
-        BACKFILL_LANES: String(LANES),
-        BACKFILL_MIN_MESSAGES: '100',
-        // A job of the killed process is taken over once its lock has lapsed. Not shorter: a lock that a starved
-        // machine fails to renew in time makes a live job stall, and a job stalled twice fails.
-        WORKER_LOCK_DURATION_MS: '10000',
-        WORKER_STALLED_INTERVAL_MS: '2000',
-        ATTACHMENT_DIR: `/tmp/${prefix}`,
-      }),
-    });
-  };
+  const api = ingestApiHarness({
+    prefix,
+    sim: () => sim,
+    env: () => ({
+      INGEST_ROLES: 'http,sync',
+      DELTA_PAGE_SIZE: '40',
+      BACKFILL_LANES: String(LANES),
+      BACKFILL_MIN_MESSAGES: '100',
+      // A job of the killed process is taken over once its lock has lapsed. Not shorter: a lock that a starved
+      // machine fails to renew in time makes a live job stall, and a job stalled twice fails.
+      WORKER_LOCK_DURATION_MS: '10000',
+      WORKER_STALLED_INTERVAL_MS: '2000',
+      ATTACHMENT_DIR: `/tmp/${prefix}`,
+    }),
+  });
+  const { call, admin } = api;
   const inject = async (mailbox: string, subject: string, receivedDateTime: string) =>
     (await admin('POST', `/users/${mailbox}/messages`, {
       subject,
@@ -117,20 +84,14 @@ describe('backfill lanes (graph-sim + ingest-api process + Redis)', () => {
       latency: { fixedMs: 300, perKbMs: 0, jitterMs: 0 },
     });
     trustCa(sim.caPem);
-    redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
-    const connection = { connection: redis, prefix: `{${prefix}}` };
-    inbound = new Queue('email-inbound', connection);
-    results = new Queue('mail-sync-results', connection);
-    sync = new Queue('mail-sync', connection);
+    redis = api.redis;
+    inbound = api.queue('email-inbound');
+    results = api.queue('mail-sync-results');
+    sync = api.queue('mail-sync');
   }, 60_000);
   afterAll(async () => {
-    await api?.stop();
-    await inbound?.close();
-    await results?.close();
-    await sync?.close();
-    redis?.disconnect();
+    await api.close();
     await sim?.stop();
-    await cleanPrefix(testRedisUrl(), prefix);
   });
 
   it('reads a first sync with 2 to 4 requests in flight, enqueues each message once, then finds only new mail', async () => {
@@ -139,7 +100,7 @@ describe('backfill lanes (graph-sim + ingest-api process + Redis)', () => {
     for (let i = 0; i < 3; i++) await inject(BIG, `Recent invoice ${i}`, new Date(Date.now() - 60_000).toISOString());
     const seeded = await seededIds(BIG);
     expect(seeded).toHaveLength(403);
-    await startApi();
+    await api.start();
     await startSession([BIG]);
     await waitFor(async () => (await lanes(BIG)).filter((l) => l.done).length === LANES, {
       timeoutMs: 240_000,
@@ -187,10 +148,10 @@ describe('backfill lanes (graph-sim + ingest-api process + Redis)', () => {
       },
       { timeoutMs: 60_000, what: 'lanes under way' },
     );
-    await api?.kill9();
+    await api.process?.kill9();
     // The killed process's limiter leases would free themselves after 120 s; the test drops them instead of waiting.
     await redis.del(`{${prefix}}:graph-limit:${KILLED}:inflight`);
-    await startApi();
+    await api.start();
     await waitFor(async () => (await lanes(KILLED)).filter((l) => l.done).length === LANES, {
       timeoutMs: 240_000,
       what: 'every lane done after the restart',

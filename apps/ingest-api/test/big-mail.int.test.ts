@@ -2,24 +2,15 @@ import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { Queue, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Job, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { startGraphSim, trustCa, type GraphSim } from '@ms1/graph-sim';
-import {
-  appEnv,
-  cleanPrefix,
-  freePort,
-  startApp,
-  testRedisUrl,
-  uniquePrefix,
-  waitFor,
-  type AppProcess,
-} from '@ms1/test-utils';
+import { uniquePrefix, waitFor } from '@ms1/test-utils';
+import { ingestApiHarness } from './helpers/ingest-api-harness';
 
 // Big mail on the sync side, end to end: graph-sim (real HTTPS), ingest-api as a process, real Redis. Graph traffic
 // goes through a TCP proxy here that can cut one connection mid-response. No processor runs, so every enqueued
 // e-mail stays visible in email-inbound.
-const TOKEN = 'test-control-token';
 const KB = 1024;
 const MB = 1024 * KB;
 
@@ -112,8 +103,6 @@ const fileAttachment = (name: string, contentType: string, bytes: Buffer) => ({
 describe('big mail on the sync side (graph-sim through a cutting proxy + ingest-api process + Redis)', () => {
   let sim: GraphSim;
   let proxy: Awaited<ReturnType<typeof cuttingProxy>>;
-  let api: AppProcess;
-  let base: string;
   let redis: Redis;
   let inbound: Queue;
   let sync: Queue;
@@ -121,15 +110,22 @@ describe('big mail on the sync side (graph-sim through a cutting proxy + ingest-
   const prefix = uniquePrefix('bigmail');
   const key = `{${prefix}}`;
   const attachmentDir = `/tmp/${prefix}`;
-
-  const call = async (method: string, p: string, body?: unknown) => {
-    const r = await fetch(`${base}${p}`, {
-      method,
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
-  };
+  const api = ingestApiHarness({
+    prefix,
+    sim: () => sim,
+    env: () => ({
+      INGEST_ROLES: 'http,sync',
+      GRAPH_BASE_URL: `https://127.0.0.1:${proxy.port}/v1.0`,
+      MAILBOXES: 'big@contoso.example',
+      DELTA_PAGE_SIZE: '25',
+      DELTA_PAGE_MAX_BYTES: String(1 * MB),
+      MAX_ATTACHMENT_BYTES: String(1 * MB),
+      // A failed page is retried after 10 to 30 s: long enough to look at what it left, then the test promotes it.
+      JOB_BACKOFF_MS: '20000',
+      ATTACHMENT_DIR: attachmentDir,
+    }),
+  });
+  const { call } = api;
   const inject = async (mailbox: string, subject: string, attachments: unknown[]) => {
     const r = await fetch(`${sim.adminUrl}/users/${mailbox}/messages`, {
       method: 'POST',
@@ -189,38 +185,16 @@ describe('big mail on the sync side (graph-sim through a cutting proxy + ingest-
     sim = await startGraphSim({ port: 0, mailboxes: ['big@contoso.example', 'cut@contoso.example'] });
     trustCa(sim.caPem);
     proxy = await cuttingProxy(Number(new URL(sim.graphBaseUrl).port));
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    api = await startApp('ingest-api', {
-      env: appEnv(testRedisUrl(), prefix, {
-        PORT: String(port),
-        INGEST_ROLES: 'http,sync',
-        AUTHORITY_HOST: sim.authorityHost,
-        GRAPH_BASE_URL: `https://127.0.0.1:${proxy.port}/v1.0`,
-        NODE_EXTRA_CA_CERTS: sim.caFile,
-        MAILBOXES: 'big@contoso.example',
-        DELTA_PAGE_SIZE: '25',
-        DELTA_PAGE_MAX_BYTES: String(1 * MB),
-        MAX_ATTACHMENT_BYTES: String(1 * MB),
-        // A failed page is retried after 10 to 30 s: long enough to look at what it left, then the test promotes it.
-        JOB_BACKOFF_MS: '20000',
-        ATTACHMENT_DIR: attachmentDir,
-      }),
-    });
-    redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
-    inbound = new Queue('email-inbound', { connection: redis, prefix: key });
-    sync = new Queue('mail-sync', { connection: redis, prefix: key });
-    pages = new Queue('mail-sync-results', { connection: redis, prefix: key });
+    await api.start();
+    redis = api.redis;
+    inbound = api.queue('email-inbound');
+    sync = api.queue('mail-sync');
+    pages = api.queue('mail-sync-results');
   }, 60_000);
   afterAll(async () => {
-    await api?.stop();
-    await inbound?.close();
-    await sync?.close();
-    await pages?.close();
-    redis?.disconnect();
+    await api.close();
     await proxy?.close();
     await sim?.stop();
-    await cleanPrefix(testRedisUrl(), prefix);
     fs.rmSync(attachmentDir, { recursive: true, force: true });
   });
 
@@ -258,7 +232,7 @@ describe('big mail on the sync side (graph-sim through a cutting proxy + ingest-
     expect(fs.readdirSync(path.join(attachmentDir, '.incoming'))).toEqual([]); // no leftover of the dropped photo
     const status = await call('GET', '/session/status');
     expect(status.body.session).toMatchObject({ counters: { oversizedAttachments: 1, enqueued: 1 } });
-    expect(api.output()).toMatch(/attachment over MAX_ATTACHMENT_BYTES skipped/);
+    expect(api.process?.output()).toMatch(/attachment over MAX_ATTACHMENT_BYTES skipped/);
   }, 120_000);
 
   it('retries a page whose connection is cut mid-stream: nothing of it enqueued, the cursor kept, then every e-mail once', async () => {

@@ -1,20 +1,10 @@
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
 import { startGraphSim, trustCa, type GraphSim, type RequestRecord } from '@ms1/graph-sim';
-import {
-  appEnv,
-  cleanPrefix,
-  freePort,
-  startApp,
-  testRedisUrl,
-  uniquePrefix,
-  waitFor,
-  type AppProcess,
-} from '@ms1/test-utils';
+import { uniquePrefix, waitFor } from '@ms1/test-utils';
+import { ingestApiHarness } from './helpers/ingest-api-harness';
 
 // Ingestion end to end: graph-sim (real HTTPS, real throttling), ingest-api as a process (real MSAL, Graph SDK,
 // BullMQ), real Redis. No processor runs, so every enqueued e-mail stays visible in email-inbound.
-const TOKEN = 'test-control-token';
 const CLIENT_STATE = 'client-state-for-tests';
 
 interface SimStats {
@@ -28,29 +18,22 @@ interface SimStats {
 
 describe('ingestion (graph-sim + ingest-api process + Redis)', () => {
   let sim: GraphSim;
-  let api: AppProcess;
-  let base: string;
-  let redis: Redis;
   let inbound: Queue;
   let sync: Queue;
   const prefix = uniquePrefix('ingest');
-
-  const call = async (method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
-  };
-  const admin = async (method: string, path: string, body?: unknown) => {
-    const r = await fetch(`${sim.adminUrl}${path}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return (await r.json()) as Record<string, unknown>;
-  };
+  const api = ingestApiHarness({
+    prefix,
+    sim: () => sim,
+    env: (baseUrl) => ({
+      INGEST_ROLES: 'http,sync',
+      PUBLIC_BASE_URL: baseUrl,
+      WEBHOOK_CLIENT_STATE: CLIENT_STATE,
+      MAILBOXES: 'a@contoso.example,b@contoso.example',
+      DELTA_PAGE_SIZE: '25',
+      ATTACHMENT_DIR: `/tmp/${prefix}`,
+    }),
+  });
+  const { call, admin } = api;
   const stats = async () => (await admin('GET', '/stats')) as unknown as SimStats;
   const inject = async (mailbox: string, subject: string) =>
     (await admin('POST', `/users/${mailbox}/messages`, {
@@ -94,42 +77,22 @@ describe('ingestion (graph-sim + ingest-api process + Redis)', () => {
       latency: { fixedMs: 5, perKbMs: 0, jitterMs: 5 },
     });
     trustCa(sim.caPem);
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    api = await startApp('ingest-api', {
-      env: appEnv(testRedisUrl(), prefix, {
-        PORT: String(port),
-        INGEST_ROLES: 'http,sync',
-        AUTHORITY_HOST: sim.authorityHost,
-        GRAPH_BASE_URL: sim.graphBaseUrl,
-        NODE_EXTRA_CA_CERTS: sim.caFile,
-        PUBLIC_BASE_URL: base,
-        WEBHOOK_CLIENT_STATE: CLIENT_STATE,
-        MAILBOXES: 'a@contoso.example,b@contoso.example',
-        DELTA_PAGE_SIZE: '25',
-        ATTACHMENT_DIR: `/tmp/${prefix}`,
-      }),
-    });
-    redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
-    inbound = new Queue('email-inbound', { connection: redis, prefix: `{${prefix}}` });
-    sync = new Queue('mail-sync', { connection: redis, prefix: `{${prefix}}` });
+    await api.start();
+    inbound = api.queue('email-inbound');
+    sync = api.queue('mail-sync');
   }, 60_000);
   afterAll(async () => {
     if (process.env.DEBUG_INGEST)
       console.log(
-        api
+        api.process
           ?.output()
           .split('\n')
           .filter((l) => /lifecycle|subscription|error|warn/i.test(l))
           .slice(-40)
           .join('\n'),
       );
-    await api?.stop();
-    await inbound?.close();
-    await sync?.close();
-    redis?.disconnect();
+    await api.close();
     await sim?.stop();
-    await cleanPrefix(testRedisUrl(), prefix);
   });
 
   it('ingests every seeded e-mail of two mailboxes once, within 4 requests in flight, with one token', async () => {
@@ -237,7 +200,7 @@ describe('ingestion (graph-sim + ingest-api process + Redis)', () => {
     });
 
     const deltaBefore = (await stats()).requests.byKind.delta ?? 0;
-    const bad = await fetch(`${base}/webhooks/graph`, {
+    const bad = await fetch(`${api.baseUrl}/webhooks/graph`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ value: Array.from({ length: 5 }, () => note('wrong-state')) }),
@@ -246,7 +209,7 @@ describe('ingestion (graph-sim + ingest-api process + Redis)', () => {
     expect(await bad.json()).toMatchObject({ rejected: 5, syncs: 0 });
     await new Promise((r) => setTimeout(r, 1000));
     expect((await stats()).requests.byKind.delta ?? 0).toBe(deltaBefore);
-    expect(api.output()).not.toContain('wrong-state');
+    expect(api.process?.output()).not.toContain('wrong-state');
 
     // Graph holds every request 5 s: a webhook that waited for its sync would answer after that.
     await admin('PUT', '/config', { latency: { fixedMs: 5000, perKbMs: 0, jitterMs: 0 } });
@@ -255,7 +218,7 @@ describe('ingestion (graph-sim + ingest-api process + Redis)', () => {
     try {
       const answers = await Promise.all(
         Array.from({ length: 10 }, () =>
-          fetch(`${base}/webhooks/graph`, {
+          fetch(`${api.baseUrl}/webhooks/graph`, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
             body: JSON.stringify({ value: Array.from({ length: 10 }, () => note(CLIENT_STATE)) }),

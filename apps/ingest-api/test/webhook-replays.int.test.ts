@@ -1,21 +1,11 @@
-import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Queue } from 'bullmq';
 import { startGraphSim, trustCa, type GraphSim } from '@ms1/graph-sim';
-import {
-  appEnv,
-  cleanPrefix,
-  freePort,
-  startApp,
-  testRedisUrl,
-  uniquePrefix,
-  waitFor,
-  type AppProcess,
-} from '@ms1/test-utils';
+import { uniquePrefix, waitFor } from '@ms1/test-utils';
+import { ingestApiHarness } from './helpers/ingest-api-harness';
 
 // A captured lifecycle notification replayed 50 times, as an attacker (or a confused proxy) would: graph-sim as
 // Graph, ingest-api as a process with its sync worker, real Redis. The replays must cost one repair: one job, one
 // subscription deleted and re-created, not fifty.
-const TOKEN = 'test-control-token';
 const CLIENT_STATE = 'client-state-for-replay-tests';
 const MAILBOX = 'b@contoso.example';
 
@@ -27,19 +17,27 @@ interface Subscription {
 
 describe('lifecycle notification replays', () => {
   let sim: GraphSim;
-  let api: AppProcess;
-  let base: string;
-  let redis: Redis;
   let sync: Queue;
   const prefix = uniquePrefix('replays');
-
-  const admin = async (path: string) => (await fetch(`${sim.adminUrl}${path}`)).json() as Promise<unknown>;
+  const api = ingestApiHarness({
+    prefix,
+    sim: () => sim,
+    env: (baseUrl) => ({
+      INGEST_ROLES: 'http,sync',
+      PUBLIC_BASE_URL: baseUrl,
+      WEBHOOK_CLIENT_STATE: CLIENT_STATE,
+      MAILBOXES: MAILBOX,
+      ATTACHMENT_DIR: `/tmp/${prefix}`,
+    }),
+  });
+  const { call, admin } = api;
   const subscriptions = async (): Promise<Subscription[]> => {
-    const all = (await admin('/subscriptions')) as { value?: Subscription[] } | Subscription[];
+    const all = (await admin('GET', '/subscriptions')) as unknown as { value?: Subscription[] } | Subscription[];
     return (Array.isArray(all) ? all : (all.value ?? [])).filter((s) => s.resource.includes(MAILBOX));
   };
   const validations = async () =>
-    ((await admin('/stats')) as { subscriptions: { validationsSent: number } }).subscriptions.validationsSent;
+    ((await admin('GET', '/stats')) as unknown as { subscriptions: { validationsSent: number } }).subscriptions
+      .validationsSent;
   const repairs = async () =>
     (await sync.getJobs(['waiting', 'active', 'delayed', 'completed', 'failed', 'prioritized'])).filter(
       (j) => j.name === 'renew-subscriptions' && j.data.reason === 'subscriptionRemoved',
@@ -48,39 +46,17 @@ describe('lifecycle notification replays', () => {
   beforeAll(async () => {
     sim = await startGraphSim({ port: 0, mailboxes: [MAILBOX], latency: { fixedMs: 5, perKbMs: 0, jitterMs: 5 } });
     trustCa(sim.caPem);
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    api = await startApp('ingest-api', {
-      env: appEnv(testRedisUrl(), prefix, {
-        PORT: String(port),
-        INGEST_ROLES: 'http,sync',
-        AUTHORITY_HOST: sim.authorityHost,
-        GRAPH_BASE_URL: sim.graphBaseUrl,
-        NODE_EXTRA_CA_CERTS: sim.caFile,
-        PUBLIC_BASE_URL: base,
-        WEBHOOK_CLIENT_STATE: CLIENT_STATE,
-        MAILBOXES: MAILBOX,
-        ATTACHMENT_DIR: `/tmp/${prefix}`,
-      }),
-    });
-    redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
-    sync = new Queue('mail-sync', { connection: redis, prefix: `{${prefix}}` });
+    await api.start();
+    sync = api.queue('mail-sync');
   }, 60_000);
   afterAll(async () => {
-    await sync?.close();
-    redis?.disconnect();
-    await api?.stop();
+    await api.close();
     await sim?.stop();
-    await cleanPrefix(testRedisUrl(), prefix);
   });
 
   it('50 replays of a captured subscriptionRemoved cost one job and one subscription change', async () => {
     const before = await validations();
-    const started = await fetch(`${base}/session/start`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ polling_mode: 'manual', enable_webhook: true }),
-    });
+    const started = await call('POST', '/session/start', { polling_mode: 'manual', enable_webhook: true });
     expect(started.status).toBe(201);
     const [original] = await waitFor(async () => ((await subscriptions()).length === 1 ? subscriptions() : null), {
       what: 'the subscription',
@@ -100,7 +76,7 @@ describe('lifecycle notification replays', () => {
     });
     const answers = await Promise.all(
       Array.from({ length: 50 }, () =>
-        fetch(`${base}/webhooks/graph/lifecycle`, {
+        fetch(`${api.baseUrl}/webhooks/graph/lifecycle`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
           body: captured,
@@ -126,7 +102,7 @@ describe('lifecycle notification replays', () => {
     expect((await validations()) - before).toBe(2 * perCreation);
 
     // Replayed again after the repair, the old subscription's notification names nothing of ours: still one job.
-    const late = await fetch(`${base}/webhooks/graph/lifecycle`, {
+    const late = await fetch(`${api.baseUrl}/webhooks/graph/lifecycle`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: captured,

@@ -2,24 +2,15 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Queue, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Job, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { startGraphSim, trustCa, type GraphSim } from '@ms1/graph-sim';
 import type { ProcessEmailData } from '@ms1/shared';
-import {
-  appEnv,
-  cleanPrefix,
-  freePort,
-  startApp,
-  testRedisUrl,
-  uniquePrefix,
-  waitFor,
-  type AppProcess,
-} from '@ms1/test-utils';
+import { appEnv, startApp, testRedisUrl, uniquePrefix, waitFor } from '@ms1/test-utils';
+import { ingestApiHarness } from '../helpers/ingest-api-harness';
 
 // The rules matrix against graph-sim: ingest-api runs as a process with MAIL_RULES_FILE (no processor, so every
 // e-mail a rule takes stays visible in email-inbound with the rule's name and the attachments it kept).
-const TOKEN = 'test-control-token';
 const CLIENT_STATE = 'client-state-for-rules';
 const AP = 'ap@contoso.example';
 const OTHER = 'other@contoso.example';
@@ -211,33 +202,26 @@ const MAILS: Mail[] = [
 
 describe('mail rules against graph-sim (ingest-api process, real Redis)', () => {
   let sim: GraphSim;
-  let api: AppProcess | undefined;
   let redis: Redis;
   let inbound: Queue;
   let sync: Queue;
-  let base: string;
   const prefix = uniquePrefix('rules');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ms1-rules-'));
   const attachmentDir = path.join(dir, 'attachments');
   const rulesFile = path.join(dir, 'rules.json');
   const ids = new Map<string, string>();
-
-  const call = async (method: string, p: string, body?: unknown) => {
-    const r = await fetch(`${base}${p}`, {
-      method,
-      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
-  };
-  const admin = async (method: string, p: string, body?: unknown) => {
-    const r = await fetch(`${sim.adminUrl}${p}`, {
-      method,
-      headers: { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    return (await r.json()) as Record<string, unknown>;
-  };
+  const api = ingestApiHarness({
+    prefix,
+    sim: () => sim,
+    env: (baseUrl) => ({
+      PUBLIC_BASE_URL: baseUrl,
+      WEBHOOK_CLIENT_STATE: CLIENT_STATE,
+      MAILBOXES: `${AP},${OTHER}`,
+      ATTACHMENT_DIR: attachmentDir,
+      MAIL_RULES_FILE: rulesFile,
+    }),
+  });
+  const { call, admin } = api;
   const inject = async (m: Omit<Mail, 'rule' | 'kept' | 'key'>) =>
     (
       (await admin('POST', `/users/${m.mailbox}/messages`, {
@@ -270,42 +254,24 @@ describe('mail rules against graph-sim (ingest-api process, real Redis)', () => 
     fs.writeFileSync(rulesFile, JSON.stringify(RULES));
     sim = await startGraphSim({ port: 0, mailboxes: [AP, OTHER] });
     trustCa(sim.caPem);
-    redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: null });
-    inbound = new Queue('email-inbound', { connection: redis, prefix: `{${prefix}}` });
-    sync = new Queue('mail-sync', { connection: redis, prefix: `{${prefix}}` });
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
+    redis = api.redis;
+    inbound = api.queue('email-inbound');
+    sync = api.queue('mail-sync');
     for (const m of MAILS) ids.set(m.key, await inject(m));
-    api = await startApp('ingest-api', {
-      env: appEnv(testRedisUrl(), prefix, {
-        PORT: String(port),
-        AUTHORITY_HOST: sim.authorityHost,
-        GRAPH_BASE_URL: sim.graphBaseUrl,
-        NODE_EXTRA_CA_CERTS: sim.caFile,
-        PUBLIC_BASE_URL: base,
-        WEBHOOK_CLIENT_STATE: CLIENT_STATE,
-        MAILBOXES: `${AP},${OTHER}`,
-        ATTACHMENT_DIR: attachmentDir,
-        MAIL_RULES_FILE: rulesFile,
-      }),
-    });
+    await api.start();
   }, 60_000);
   afterAll(async () => {
     if (process.env.DEBUG_RULES)
       console.log(
-        api
+        api.process
           ?.output()
           .split('\n')
           .filter((l) => /subscri|warn|error/i.test(l))
           .slice(-30)
           .join('\n'),
       );
-    await api?.stop();
-    await inbound?.close();
-    await sync?.close();
-    redis?.disconnect();
+    await api.close();
     await sim?.stop();
-    await cleanPrefix(testRedisUrl(), prefix);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -387,7 +353,7 @@ describe('mail rules against graph-sim (ingest-api process, real Redis)', () => 
       `${OTHER}:inbox`,
     ].sort();
     await waitFor(async () => (await folders()).length === expected.length, {
-      what: `the subscriptions; output:\n${api
+      what: `the subscriptions; output:\n${api.process
         ?.output()
         .split('\n')
         .filter((l) => /subscri|warn|error/i.test(l))
