@@ -1,12 +1,7 @@
 import type { AttachmentContent, DeltaAttachment, DeltaMessage, DeltaPage, GraphEmailAddress } from '../types';
 import { Base64ChunkDecoder } from './base64-decoder';
 import { ContentCounter, ContentWriter, type AttachmentSink } from './content-writer';
-
-/** A token of stream-json's parser with every value streamed (keys, strings and numbers come in chunks). */
-export interface JsonToken {
-  name: string;
-  value?: unknown;
-}
+import type { JsonToken } from './json-tokenizer';
 
 // Caps on what is kept of one value: metadata is small in Graph's answers, and nothing in a page may grow memory
 // with its size except through these constants.
@@ -81,10 +76,10 @@ export class DeltaPageFormatError extends Error {
 }
 
 /**
- * Builds a delta page from the parser's tokens, one at a time and synchronously. Messages keep their metadata only;
+ * Builds a delta page from the tokenizer's tokens, one at a time and synchronously. Messages keep their metadata only;
  * each attachment's base64 content is decoded in chunks and handed to the store as it goes by (or counted and
  * dropped), so what this holds is bounded by the constants above times the page's message count, never by the size
- * of the attachments. `backlog()` says when the parser must wait for the store.
+ * of the attachments. `backlog()` says when the tokenizer must wait for the store.
  */
 export class DeltaPageAssembler {
   private readonly stack: Frame[] = [];
@@ -157,7 +152,7 @@ export class DeltaPageAssembler {
     return all;
   }
 
-  /** The page, once the parser has seen all of it. Throws when the JSON ended early. */
+  /** The page, once the tokenizer has seen all of it. Throws when the JSON ended early. */
   async finish(bytes: number): Promise<DeltaPage> {
     if (!this.rootDone) throw new DeltaPageFormatError('the delta page ended before its JSON did');
     await Promise.all(this.waits);
@@ -219,7 +214,7 @@ export class DeltaPageAssembler {
 
   private chunk(text: string): void {
     if (this.key !== null) {
-      if (this.key.length < KEY_CAP) this.key += text;
+      this.key += text.slice(0, KEY_CAP - this.key.length);
       return;
     }
     const t = this.target;
@@ -229,10 +224,11 @@ export class DeltaPageAssembler {
       if (bytes) t.out.write(bytes);
       return;
     }
-    if (t.length >= t.cap) {
-      if (t.cap === LINK_CAP) throw new DeltaPageFormatError(`${t.path} is longer than ${LINK_CAP} characters`);
-      return;
+    // a chunk may cross the cap (the tokenizer hands a string over in pieces of any length)
+    if (t.cap === LINK_CAP && t.length + text.length > LINK_CAP) {
+      throw new DeltaPageFormatError(`${t.path} is longer than ${LINK_CAP} characters`);
     }
+    if (t.length >= t.cap) return;
     const kept = text.slice(0, t.cap - t.length);
     t.parts.push(kept);
     t.length += kept.length;
