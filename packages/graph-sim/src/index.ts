@@ -10,6 +10,7 @@ export {
 export type { StatsSnapshot } from './stats';
 export type { RequestRecord } from './request-log';
 export { trustCa } from './testing/trust-ca';
+export { createRng, type Rng } from './util/random';
 export { REAL_LATENCY } from './throttle/latency';
 export { SERVICE_TIME_HEADER } from './graph/pipeline';
 export { MAX_MESSAGE_BYTES } from './admin/inject/limits';

@@ -1,14 +1,7 @@
-/** A seeded pseudo-random source (mulberry32), so that a failing document can be reproduced from its seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { createRng } from '@ms1/graph-sim';
+
+/** A seeded pseudo-random source (graph-sim's mulberry32), so that a failing document can be reproduced from its seed. */
+export const seededRandom = createRng;
 
 type Random = () => number;
 const pick = <T>(r: Random, items: readonly T[]): T => items[Math.floor(r() * items.length)] as T;
