@@ -130,7 +130,9 @@ until [ "$(redis_cli LLEN '{ms1}:email-inbound:active')" -gt 8 ] && [ "$(waiting
   fi
   sleep 0.2
 done
-victim=$(compose ps -q processor-worker | head -n 1)
+# No `| head`: under pipefail, docker exits 255 when compose is killed by the SIGPIPE of a reader that stopped early.
+victims=$(compose ps -q processor-worker)
+victim=${victims%%$'\n'*}
 docker kill "$victim" >/dev/null
 at_kill=$(ms4_invoices)
 log "killed processor-worker $(docker inspect -f '{{.Name}}' "$victim") with $at_kill of $EXPECTED invoices at ms4-sim"
