@@ -36,33 +36,25 @@ export async function watchUntilDone(p: Pipeline, opts: WatchOptions): Promise<D
   let lastMove = started;
   let lastKey = '';
   try {
-    let pollFailure = '';
     for (;;) {
-      const polled = await poll(p).catch((err: unknown) => {
-        pollFailure = err instanceof Error ? err.message : String(err);
-        return null;
-      });
-      if (polled === null) {
-        const now = Date.now();
-        if (now - lastMove > opts.stallMs)
-          throw new RunTimeout(
-            `no progress for ${Math.round(opts.stallMs / 1000)} s; last poll failed: ${pollFailure}`,
-          );
-        await new Promise((r) => setTimeout(r, 250));
-        continue;
-      }
-      const [counters, ms4] = polled;
-      const handled = counters ? counters.processed + emailDeadLetters(counters) : 0;
-      emailBar(handled);
-      ms4Bar(ms4.uniqueKeys);
-      if (counters && handled >= emails && ms4.uniqueKeys >= invoices) return { counters, ms4, doneAt: Date.now() };
-      const key = `${counters?.processed}/${counters?.deadLettered}/${counters?.discovered}/${ms4.uniqueKeys}/${counters?.graphRequests}`;
-      if (key !== lastKey) {
-        lastKey = key;
-        lastMove = Date.now();
+      const polled = await poll(p).catch((err: unknown) => (err instanceof Error ? err : new Error(String(err))));
+      let state: string;
+      if (polled instanceof Error) {
+        state = `the last poll failed: ${polled.message}`;
+      } else {
+        const [counters, ms4] = polled;
+        const handled = counters ? counters.processed + emailDeadLetters(counters) : 0;
+        emailBar(handled);
+        ms4Bar(ms4.uniqueKeys);
+        if (counters && handled >= emails && ms4.uniqueKeys >= invoices) return { counters, ms4, doneAt: Date.now() };
+        const key = `${counters?.processed}/${counters?.deadLettered}/${counters?.discovered}/${ms4.uniqueKeys}/${counters?.graphRequests}`;
+        if (key !== lastKey) {
+          lastKey = key;
+          lastMove = Date.now();
+        }
+        state = `e-mails processed ${handled}/${emails}, invoices at MS4 ${ms4.uniqueKeys}/${invoices}, counters ${JSON.stringify(counters)}`;
       }
       const now = Date.now();
-      const state = `e-mails processed ${handled}/${emails}, invoices at MS4 ${ms4.uniqueKeys}/${invoices}, counters ${JSON.stringify(counters)}`;
       if (now - started > opts.timeoutMs)
         throw new RunTimeout(`timed out after ${Math.round((now - started) / 1000)} s: ${state}`);
       if (now - lastMove > opts.stallMs)
