@@ -49,11 +49,18 @@ function cpuProfDir(raw: string | undefined): string | undefined {
 
 export class UsageError extends Error {}
 
+/** What a command runs when not told otherwise. */
+export interface CommandDefaults {
+  /** E-mails seeded (`--invoices` of the bench, `--emails` of the demo). */
+  count: number;
+  processors: number;
+}
+
 /** Parses `argv` (a bare `--` from `pnpm bench -- ...` is ignored); `countFlag` is `invoices` (bench) or `emails` (demo). */
 export function parseCommon<E extends Record<string, { type: 'string' | 'boolean' }>>(
   argv: string[],
   countFlag: 'invoices' | 'emails',
-  dfltCount: number,
+  defaults: CommandDefaults,
   extra: E,
 ) {
   const { values } = parseArgs({
@@ -66,9 +73,9 @@ export function parseCommon<E extends Record<string, { type: 'string' | 'boolean
   const str = (k: string): string | undefined => (typeof v[k] === 'string' ? v[k] : undefined);
   const timeout = str('timeout-seconds');
   const opts: CommonOptions = {
-    emails: int(countFlag, str(countFlag), dfltCount, 1),
+    emails: int(countFlag, str(countFlag), defaults.count, 1),
     mailboxes: int('mailboxes', str('mailboxes'), 2, 1),
-    processors: int('processors', str('processors'), 2, 1),
+    processors: int('processors', str('processors'), defaults.processors, 1),
     processorConcurrency: int('processor-concurrency', str('processor-concurrency'), 8, 1),
     randomSeed: int('random-seed', str('random-seed'), 2026, 0),
     timeoutSeconds: timeout === undefined ? undefined : int('timeout-seconds', timeout, 0, 1),
@@ -85,13 +92,13 @@ export function parseCommon<E extends Record<string, { type: 'string' | 'boolean
 export function parseOrExit<E extends Record<string, { type: 'string' | 'boolean' }>>(
   argv: string[],
   countFlag: 'invoices' | 'emails',
-  dfltCount: number,
+  defaults: CommandDefaults,
   extra: E,
   usage: string,
 ) {
   let parsed;
   try {
-    parsed = parseCommon(argv, countFlag, dfltCount, extra);
+    parsed = parseCommon(argv, countFlag, defaults, extra);
   } catch (err) {
     if (err instanceof UsageError || err instanceof TypeError) {
       process.stderr.write(`${err.message}\n${usage}\n`);

@@ -11,7 +11,13 @@ const USAGE = `pnpm demo [-- --emails N (500) --mailboxes M (2) --processors P (
   --random-seed S --timeout-seconds T --log-level L --cpu-prof DIR --keep]`;
 
 runCommand(async (setPipeline) => {
-  const parsed = parseOrExit(process.argv.slice(2), 'emails', 500, { keep: { type: 'boolean' } }, USAGE);
+  const parsed = parseOrExit(
+    process.argv.slice(2),
+    'emails',
+    { count: 500, processors: 2 },
+    { keep: { type: 'boolean' } },
+    USAGE,
+  );
   if (!parsed) return;
   const { opts } = parsed;
   const p = await upPipeline(opts);
