@@ -40,6 +40,21 @@ describe('LocalDirectoryStore', () => {
     expect(files).toHaveLength(1);
   });
 
+  it('stores and reads content too big for direct calls (over 256 KB) through the thread pool alike', async () => {
+    const store = new LocalDirectoryStore(dir, 1 << 20);
+    const bytes = Buffer.from(Array.from({ length: 300_007 }, (_, i) => (i * 7 + 3) % 256));
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    expect(await store.put(bytes)).toEqual({
+      sha256: sha,
+      storageRef: `sha256/${sha}`,
+      size: bytes.length,
+      existed: false,
+    });
+    expect((await store.put(Buffer.from(bytes))).existed).toBe(true);
+    expect(await store.get(`sha256/${sha}`)).toEqual(bytes);
+    expect(filesUnder(dir)).toHaveLength(1);
+  });
+
   it('makes its directories again when they are removed while it runs (it remembers those it made)', async () => {
     const store = new LocalDirectoryStore(dir, 1 << 20);
     const first = await store.putStream(pieces(Buffer.from('first document'), 5));

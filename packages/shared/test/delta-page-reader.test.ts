@@ -102,7 +102,8 @@ describe('readDeltaPage', () => {
 
   it('counts an attachment over the limit and drops it unstored; inline content is only counted', async () => {
     const store = new LocalDirectoryStore(dir, 50_000);
-    const photo = bytesOf(400_003, 7);
+    const photo = bytesOf(400_003, 7); // streamed to the store, which stops reading at the limit
+    const scan = bytesOf(60_001, 11); // held whole (small), then refused by the store's put
     const logo = bytesOf(5_000, 3);
     const small = bytesOf(1_000, 5);
     const json = JSON.stringify({
@@ -111,6 +112,7 @@ describe('readDeltaPage', () => {
           id: 'm1',
           attachments: [
             file('photo.jpg', photo, { contentType: 'image/jpeg' }),
+            file('scan.jpg', scan, { contentType: 'image/jpeg' }),
             file('logo.png', logo, { isInline: true }),
             file('r.pdf', small),
             { '@odata.type': '#microsoft.graph.itemAttachment', id: 'i1', name: 'fwd', size: 10 },
@@ -120,12 +122,13 @@ describe('readDeltaPage', () => {
       '@odata.deltaLink': 'https://graph.example/v1.0/delta?$deltatoken=z',
     });
     const page = await readDeltaPage(body(json, 16_384), store);
-    const [photoA, logoA, pdfA, itemA] = page.messages[0]?.attachments ?? [];
+    const [photoA, scanA, logoA, pdfA, itemA] = page.messages[0]?.attachments ?? [];
     expect(photoA).toMatchObject({
       name: 'photo.jpg',
       contentType: 'image/jpeg',
       content: { kind: 'too-large', size: photo.length },
     });
+    expect(scanA?.content).toEqual({ kind: 'too-large', size: scan.length });
     expect(logoA?.content).toEqual({ kind: 'discarded', size: logo.length });
     expect(pdfA?.content).toMatchObject({ kind: 'stored', sha256: sha(small) });
     expect(itemA?.content).toEqual({ kind: 'absent' });
