@@ -50,6 +50,27 @@ const NUMBER = 11;
 // hence the control characters in the class). A regex scans a long run several times faster than a charCodeAt loop.
 // eslint-disable-next-line no-control-regex
 const STRING_RUN = /[^\x00-\x1f"\\]+/y;
+/**
+ * The regex is run over at most this many characters at a time: on a match millions of characters long (a whole
+ * attachment's base64 in one input chunk) V8 threw "Maximum call stack size exceeded" from RegExp.test.
+ */
+const RUN_WINDOW = 65_536;
+
+/** Where the run of plain string text that starts at `from` ends, found one window at a time. */
+function runEnd(text: string, from: number): number {
+  let i = from;
+  for (;;) {
+    if (text.length - i <= RUN_WINDOW) {
+      STRING_RUN.lastIndex = i;
+      return STRING_RUN.test(text) ? STRING_RUN.lastIndex : i;
+    }
+    const window = text.slice(i, i + RUN_WINDOW);
+    STRING_RUN.lastIndex = 0;
+    const run = STRING_RUN.test(window) ? STRING_RUN.lastIndex : 0;
+    i += run;
+    if (run < RUN_WINDOW) return i;
+  }
+}
 
 const isSpace = (c: number): boolean => c === 32 || c === 10 || c === 13 || c === 9;
 const isHighSurrogate = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;
@@ -219,8 +240,7 @@ export class JsonTokenizer {
   /** Scans a run of string text up to the next quote or backslash; returns where scanning goes on. */
   private string(text: string, from: number): number {
     const n = text.length;
-    STRING_RUN.lastIndex = from;
-    const i = STRING_RUN.test(text) ? STRING_RUN.lastIndex : from;
+    const i = runEnd(text, from);
     if (i > from) this.piece += text.slice(from, i);
     if (i === n) return n;
     const c = text.charCodeAt(i);
