@@ -70,14 +70,14 @@ export class LocalDirectoryStore implements AttachmentStore {
    * returns, even across a host crash.
    */
   private async writeSmall(tmp: string, target: string, bytes: Buffer): Promise<void> {
-    const fd = this.inDirectorySync(tmp, () => openSync(tmp, 'wx'));
+    const fd = await this.inDirectory(tmp, () => openSync(tmp, 'wx'));
     try {
       for (let offset = 0; offset < bytes.length;) offset += writeSync(fd, bytes, offset);
       await fsyncFile(fd);
     } finally {
       closeSync(fd);
     }
-    this.inDirectorySync(target, () => renameSync(tmp, target));
+    await this.inDirectory(target, () => renameSync(tmp, target));
   }
 
   private async writeBig(tmp: string, target: string, bytes: Buffer): Promise<void> {
@@ -135,38 +135,21 @@ export class LocalDirectoryStore implements AttachmentStore {
    * there, then known, so a write costs no mkdir (a recursive mkdir per write was 5% of the sync's CPU). A directory
    * removed meanwhile fails `create` with ENOENT: it is made again and `create` runs once more.
    */
-  private async inDirectory<T>(file: string, create: () => Promise<T>): Promise<T> {
+  private async inDirectory<T>(file: string, create: () => T | Promise<T>): Promise<T> {
     const dir = path.dirname(file);
-    if (!this.madeDirs.has(dir)) await this.makeDir(dir);
+    if (!this.madeDirs.has(dir)) this.makeDir(dir);
     try {
       return await create();
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      await this.makeDir(dir);
+      this.makeDir(dir);
       return create();
     }
   }
 
-  /** inDirectory, for the direct calls of a small write. */
-  private inDirectorySync<T>(file: string, create: () => T): T {
-    const dir = path.dirname(file);
-    if (!this.madeDirs.has(dir)) this.makeDirSync(dir);
-    try {
-      return create();
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      this.makeDirSync(dir);
-      return create();
-    }
-  }
-
-  private makeDirSync(dir: string): void {
+  /** Made with a direct call: most writes of a big sync land in a directory of the layout not seen yet. */
+  private makeDir(dir: string): void {
     mkdirSync(dir, { recursive: true });
-    this.madeDirs.add(dir);
-  }
-
-  private async makeDir(dir: string): Promise<void> {
-    await fs.mkdir(dir, { recursive: true });
     this.madeDirs.add(dir);
   }
 
