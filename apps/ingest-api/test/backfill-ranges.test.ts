@@ -1,19 +1,37 @@
 import type { DeltaMessage } from '@ms1/shared';
 import { nextLaneState } from '../src/sync/backfill-lane';
-import { splitRange } from '../src/sync/backfill';
+import { laneRanks, splitAtCuts } from '../src/sync/backfill';
 
 const msg = (id: string, at: string): DeltaMessage => ({ id, receivedDateTime: at, attachments: [] });
 const start = { from: '2026-01-01T00:00:00Z', skip: 0, tail: [], pages: 0, done: false };
 
 describe('backfill ranges and lane positions', () => {
-  it('splits [oldest, end) into equal spans that meet exactly', () => {
+  it('starts the lanes at equal message counts and cuts [oldest, end) at those messages, the ranges meeting exactly', () => {
+    expect(laneRanks(1000, 4)).toEqual([0, 250, 500, 750]);
+    expect(laneRanks(10, 3)).toEqual([0, 3, 6]);
     const oldest = '2026-01-01T00:00:00Z';
-    const ranges = splitRange(oldest, Date.parse(oldest), Date.parse('2026-01-05T00:00:00Z'), 4);
+    // Mail crowded into the first days of a month-long folder: the cuts follow the mail, not the calendar.
+    const ranges = splitAtCuts(
+      oldest,
+      ['2026-01-02T00:00:00Z', '2026-01-03T00:00:00Z', '2026-01-20T00:00:00Z'],
+      Date.parse('2026-02-01T00:00:00Z'),
+    );
     expect(ranges).toEqual([
       { from: oldest, to: '2026-01-02T00:00:00.000Z' },
       { from: '2026-01-02T00:00:00.000Z', to: '2026-01-03T00:00:00.000Z' },
-      { from: '2026-01-03T00:00:00.000Z', to: '2026-01-04T00:00:00.000Z' },
-      { from: '2026-01-04T00:00:00.000Z', to: '2026-01-05T00:00:00.000Z' },
+      { from: '2026-01-03T00:00:00.000Z', to: '2026-01-20T00:00:00.000Z' },
+      { from: '2026-01-20T00:00:00.000Z', to: '2026-02-01T00:00:00.000Z' },
+    ]);
+  });
+
+  it('keeps the bounds in order when a cut is missing, late or out of order', () => {
+    const oldest = '2026-01-01T00:00:00Z';
+    const end = Date.parse('2026-01-10T00:00:00Z');
+    expect(splitAtCuts(oldest, ['2025-12-31T00:00:00Z', '2026-03-01T00:00:00Z', null], end)).toEqual([
+      { from: oldest, to: '2026-01-01T00:00:00.000Z' },
+      { from: '2026-01-01T00:00:00.000Z', to: '2026-01-10T00:00:00.000Z' },
+      { from: '2026-01-10T00:00:00.000Z', to: '2026-01-10T00:00:00.000Z' },
+      { from: '2026-01-10T00:00:00.000Z', to: '2026-01-10T00:00:00.000Z' },
     ]);
   });
 

@@ -13,7 +13,8 @@ export const CHAIN_OVERLAP_MS = 10 * 60_000;
 /**
  * A folder's first sync, split into lanes. Read as one delta chain, a backlog of thousands of messages keeps one
  * Graph request in flight of the four a mailbox is allowed. So a folder holding at least BACKFILL_MIN_MESSAGES is
- * split by receivedDateTime, from its oldest message to now, into BACKFILL_LANES equal ranges, each read by a
+ * split by receivedDateTime, from its oldest message to now, into BACKFILL_LANES ranges of about as many messages
+ * each (cut at the messages of ranks count/lanes, 2·count/lanes, ...), each read by a
  * `backfill-range` job (list messages, `$filter` on the range, oldest first, attachments expanded), while the
  * delta chain starts at now minus CHAIN_OVERLAP_MS (`$filter=receivedDateTime ge`) and so finds only what is new
  * from then on. The limiter keeps the lanes and the chain together within the mailbox's 4 requests in flight.
@@ -47,14 +48,16 @@ export class Backfill {
     const caller = { mailboxId, sessionId };
     const count = await this.deps.graph.folderItemCount(caller, this.folderId);
     if (count === 0 || count < this.deps.config.graph.backfillMinMessages) return null;
-    const oldest = await this.deps.graph.oldestReceived(caller, this.folderId);
-    const start = oldest === null ? NaN : Date.parse(oldest);
+    const cuts = await Promise.all(
+      laneRanks(count, lanes).map((rank) => this.deps.graph.receivedAtRank(caller, this.folderId, rank)),
+    );
+    const oldest = cuts[0] ?? null;
     const since = now - CHAIN_OVERLAP_MS;
-    if (oldest === null || !(start < since)) return null;
+    if (oldest === null || !(Date.parse(oldest) < since)) return null;
     const plan = await this.store.createPlan(mailboxId, folder, {
       planId: randomBytes(6).toString('hex'),
       since: new Date(since).toISOString(),
-      ranges: splitRange(oldest, start, now, lanes),
+      ranges: splitAtCuts(oldest, cuts.slice(1), now),
     });
     this.logger.info('first sync split into lanes', { folder, messages: count, lanes, since: plan.since });
     await this.enqueueLanes(plan);
@@ -91,13 +94,30 @@ export class Backfill {
   }
 }
 
+/** The ranks (oldest first) at which the lanes start: 0, then every `count / lanes` messages. */
+export function laneRanks(count: number, lanes: number): number[] {
+  return Array.from({ length: lanes }, (_, lane) => Math.floor((count * lane) / lanes));
+}
+
 /**
- * [oldest, end) in `lanes` equal spans of time; the first starts at Graph's own value of the oldest message, and
- * each range ends exactly where the next begins.
+ * [oldest, end) cut at the receivedDateTime of the messages at the lanes' ranks, so each lane holds about as many
+ * messages as the others (equal spans of time would not: mail is rarely spread evenly over time). A cut that Graph
+ * did not answer (the folder shrank) moves to `end`, and one past `end` or before the previous cut is clamped, so the
+ * bounds stay in order; the first range starts at Graph's own value of the oldest message, the last ends at `end`, and each range
+ * ends exactly where the next begins.
  */
-export function splitRange(oldest: string, start: number, end: number, lanes: number): { from: string; to: string }[] {
+export function splitAtCuts(
+  oldest: string,
+  cuts: readonly (string | null)[],
+  end: number,
+): { from: string; to: string }[] {
   const bounds = [oldest];
-  for (let i = 1; i < lanes; i++) bounds.push(new Date(Math.floor(start + ((end - start) * i) / lanes)).toISOString());
+  let previous = Date.parse(oldest);
+  for (const cut of cuts) {
+    const at = cut === null ? NaN : Date.parse(cut);
+    previous = Number.isNaN(at) ? end : Math.min(end, Math.max(previous, at));
+    bounds.push(new Date(previous).toISOString());
+  }
   bounds.push(new Date(end).toISOString());
   return bounds.slice(0, -1).map((from, i) => ({ from, to: bounds[i + 1] ?? from }));
 }

@@ -167,16 +167,21 @@ export class MailGraph {
     return folder.totalItemCount ?? 0;
   }
 
-  /** The receivedDateTime of a folder's oldest message, or null when it is empty (one `$top=1` request). */
-  async oldestReceived(caller: GraphCaller, folderId: string): Promise<string | null> {
+  /**
+   * The receivedDateTime of the message at `rank` in a folder, oldest first (rank 0: the oldest), or null when the
+   * folder holds fewer messages (one `$top=1` request).
+   */
+  async receivedAtRank(caller: GraphCaller, folderId: string, rank: number): Promise<string | null> {
     const page = (await this.call(
       caller,
-      () =>
-        this.api(`${this.folderPath(caller, folderId)}/messages`)
+      () => {
+        let request = this.api(`${this.folderPath(caller, folderId)}/messages`)
           .select(['id', 'receivedDateTime'])
           .orderby('receivedDateTime')
-          .top(1)
-          .get(),
+          .top(1);
+        if (rank > 0) request = request.skip(rank);
+        return request.get();
+      },
       'list',
     )) as { value?: { receivedDateTime?: string | null }[] };
     return page.value?.[0]?.receivedDateTime ?? null;
