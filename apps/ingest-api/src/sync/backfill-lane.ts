@@ -8,6 +8,7 @@ import {
   type JobHandler,
 } from '@ms1/shared';
 import { BackfillStore, type LaneState } from './backfill-store';
+import { inboundBacklog } from './inbound-backlog';
 import { enqueuePage } from './page-enqueue';
 import { rulesStoreFilter } from './store-filter';
 import { nextPageSize, type SyncDeps } from './sync-mailbox';
@@ -19,6 +20,8 @@ const LOCK_TTL_MS = 15_000;
  * for a sync slot, and a lane does not pay a trip through the queue after every page.
  */
 const LANE_TURN_MS = 2000;
+/** How long a lane held back by the processors' backlog waits (delayed, attempts kept) before it looks again. */
+const BACKLOG_WAIT_MS = 1000;
 
 /**
  * The `backfill-range` job: pages of its lane for a turn of LANE_TURN_MS. Each page (messages received in the lane's
@@ -27,6 +30,8 @@ const LANE_TURN_MS = 2000;
  * mailbox's backfill takes turns and never holds the sync slots for long. Pages follow receivedDateTime, not `$skip` offsets, so a message deleted or
  * arriving meanwhile shifts nothing; `$skip` only steps over a run of messages received in the same instant.
  * Killed at any point, the job runs again from the saved position: the page is read again and enqueues nothing twice.
+ * Before each page the lane looks at the processors' backlog: from BACKFILL_BACKLOG_MAX e-mails waiting on, it waits
+ * (the job delayed) instead of reading, so the rest of a big backfill stays in the mailbox, not in Redis.
  */
 export function backfillRangeHandler(deps: SyncDeps): JobHandler<'backfill-range'> {
   const store = new BackfillStore(deps.redis, deps.keyPrefix);
@@ -67,7 +72,14 @@ export function backfillRangeHandler(deps: SyncDeps): JobHandler<'backfill-range
       const turnEnds = Date.now() + LANE_TURN_MS;
       let current = state;
       let messages = 0;
+      const backlogMax = deps.config.graph.backfillBacklogMax;
       for (let pages = 1; ; pages++) {
+        if (backlogMax > 0) {
+          const backlog = await inboundBacklog(deps.producer);
+          if (backlog >= backlogMax) {
+            throw new ThrottledError(`lane ${lane}: ${backlog} e-mails wait for a processor`, BACKLOG_WAIT_MS);
+          }
+        }
         const pageSize = Math.min(maxPageSize, (await deps.cursors.pageSize(mailboxId, folder)) ?? maxPageSize);
         let page;
         try {

@@ -28,7 +28,7 @@ export interface SyncDeps {
   config: {
     readonly graph: Pick<
       IngestApiConfig['graph'],
-      'deltaPageSize' | 'deltaPageMaxBytes' | 'backfillLanes' | 'backfillMinMessages'
+      'deltaPageSize' | 'deltaPageMaxBytes' | 'backfillLanes' | 'backfillMinMessages' | 'backfillBacklogMax'
     >;
   };
   graph: MailGraph;

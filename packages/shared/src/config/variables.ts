@@ -90,6 +90,11 @@ export const variables = {
   BACKFILL_LANES: v.number('graph.backfillLanes', count(1, 4)).default(4),
   /** A folder holding fewer messages than this is first synced by one delta chain (lanes would not pay). */
   BACKFILL_MIN_MESSAGES: v.number('graph.backfillMinMessages', count(0)).default(500),
+  /**
+   * Lanes stop reading while this many e-mails wait for a processor (email-inbound: waiting and prioritized), so a
+   * big backfill waits in the mailbox rather than in Redis; 0 = no bound.
+   */
+  BACKFILL_BACKLOG_MAX: v.number('graph.backfillBacklogMax', count(0)).default(2000),
   /** Upper bound of a Retry-After from Graph. */
   GRAPH_RETRY_AFTER_MAX_SECONDS: v
     .number('graph.retryAfterMaxMs', count(1, 86_400))
