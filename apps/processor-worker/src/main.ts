@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     },
     emailBudget: { timeMs: extraction.emailTimeBudgetMs, bytes: extraction.emailBytesBudget },
   });
+  reader.start();
   const outcomes = new EmailOutcomes(connection, prefix, rt.producer, config.retention.countedEventsSeconds);
   const handler = processEmailHandler({
     producer: rt.producer,

@@ -54,6 +54,11 @@ export class DocumentReader {
     return new EmailBudget({ ...DEFAULT_EMAIL_BUDGET, ...this.settings.emailBudget, ...size });
   }
 
+  /** Starts the reader threads ahead of the first document (see ReaderPool.start). */
+  start(): void {
+    this.pool.start();
+  }
+
   /** The reader threads' ids (tests check a thread stopped for its budget is replaced). */
   get threadIds(): number[] {
     return this.pool.threadIds;

@@ -111,6 +111,14 @@ export class ReaderPool {
     }
   }
 
+  /**
+   * Starts the threads now rather than with the first document: each loads its readers (pdfjs compiled included)
+   * while the app starts, so the first e-mails neither wait for that nor pay for it.
+   */
+  start(): void {
+    if (!this.closed) this.piscina();
+  }
+
   /** Number of live reader threads (for health details and tests). */
   get threadCount(): number {
     return this.pool?.threads.length ?? 0;
