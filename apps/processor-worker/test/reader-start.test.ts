@@ -11,7 +11,11 @@ describe('reader threads at start-up', () => {
       expect(started).toHaveLength(2);
       reader.start();
       expect(reader.threadIds).toEqual(started);
-      const result = await reader.extract({ name: 'invoice.xml', bytes: readFixture('ubl/ubl-tc434-example1.xml') });
+      const result = await reader.extract({
+        name: 'invoice.xml',
+        contentType: 'application/xml',
+        bytes: readFixture('ubl/ubl-tc434-example1.xml'),
+      });
       expect(result.outcome).toBe('extracted');
       expect(reader.threadIds).toEqual(started);
     } finally {

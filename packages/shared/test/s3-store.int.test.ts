@@ -6,9 +6,9 @@ import {
   AttachmentStoreRefusedError,
   AttachmentTooLargeError,
   RetryableError,
-  S3AttachmentStore,
   type S3Settings,
 } from '../src';
+import { S3AttachmentStore } from '../src/storage/s3-store';
 
 // The S3 driver against a real S3-compatible server (s3rver, started by the test on a free port).
 const MB = 1024 * 1024;

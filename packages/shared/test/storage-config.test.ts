@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError, createAttachmentStore, LocalDirectoryStore, loadConfig, redact, S3AttachmentStore } from '../src';
+import { ConfigError, createAttachmentStore, LocalDirectoryStore, loadConfig, redact } from '../src';
+import { S3AttachmentStore } from '../src/storage/s3-store';
 
 const s3Env = {
   ATTACHMENT_STORE: 's3',
