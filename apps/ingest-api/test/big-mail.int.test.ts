@@ -179,7 +179,7 @@ describe('big mail on the sync side (graph-sim through a cutting proxy + ingest-
           .length === 0,
       { timeoutMs: 60_000, what: 'sync rounds to finish' },
     );
-  const stored = (sha256: string) => path.join(attachmentDir, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+  const stored = (sha256: string) => path.join(attachmentDir, sha256.slice(0, 2), sha256);
 
   beforeAll(async () => {
     sim = await startGraphSim({ port: 0, mailboxes: ['big@contoso.example', 'cut@contoso.example'] });

@@ -55,6 +55,25 @@ describe('LocalDirectoryStore', () => {
     expect(filesUnder(dir)).toHaveLength(1);
   });
 
+  it('lays files out in 256 directories, and still finds those of the first layout (<aa>/<bb>/<sha256>)', async () => {
+    const store = new LocalDirectoryStore(dir, 1 << 20);
+    const fresh = await store.put(Buffer.from('a document stored now'));
+    expect(filesUnder(dir)).toEqual([path.join(dir, fresh.sha256.slice(0, 2), fresh.sha256)]);
+    const small = Buffer.from('a document stored by an earlier version');
+    const big = Buffer.alloc(300_000, 7);
+    for (const bytes of [small, big]) {
+      const sha = createHash('sha256').update(bytes).digest('hex');
+      const legacy = path.join(dir, sha.slice(0, 2), sha.slice(2, 4), sha);
+      fs.mkdirSync(path.dirname(legacy), { recursive: true });
+      fs.writeFileSync(legacy, bytes);
+      expect(await store.has(`sha256/${sha}`)).toBe(true);
+      expect(await store.get(`sha256/${sha}`)).toEqual(bytes);
+      expect((await store.put(Buffer.from(bytes))).existed).toBe(true);
+      expect((await store.putStream(pieces(bytes, 4096))).existed).toBe(true);
+    }
+    expect(filesUnder(dir)).toHaveLength(3);
+  });
+
   it('makes its directories again when they are removed while it runs (it remembers those it made)', async () => {
     const store = new LocalDirectoryStore(dir, 1 << 20);
     const first = await store.putStream(pieces(Buffer.from('first document'), 5));

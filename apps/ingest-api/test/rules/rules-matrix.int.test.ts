@@ -248,7 +248,7 @@ describe('mail rules against graph-sim (ingest-api process, real Redis)', () => 
           .length === 0,
       { timeoutMs: 60_000, what: 'sync rounds to finish' },
     );
-  const stored = (hex: string) => fs.existsSync(path.join(attachmentDir, hex.slice(0, 2), hex.slice(2, 4), hex));
+  const stored = (hex: string) => fs.existsSync(path.join(attachmentDir, hex.slice(0, 2), hex));
 
   beforeAll(async () => {
     fs.writeFileSync(rulesFile, JSON.stringify(RULES));

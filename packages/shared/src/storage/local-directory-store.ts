@@ -34,12 +34,16 @@ const fsyncFile = promisify(fsync);
 const INCOMING_DIR = '.incoming';
 
 /**
- * Stores each document once under `<dir>/<aa>/<bb>/<sha256>`. Writes go to a temporary file in the same
+ * Stores each document once under `<dir>/<aa>/<sha256>`. Writes go to a temporary file in the same
  * directory tree and are renamed into place, so a reader never sees half a file and concurrent writers of the
  * same bytes (in several processes) end with one complete copy.
+ *
+ * 256 directories, not the 65,536 of `<aa>/<bb>/` (the first layout): with those, almost every file of a sync landed
+ * in a directory not made yet, and a mkdir costs as much system time as the file's own creation on this project's
+ * machine. Files stored under the first layout are still found, read and counted as existing.
  */
 export class LocalDirectoryStore implements AttachmentStore {
-  /** Directories this store made or found (at most the 65,536 of the layout, plus the incoming one). */
+  /** Directories this store made or found (at most the 256 of the layout, plus the incoming one). */
   private readonly madeDirs = new Set<string>();
 
   constructor(
@@ -52,7 +56,7 @@ export class LocalDirectoryStore implements AttachmentStore {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const target = this.pathFor(sha256);
     const storageRef = storageRefFor(sha256);
-    if (existsSync(target)) return { sha256, storageRef, size: bytes.length, existed: true };
+    if (this.existingFile(sha256) !== null) return { sha256, storageRef, size: bytes.length, existed: true };
     const tmp = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     try {
       if (bytes.length <= SYNC_IO_MAX_BYTES) await this.writeSmall(tmp, target, bytes);
@@ -103,7 +107,7 @@ export class LocalDirectoryStore implements AttachmentStore {
       const size = meter.size();
       const target = this.pathFor(sha256);
       const storageRef = storageRefFor(sha256);
-      if (existsSync(target)) {
+      if (this.existingFile(sha256) !== null) {
         await fs.rm(tmp, { force: true });
         return { sha256, storageRef, size, existed: true };
       }
@@ -116,9 +120,14 @@ export class LocalDirectoryStore implements AttachmentStore {
   }
 
   async get(storageRef: string): Promise<Buffer> {
-    const file = this.pathFor(shaFromRef(storageRef));
+    const sha256 = shaFromRef(storageRef);
     try {
-      return readSmallFileSync(file, SYNC_IO_MAX_BYTES) ?? (await fs.readFile(file));
+      return await readFile(this.pathFor(sha256));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+    try {
+      return await readFile(legacyPathFor(this.dir, sha256));
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT')
         throw new AttachmentNotFoundError(`no stored attachment ${storageRef}`);
@@ -127,7 +136,15 @@ export class LocalDirectoryStore implements AttachmentStore {
   }
 
   has(storageRef: string): Promise<boolean> {
-    return Promise.resolve(existsSync(this.pathFor(shaFromRef(storageRef))));
+    return Promise.resolve(this.existingFile(shaFromRef(storageRef)) !== null);
+  }
+
+  /** Where the object is stored: its path, the first layout's, or null when neither exists. */
+  private existingFile(sha256: string): string | null {
+    const file = this.pathFor(sha256);
+    if (existsSync(file)) return file;
+    const legacy = legacyPathFor(this.dir, sha256);
+    return existsSync(legacy) ? legacy : null;
   }
 
   /**
@@ -154,8 +171,18 @@ export class LocalDirectoryStore implements AttachmentStore {
   }
 
   private pathFor(sha256: string): string {
-    return path.join(this.dir, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+    return path.join(this.dir, sha256.slice(0, 2), sha256);
   }
+}
+
+/** Where the first layout (`<aa>/<bb>/<sha256>`) stored an object: read, never written. */
+function legacyPathFor(dir: string, sha256: string): string {
+  return path.join(dir, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
+}
+
+/** A small file read with direct calls, a bigger one through the thread pool. */
+async function readFile(file: string): Promise<Buffer> {
+  return readSmallFileSync(file, SYNC_IO_MAX_BYTES) ?? (await fs.readFile(file));
 }
 
 /**
