@@ -13,7 +13,7 @@ import {
   parseIntParam,
   parseOrderBy,
   parseSelect,
-  sorter,
+  sortedBy,
 } from './odata';
 import { attachmentJson, messageId, messageJson } from './serialize';
 
@@ -54,10 +54,12 @@ export const listMessages: GraphHandler = (input) => {
   const top = Math.min(parseIntParam(q.get('$top'), '$top', 10), MAX_TOP);
   const skip = parseIntParam(q.get('$skip'), '$skip', 0);
   const folderId = pathFolder(input)?.id;
-  let items = mb.list(folderId).filter((m) => matches(m.data, filter));
   const sortBy = order.length > 0 ? order : [{ prop: 'receivedDateTime', desc: true }];
-  const cmp = sorter(sortBy);
-  items = items.sort((a, b) => cmp(a.data, b.data));
+  const items = sortedBy(
+    mb.list(folderId).filter((m) => matches(m.data, filter)),
+    (m) => m.data,
+    sortBy,
+  );
   const page = items.slice(skip, skip + top);
   const body: Record<string, unknown> = {
     '@odata.context': contextUrl(input.req, `users('${mb.id}')/messages${select ? `(${select.join(',')})` : ''}`),
