@@ -33,8 +33,10 @@ describe('backfill lanes against the processors backlog (graph-sim + ingest-api 
     const counts = await inbound.getJobCounts('wait', 'prioritized');
     return (counts.wait ?? 0) + (counts.prioritized ?? 0);
   };
+  /** A lane waiting for the backlog: its job delayed, with the turns it was held in its data. */
   const laneHeldBack = async () =>
-    (await sync.getJobs(['delayed'])).some((j) => j?.name === 'backfill-range') && (await backlog()) >= MARK;
+    (await sync.getJobs(['delayed'])).some((j) => j?.name === 'backfill-range' && Number(j.data.heldTurns) >= 1) &&
+    (await backlog()) >= MARK;
   const lanesDone = async () => {
     const keys = await api.redis.keys(`{${prefix}}:backfill-lane:${BIG}:*`);
     const states = keys.length ? await api.redis.mget(...keys) : [];

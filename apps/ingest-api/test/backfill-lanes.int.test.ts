@@ -125,8 +125,9 @@ describe('backfill lanes (graph-sim + ingest-api process + Redis)', () => {
       peak,
     );
     expect(log.filter((r) => r.kind === 'list').length).toBeGreaterThan(LANES);
-    // 400 messages in pages of 40: about 10 range pages, the oldest message, the folder's count, the delta chain.
-    expect(log.length / 403).toBeLessThanOrEqual(0.05);
+    // The folder's count, the 4 cuts, 3 pages per lane, one or two delta pages, and room for a page read twice (a
+    // lane taken over after a stall on a busy machine): within the 0.05 requests per message, about.
+    expect(log.length).toBeLessThanOrEqual(1 + LANES + 3 * LANES + 2 + 2);
 
     // A later round is the delta chain alone (no lane, no list), and it finds only what arrived since.
     const mark = log.at(-1)?.seq ?? 0;

@@ -9,7 +9,7 @@ const ENTRY = path.join(__dirname, '..', 'dist', 'index.js');
 function loadsAwsSdk(then: string): boolean {
   const script = `const shared = require(${JSON.stringify(ENTRY)}); ${then};
     process.stdout.write(JSON.stringify(Object.keys(require.cache).some((m) => m.includes('/@aws-sdk/'))));`;
-  return JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8' })) as boolean;
+  return JSON.parse(execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 })) as boolean;
 }
 
 const storage = (driver: string) =>

@@ -6,6 +6,7 @@ import {
   tryLock,
   type DeltaMessage,
   type JobHandler,
+  type TypedJob,
 } from '@ms1/shared';
 import { BackfillStore, type LaneState } from './backfill-store';
 import { inboundBacklog } from './inbound-backlog';
@@ -20,8 +21,12 @@ const LOCK_TTL_MS = 15_000;
  * for a sync slot, and a lane does not pay a trip through the queue after every page.
  */
 const LANE_TURN_MS = 2000;
-/** How long a lane held back by the processors' backlog waits (delayed, attempts kept) before it looks again. */
+/**
+ * How long a lane held back by the processors' backlog waits (delayed, attempts kept) before it looks again: 1 s,
+ * doubling while the backlog stays full (processors stopped), up to 15 s.
+ */
 const BACKLOG_WAIT_MS = 1000;
+const BACKLOG_WAIT_MAX_MS = 15_000;
 
 /**
  * The `backfill-range` job: pages of its lane for a turn of LANE_TURN_MS. Each page (messages received in the lane's
@@ -38,6 +43,8 @@ export function backfillRangeHandler(deps: SyncDeps): JobHandler<'backfill-range
   return async (job, { logger }) => {
     const { sessionId, mailboxId, folder, planId, lane, lanes, to } = job.data;
     const idle = { pages: 0, messages: 0, done: false };
+    // Before the lock and the lane's state: a lane held back for long costs one count per look.
+    await holdWhileBacklogFull(deps, job);
     const lockKey = `${deps.keyPrefix}:backfill-lock:${mailboxId.toLowerCase()}:${folder}:${planId}:${lane}`;
     const lock = await tryLock(deps.redis, lockKey, LOCK_TTL_MS);
     if (!lock) throw new ThrottledError(`lane ${lane} of ${mailboxId}/${folder} is being read`, 2000);
@@ -72,14 +79,8 @@ export function backfillRangeHandler(deps: SyncDeps): JobHandler<'backfill-range
       const turnEnds = Date.now() + LANE_TURN_MS;
       let current = state;
       let messages = 0;
-      const backlogMax = deps.config.graph.backfillBacklogMax;
       for (let pages = 1; ; pages++) {
-        if (backlogMax > 0) {
-          const backlog = await inboundBacklog(deps.producer);
-          if (backlog >= backlogMax) {
-            throw new ThrottledError(`lane ${lane}: ${backlog} e-mails wait for a processor`, BACKLOG_WAIT_MS);
-          }
-        }
+        if (pages > 1) await holdWhileBacklogFull(deps, job);
         const pageSize = Math.min(maxPageSize, (await deps.cursors.pageSize(mailboxId, folder)) ?? maxPageSize);
         let page;
         try {
@@ -133,6 +134,24 @@ export function backfillRangeHandler(deps: SyncDeps): JobHandler<'backfill-range
       await lock.release().catch(() => undefined);
     }
   };
+}
+
+/**
+ * Throws ThrottledError (the job waits, attempts kept) while BACKFILL_BACKLOG_MAX e-mails or more wait for a
+ * processor; the wait doubles with each turn the lane is held in a row.
+ */
+async function holdWhileBacklogFull(deps: SyncDeps, job: TypedJob<'backfill-range'>): Promise<void> {
+  const max = deps.config.graph.backfillBacklogMax;
+  if (max <= 0) return;
+  const backlog = await inboundBacklog(deps.producer);
+  const held = job.data.heldTurns ?? 0;
+  if (backlog < max) {
+    if (held > 0) await job.updateData({ ...job.data, heldTurns: 0 });
+    return;
+  }
+  await job.updateData({ ...job.data, heldTurns: held + 1 });
+  const waitMs = Math.min(BACKLOG_WAIT_MAX_MS, BACKLOG_WAIT_MS * 2 ** Math.min(held, 10));
+  throw new ThrottledError(`lane ${job.data.lane}: ${backlog} e-mails wait for a processor`, waitMs);
 }
 
 /** Names a lane's page by where it was read from: the same page read again gets the same flow and counts once. */

@@ -29,6 +29,8 @@ export interface BackfillRangeData {
   lanes: number;
   from: string;
   to: string;
+  /** Turns in a row the lane waited for the processors' backlog (its next wait doubles); absent when it read. */
+  heldTurns?: number;
 }
 
 export interface RenewSubscriptionsData {
