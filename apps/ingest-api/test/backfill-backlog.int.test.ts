@@ -2,6 +2,7 @@ import { Worker, type Queue } from 'bullmq';
 import { startGraphSim, trustCa, type GraphSim } from '@ms1/graph-sim';
 import { uniquePrefix, waitFor } from '@ms1/test-utils';
 import { ingestApiHarness } from './helpers/ingest-api-harness';
+import { laneStates } from './helpers/lane-states';
 
 // A big first sync against a full processors' backlog: graph-sim, ingest-api as a process, real Redis. The lanes
 // stop reading while BACKFILL_BACKLOG_MAX e-mails wait in email-inbound (the rest stays in the mailbox), and read on
@@ -37,11 +38,7 @@ describe('backfill lanes against the processors backlog (graph-sim + ingest-api 
   const laneHeldBack = async () =>
     (await sync.getJobs(['delayed'])).some((j) => j?.name === 'backfill-range' && Number(j.data.heldTurns) >= 1) &&
     (await backlog()) >= MARK;
-  const lanesDone = async () => {
-    const keys = await api.redis.keys(`{${prefix}}:backfill-lane:${BIG}:*`);
-    const states = keys.length ? await api.redis.mget(...keys) : [];
-    return states.filter((s) => (JSON.parse(s ?? '{}') as { done?: boolean }).done === true).length;
-  };
+  const lanesDone = async () => (await laneStates(api.redis, prefix, BIG)).filter((l) => l.done).length;
 
   beforeAll(async () => {
     sim = await startGraphSim({ port: 0, mailboxes: [BIG] });

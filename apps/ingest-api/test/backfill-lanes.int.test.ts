@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { startGraphSim, trustCa, type GraphSim, type RequestRecord } from '@ms1/graph-sim';
 import { uniquePrefix, waitFor } from '@ms1/test-utils';
 import { ingestApiHarness } from './helpers/ingest-api-harness';
+import { laneStates } from './helpers/lane-states';
 
 // A folder's first sync read in lanes: graph-sim with a Graph clock (each request holds its slot 300 ms, so lanes
 // read together overlap), ingest-api as a process (killed with SIGKILL mid-backfill in the second test), real Redis.
@@ -55,11 +56,7 @@ describe('backfill lanes (graph-sim + ingest-api process + Redis)', () => {
     (await results.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized', 'waiting-children']))
       .filter((j) => j?.data?.mailboxId === mailbox)
       .reduce((n, j) => n + Number(j.data.messageCount), 0);
-  const lanes = async (mailbox: string) => {
-    const keys = await redis.keys(`{${prefix}}:backfill-lane:${mailbox}:*`);
-    const states = keys.length ? await redis.mget(...keys) : [];
-    return states.map((s) => JSON.parse(s ?? '{}') as { done: boolean; pages: number });
-  };
+  const lanes = (mailbox: string) => laneStates(redis, prefix, mailbox);
   const syncIdle = async () =>
     waitFor(async () => (await sync.getJobs(['waiting', 'active', 'delayed', 'prioritized'])).length === 0, {
       timeoutMs: 180_000,

@@ -56,7 +56,7 @@ export class LocalDirectoryStore implements AttachmentStore {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const target = this.pathFor(sha256);
     const storageRef = storageRefFor(sha256);
-    if (this.existingFile(sha256) !== null) return { sha256, storageRef, size: bytes.length, existed: true };
+    if (this.isStored(sha256)) return { sha256, storageRef, size: bytes.length, existed: true };
     const tmp = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     try {
       if (bytes.length <= SYNC_IO_MAX_BYTES) await this.writeSmall(tmp, target, bytes);
@@ -107,7 +107,7 @@ export class LocalDirectoryStore implements AttachmentStore {
       const size = meter.size();
       const target = this.pathFor(sha256);
       const storageRef = storageRefFor(sha256);
-      if (this.existingFile(sha256) !== null) {
+      if (this.isStored(sha256)) {
         await fs.rm(tmp, { force: true });
         return { sha256, storageRef, size, existed: true };
       }
@@ -136,15 +136,12 @@ export class LocalDirectoryStore implements AttachmentStore {
   }
 
   has(storageRef: string): Promise<boolean> {
-    return Promise.resolve(this.existingFile(shaFromRef(storageRef)) !== null);
+    return Promise.resolve(this.isStored(shaFromRef(storageRef)));
   }
 
-  /** Where the object is stored: its path, the first layout's, or null when neither exists. */
-  private existingFile(sha256: string): string | null {
-    const file = this.pathFor(sha256);
-    if (existsSync(file)) return file;
-    const legacy = legacyPathFor(this.dir, sha256);
-    return existsSync(legacy) ? legacy : null;
+  /** Whether the object is stored, under this layout or the first one. */
+  private isStored(sha256: string): boolean {
+    return existsSync(this.pathFor(sha256)) || existsSync(legacyPathFor(this.dir, sha256));
   }
 
   /**
@@ -164,7 +161,7 @@ export class LocalDirectoryStore implements AttachmentStore {
     }
   }
 
-  /** Made with a direct call: most writes of a big sync land in a directory of the layout not seen yet. */
+  /** Made with a direct call (a few microseconds on a local disk), once per directory of the layout. */
   private makeDir(dir: string): void {
     mkdirSync(dir, { recursive: true });
     this.madeDirs.add(dir);
