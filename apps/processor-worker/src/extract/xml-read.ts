@@ -1,8 +1,9 @@
-// Parses (already safety-checked) XML into a small element tree keyed by local names, so that readers
+// Parses (safety-checked) XML into a small element tree keyed by local names, so that readers
 // match UBL's cbc:/cac: and CII's rsm:/ram:/udt: whatever prefixes a document chose.
 
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { errorMessage, isRecord } from '@ms1/shared/plain';
+import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import { errorMessage } from '@ms1/shared/plain';
+import { isToleratedXmlError } from './xml-tolerated';
 import { xmlSafetyProblem } from './xml-safety';
 
 export interface XmlElement {
@@ -19,130 +20,99 @@ export interface XmlElement {
 
 export type XmlParseResult = { ok: true; root: XmlElement } | { ok: false; refused: boolean; reason: string };
 
-const ATTR_PREFIX = '@_';
-const TEXT_KEY = '#text';
 const MAX_NESTING = 200;
 
-function newParser(): XMLParser {
-  return new XMLParser({
-    preserveOrder: true,
-    removeNSPrefix: false, // prefixes are resolved here, to know each element's namespace
-    ignoreAttributes: false,
-    attributeNamePrefix: ATTR_PREFIX,
-    textNodeName: TEXT_KEY,
-    parseTagValue: false,
-    parseAttributeValue: false,
-    trimValues: false,
-    processEntities: false,
-    htmlEntities: false,
-    ignoreDeclaration: true,
-    ignorePiTags: true,
-    maxNestedTags: MAX_NESTING,
-  });
+/**
+ * Invoice lines (UBL InvoiceLine/CreditNoteLine, CII IncludedSupplyChainTradeLineItem) are most of a big invoice and
+ * no field is read from them: they are checked for well-formedness but never built into the tree, so a 30 MB invoice
+ * of 40,000 lines costs its parse and no memory.
+ */
+const INVOICE_LINES = new Set(['InvoiceLine', 'CreditNoteLine', 'IncludedSupplyChainTradeLineItem']);
+/** Base64 attachments inside invoices can be megabytes long and are never read: their text is not kept. */
+const BINARY_PAYLOADS = new Set(['EmbeddedDocumentBinaryObject', 'AttachmentBinaryObject']);
+
+type NsScope = ReadonlyMap<string, string>;
+
+interface OpenElement {
+  element: XmlElement;
+  scope: NsScope;
+  keepsText: boolean;
 }
 
+class MalformedXml extends Error {}
+
+/** One pass of a strict SAX parser (saxes) builds the tree; well-formedness is checked on the whole document. */
 export function parseXml(text: string): XmlParseResult {
   const refusal = xmlSafetyProblem(text);
   if (refusal !== null) return { ok: false, refused: true, reason: refusal };
-  try {
-    const valid = XMLValidator.validate(text);
-    if (valid !== true) {
-      const { msg, line, col } = valid.err;
-      return { ok: false, refused: false, reason: `malformed XML: ${msg} (line ${line}, column ${col})` };
+  const parser = new SaxesParser();
+  const open: OpenElement[] = [];
+  let root: XmlElement | null = null;
+  let skippedDepth = 0; // > 0 inside an invoice line, or after the root closed
+  const appendText = (chunk: string): void => {
+    const top = open[open.length - 1];
+    if (skippedDepth === 0 && top?.keepsText === true) top.element.text += chunk;
+  };
+  parser.on('error', (err) => {
+    if (!isToleratedXmlError(err.message)) throw new MalformedXml(malformedReason(err.message));
+  });
+  parser.on('text', appendText);
+  parser.on('cdata', appendText);
+  parser.on('opentag', (tag) => {
+    if (open.length + skippedDepth >= MAX_NESTING) {
+      throw new MalformedXml(`malformed XML: elements nested deeper than ${MAX_NESTING} levels`);
     }
-    const parsed: unknown = newParser().parse(stripLinesAndPayloads(text));
-    const roots = toElements(parsed, new Map());
-    const root = roots[0];
-    if (root === undefined) return { ok: false, refused: false, reason: 'malformed XML: no root element' };
-    return { ok: true, root };
+    const { prefix, local } = splitName(tag.name);
+    if (skippedDepth > 0 || (root !== null && open.length === 0) || INVOICE_LINES.has(local)) {
+      skippedDepth++;
+      return;
+    }
+    const parent = open[open.length - 1];
+    const { attrs, scope } = readAttrs(tag, parent?.scope ?? new Map());
+    const element: XmlElement = { name: local, ns: scope.get(prefix) ?? '', attrs, children: [], text: '' };
+    if (parent === undefined) root = element;
+    else parent.element.children.push(element);
+    open.push({ element, scope, keepsText: !BINARY_PAYLOADS.has(local) });
+  });
+  parser.on('closetag', () => {
+    if (skippedDepth > 0) skippedDepth--;
+    else open.pop();
+  });
+  try {
+    parser.write(text).close();
   } catch (err) {
-    return { ok: false, refused: false, reason: `malformed XML: ${errorMessage(err)}` };
+    const reason = err instanceof MalformedXml ? err.message : `malformed XML: ${errorMessage(err)}`;
+    return { ok: false, refused: false, reason };
   }
+  if (root === null) return { ok: false, refused: false, reason: 'malformed XML: no root element' };
+  return { ok: true, root };
 }
 
-/**
- * Base64 attachments inside invoices (UBL EmbeddedDocumentBinaryObject, CII AttachmentBinaryObject) can be
- * megabytes long and are never read here; emptying them before parsing saves most of the parse time.
- */
-const BINARY_PAYLOAD = /(<(?:[\w.-]+:)?(?:EmbeddedDocumentBinaryObject|AttachmentBinaryObject)\b[^>]*>)[^<]+/g;
-/**
- * Invoice lines (UBL InvoiceLine/CreditNoteLine, CII IncludedSupplyChainTradeLineItem) are most of a big invoice and
- * no field is read from them: they are removed from the (already validated) text before parsing, so a 30 MB
- * invoice of 40,000 lines parses in about a second instead of about twenty.
- */
-const INVOICE_LINE =
-  /<((?:[\w.-]+:)?(?:InvoiceLine|CreditNoteLine|IncludedSupplyChainTradeLineItem))\b[^>]*?(?:\/>|>[\s\S]*?<\/\1\s*>)/g;
-
-function stripLinesAndPayloads(text: string): string {
-  return text.replace(INVOICE_LINE, '').replace(BINARY_PAYLOAD, '$1');
+/** saxes writes "line:column: message"; the reason says it in words, as an operator reads it. */
+function malformedReason(message: string): string {
+  const at = /^(\d+):(\d+): ([\s\S]*)$/.exec(message);
+  if (at === null) return `malformed XML: ${message}`;
+  return `malformed XML: ${at[3]} (line ${at[1]}, column ${at[2]})`;
 }
-
-type NsScope = ReadonlyMap<string, string>;
 
 function splitName(qname: string): { prefix: string; local: string } {
   const i = qname.indexOf(':');
   return i === -1 ? { prefix: '', local: qname } : { prefix: qname.slice(0, i), local: qname.slice(i + 1) };
 }
 
-/** preserveOrder output: an array of `{ tag: [children], ':@': { '@_attr': value } }` and `{ '#text': text }`. */
-function toElements(nodes: unknown, scope: NsScope): XmlElement[] {
-  if (!Array.isArray(nodes)) return [];
-  const out: XmlElement[] = [];
-  for (const node of nodes) {
-    if (!isRecord(node)) continue;
-    for (const [key, value] of Object.entries(node)) {
-      if (key === ':@' || key === TEXT_KEY || key.startsWith('?')) continue;
-      const { attrs, declarations } = readAttrs(node[':@']);
-      const inner: NsScope = declarations.size === 0 ? scope : new Map([...scope, ...declarations]);
-      const { prefix, local } = splitName(key);
-      const children = toElements(value, inner);
-      const text = Array.isArray(value) ? collectText(value) : '';
-      out.push({ name: local, ns: inner.get(prefix) ?? '', attrs, children, text });
-    }
-  }
-  return out;
-}
-
-function collectText(nodes: unknown[]): string {
-  let text = '';
-  for (const node of nodes) {
-    if (isRecord(node) && TEXT_KEY in node) {
-      const value = node[TEXT_KEY];
-      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') text += String(value);
-    }
-  }
-  return decodeXmlEntities(text);
-}
-
-/** Attributes by local name, and the namespace declarations (prefix -> URI; '' for the default namespace). */
-function readAttrs(raw: unknown): { attrs: Record<string, string>; declarations: Map<string, string> } {
+/** Attributes by local name, and the namespace scope the element's declarations (if any) open. */
+function readAttrs(tag: SaxesTagPlain, outer: NsScope): { attrs: Record<string, string>; scope: NsScope } {
   const attrs: Record<string, string> = {};
-  const declarations = new Map<string, string>();
-  if (!isRecord(raw)) return { attrs, declarations };
-  for (const [key, value] of Object.entries(raw)) {
-    if (!key.startsWith(ATTR_PREFIX)) continue;
-    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') continue;
-    const qname = key.slice(ATTR_PREFIX.length);
-    const text = decodeXmlEntities(String(value));
-    if (qname === 'xmlns') declarations.set('', text);
-    else if (qname.startsWith('xmlns:')) declarations.set(qname.slice(6), text);
-    else attrs[splitName(qname).local] = text;
-  }
-  return { attrs, declarations };
-}
-
-const PREDEFINED: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
-
-/** Decodes the five predefined entities and character references; anything else is left as written. */
-export function decodeXmlEntities(text: string): string {
-  if (!text.includes('&')) return text;
-  return text.replace(/&(#x[0-9a-fA-F]{1,6}|#\d{1,7}|lt|gt|amp|quot|apos);/g, (whole, ref: string) => {
-    if (ref.startsWith('#')) {
-      const code = ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
-      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+  let scope: Map<string, string> | null = null;
+  for (const [qname, value] of Object.entries(tag.attributes)) {
+    if (qname === 'xmlns' || qname.startsWith('xmlns:')) {
+      scope ??= new Map(outer);
+      scope.set(qname === 'xmlns' ? '' : qname.slice(6), value);
+    } else {
+      attrs[splitName(qname).local] = value;
     }
-    return PREDEFINED[ref] ?? whole;
-  });
+  }
+  return { attrs, scope: scope ?? outer };
 }
 
 // ---- navigation helpers (local names) ----
