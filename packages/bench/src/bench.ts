@@ -1,6 +1,7 @@
 // pnpm bench [-- --graph real|unthrottled --invoices N --mailboxes M --processors P --out FILE]: the whole pipeline
 // against the simulators, between two raw BullMQ baseline runs on the same redis-server; one JSON report on stdout
 // (and in --out), progress on stderr.
+import { startOutsideAppsClock } from './machine-cpu';
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '@ms1/test-utils';
@@ -68,6 +69,7 @@ runCommand(async (setPipeline) => {
   say('raw BullMQ baseline (before) on the same redis-server...');
   const baselineBefore = await baselineRun(p, opts.emails, concurrency);
   const cpuAtStart = p.appCpuSeconds();
+  const outsideApps = await startOutsideAppsClock(p.redis.url);
   const runSampler = sampleRedisMemory(p.redis.url);
   let arrivedAt: Record<string, number> = {};
   const run = await runSession(
@@ -87,6 +89,7 @@ runCommand(async (setPipeline) => {
     ms4Receipts(p.ms4.adminUrl),
     redisPeakMemoryMb(p.redis.url),
   ]);
+  const cpuOutsideApps = outsideApps.read();
   const usage = await p.stopApps();
   const cpuSeconds = Object.fromEntries(
     Object.entries(usage.cpuSeconds).map(([app, s]) => [app, Math.max(0, s - (cpuAtStart[app] ?? 0))]),
@@ -109,6 +112,7 @@ runCommand(async (setPipeline) => {
     latencyByMailbox: latencyByMailbox(receipts, run.startMs, arrivedAt),
     peakRss: usage.peakRssMb,
     cpuSeconds,
+    cpuOutsideApps,
     completeness: checkCompleteness(p.seed, receipts),
     redisPeakMemoryMb: redisPeak,
     redisPeakUsedMemoryMb,
@@ -184,6 +188,10 @@ function summary(r: BenchReport): string {
       `${r.latencyMs.p50} / ${r.latencyMs.p95} / ${r.latencyMs.p99} / ${r.latencyMs.max} ms`,
     ],
     ['CPU per invoice (total)', `${Math.round(r.cpuSecondsPerInvoice.total * 1e5) / 100} ms`],
+    [
+      'CPU apps / Redis / bench+sims (busy)',
+      `${r.machineCpu.appsSeconds} / ${r.machineCpu.redisSeconds} / ${r.machineCpu.benchAndSimulatorsSeconds} s (${r.machineCpu.busyShare})`,
+    ],
     ...Object.entries(r.peakRssMb).map(([k, v]): [string, string] => [`peak RSS ${k}`, `${v} MB`]),
     ['Redis peak used memory (run)', `${r.redisPeakUsedMemoryMb} MB`],
     [

@@ -2,6 +2,7 @@
 import type { BaselineResult } from './baseline';
 import type { Completeness } from './completeness';
 import type { Latency } from './latency';
+import { machineCpu, type MachineCpu } from './machine-cpu';
 import type { Counters, GraphStats, Ms4Stats } from './stats';
 import { round1, round2 } from './stats';
 
@@ -37,6 +38,8 @@ export interface BenchReport {
   peakRssMb: Record<string, number>;
   /** CPU (user + system) seconds per invoice at MS4, per app from the session's start, and in total. */
   cpuSecondsPerInvoice: Record<string, number> & { total: number };
+  /** The machine's CPU during the run: the apps, Redis, the bench process (simulators), and how busy it was. */
+  machineCpu: MachineCpu;
   redisPeakMemoryMb: number;
   /** Redis `used_memory` sampled every 100 ms during the MS1 run, the highest. */
   redisPeakUsedMemoryMb: number;
@@ -76,6 +79,8 @@ export interface Measured {
   peakRss: Record<string, number>;
   /** CPU seconds each app used during the run. */
   cpuSeconds: Record<string, number>;
+  /** CPU seconds Redis and the bench process used over the same span as cpuSeconds. */
+  cpuOutsideApps: { redisSeconds: number; benchAndSimulatorsSeconds: number };
   completeness: Completeness;
   redisPeakMemoryMb: number;
   redisPeakUsedMemoryMb: number;
@@ -122,6 +127,7 @@ export function buildReport(m: Measured): BenchReport {
       ...Object.fromEntries(Object.entries(m.cpuSeconds).map(([app, s]) => [app, cpuPerInvoice(s)])),
       total: cpuPerInvoice(cpuTotal),
     },
+    machineCpu: machineCpu(cpuTotal, m.cpuOutsideApps, wallSeconds),
     redisPeakMemoryMb: m.redisPeakMemoryMb,
     redisPeakUsedMemoryMb: m.redisPeakUsedMemoryMb,
     session: {
