@@ -2,6 +2,7 @@
 // against the simulators, between two raw BullMQ baseline runs on the same redis-server; one JSON report on stdout
 // (and in --out), progress on stderr.
 import { startOutsideAppsClock } from './machine-cpu';
+import { startRedisCommandCount } from './redis-commands';
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '@ms1/test-utils';
@@ -70,6 +71,7 @@ runCommand(async (setPipeline) => {
   const baselineBefore = await baselineRun(p, opts.emails, concurrency);
   const cpuAtStart = p.appCpuSeconds();
   const outsideApps = await startOutsideAppsClock(p.redis.url);
+  const redisCommands = await startRedisCommandCount(p.redis.url);
   const runSampler = sampleRedisMemory(p.redis.url);
   let arrivedAt: Record<string, number> = {};
   const run = await runSession(
@@ -90,6 +92,7 @@ runCommand(async (setPipeline) => {
     redisPeakMemoryMb(p.redis.url),
   ]);
   const cpuOutsideApps = outsideApps.read();
+  const redisCommandsRun = await redisCommands.read(ms4.uniqueKeys);
   const usage = await p.stopApps();
   const cpuSeconds = Object.fromEntries(
     Object.entries(usage.cpuSeconds).map(([app, s]) => [app, Math.max(0, s - (cpuAtStart[app] ?? 0))]),
@@ -113,6 +116,7 @@ runCommand(async (setPipeline) => {
     peakRss: usage.peakRssMb,
     cpuSeconds,
     cpuOutsideApps,
+    redisCommands: redisCommandsRun,
     completeness: checkCompleteness(p.seed, receipts),
     redisPeakMemoryMb: redisPeak,
     redisPeakUsedMemoryMb,
@@ -194,6 +198,7 @@ function summary(r: BenchReport): string {
     ],
     ...Object.entries(r.peakRssMb).map(([k, v]): [string, string] => [`peak RSS ${k}`, `${v} MB`]),
     ['Redis peak used memory (run)', `${r.redisPeakUsedMemoryMb} MB`],
+    ['Redis commands per invoice', r.redisCommands.perInvoice],
     [
       'baseline (raw BullMQ, 3 queues)',
       `${r.baselineJobsPerSecond} jobs/s (before ${r.baselineRuns.before.jobsPerSecond}, after ${r.baselineRuns.after.jobsPerSecond})`,

@@ -3,6 +3,7 @@ import type { BaselineResult } from './baseline';
 import type { Completeness } from './completeness';
 import type { Latency } from './latency';
 import { machineCpu, type MachineCpu } from './machine-cpu';
+import type { RedisCommands } from './redis-commands';
 import type { Counters, GraphStats, Ms4Stats } from './stats';
 import { round1, round2 } from './stats';
 
@@ -40,6 +41,8 @@ export interface BenchReport {
   cpuSecondsPerInvoice: Record<string, number> & { total: number };
   /** The machine's CPU during the run: the apps, Redis, the bench process (simulators), and how busy it was. */
   machineCpu: MachineCpu;
+  /** Commands Redis executed during the run (scripts' inner calls included), per invoice at MS4. */
+  redisCommands: RedisCommands;
   redisPeakMemoryMb: number;
   /** Redis `used_memory` sampled every 100 ms during the MS1 run, the highest. */
   redisPeakUsedMemoryMb: number;
@@ -81,6 +84,7 @@ export interface Measured {
   cpuSeconds: Record<string, number>;
   /** CPU seconds Redis and the bench process used over the same span as cpuSeconds. */
   cpuOutsideApps: { redisSeconds: number; benchAndSimulatorsSeconds: number };
+  redisCommands: RedisCommands;
   completeness: Completeness;
   redisPeakMemoryMb: number;
   redisPeakUsedMemoryMb: number;
@@ -128,6 +132,7 @@ export function buildReport(m: Measured): BenchReport {
       total: cpuPerInvoice(cpuTotal),
     },
     machineCpu: machineCpu(cpuTotal, m.cpuOutsideApps, wallSeconds),
+    redisCommands: m.redisCommands,
     redisPeakMemoryMb: m.redisPeakMemoryMb,
     redisPeakUsedMemoryMb: m.redisPeakUsedMemoryMb,
     session: {
