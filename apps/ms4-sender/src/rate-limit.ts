@@ -1,11 +1,12 @@
 import type { RedisConnection } from '@ms1/shared';
 import { sleep } from './wait';
+import { LuaScript } from '@ms1/shared';
 
 // MS4_MAX_REQUESTS_PER_SECOND shared by every replica: a token bucket in one Redis hash, taken atomically by a
 // Lua script on Redis's own clock (replicas' clocks may differ). The same script first honours the shared pause
 // key (a 429's Retry-After), so that a token is never handed out while MS4 asked everybody to wait.
 
-const TAKE = `
+const TAKE = new LuaScript(`
 local paused = redis.call('PTTL', KEYS[2])
 if paused > 0 then return {0, paused, 1} end
 local rate = tonumber(ARGV[1])
@@ -27,7 +28,7 @@ else
 end
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'ts', tostring(now))
 redis.call('PEXPIRE', KEYS[1], math.ceil(cap * 1000 / rate) + 1000)
-return {got, wait, 0, now}`;
+return {got, wait, 0, now}`);
 
 export interface RateLimiterOptions {
   /** Requests per second for all replicas together (may be fractional). */
@@ -57,13 +58,10 @@ export class RateLimiter {
 
   /** One attempt: a token, or how long to wait (the pause's remainder when `paused`). */
   async tryTake(): Promise<TakeResult> {
-    const r = (await this.redis.eval(
-      TAKE,
-      2,
-      this.opts.bucketKey,
-      this.opts.pauseKey,
-      String(this.opts.ratePerSecond),
-      String(this.burst),
+    const r = (await TAKE.run(
+      this.redis,
+      [this.opts.bucketKey, this.opts.pauseKey],
+      [String(this.opts.ratePerSecond), String(this.burst)],
     )) as unknown[];
     const [got, wait, paused, now] = r.map(Number);
     if (got === 1) return { ok: true, grantedAt: now ?? 0 };

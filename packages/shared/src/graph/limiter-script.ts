@@ -1,3 +1,4 @@
+import { LuaScript } from '../redis/lua-script';
 // The per-mailbox Graph limiter as one atomic Lua script, so every process (apps and replicas) shares it.
 // KEYS[1] in-flight leases (ZSET member=lease id, score=lease expiry ms)
 // KEYS[2] request log of the sliding window (ZSET member=unique id, score=time ms)
@@ -5,7 +6,7 @@
 // ARGV: leaseId, maxConcurrent, maxPerWindow, windowMs, leaseTtlMs, weight (requests counted in the window),
 //       slots (concurrent requests held: a $batch runs up to 4 of its requests at once)
 // Returns {1, 0} when granted, or {0, waitMs, reasonCode} (1 paused, 2 concurrency, 3 window).
-export const ACQUIRE_SCRIPT = `
+export const ACQUIRE_SCRIPT = new LuaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local pause = redis.call('PTTL', KEYS[3])
@@ -36,11 +37,11 @@ for i = 1, weight do redis.call('ZADD', KEYS[2], now, ARGV[1] .. ':' .. i) end
 redis.call('PEXPIRE', KEYS[1], leaseTtl * 2)
 redis.call('PEXPIRE', KEYS[2], windowMs + 1000)
 return {1, 0, 0}
-`;
+`);
 
 // KEYS[1] in-flight leases; ARGV: leaseTtlMs, then the lease's members. Pushes back the expiry of leases still held
 // (a long response body keeps its slot while it is read); a lease already expired is not brought back.
-export const RENEW_SCRIPT = `
+export const RENEW_SCRIPT = new LuaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local renewed = 0
@@ -49,4 +50,4 @@ for i = 2, #ARGV do
 end
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[1]) * 2)
 return renewed
-`;
+`);

@@ -60,10 +60,7 @@ export class MailboxLimiter {
     const { maxConcurrent, maxPerWindow, windowMs } = this.settings;
     const weight = Math.max(1, Math.min(cost.weight, maxPerWindow));
     const slots = Math.max(1, Math.min(cost.slots, maxConcurrent));
-    const reply = (await this.redis.eval(
-      ACQUIRE_SCRIPT,
-      3,
-      ...this.keys(mailbox),
+    const reply = (await ACQUIRE_SCRIPT.run(this.redis, this.keys(mailbox), [
       leaseId,
       maxConcurrent,
       maxPerWindow,
@@ -71,7 +68,7 @@ export class MailboxLimiter {
       this.leaseTtlMs,
       weight,
       slots,
-    )) as [number, number, number];
+    ])) as [number, number, number];
     if (reply[0] === 1) return { granted: true, leaseId, slots };
     return { granted: false, waitMs: Number(reply[1]), reason: REASONS[Number(reply[2])] ?? 'concurrency' };
   }
@@ -82,12 +79,10 @@ export class MailboxLimiter {
 
   /** Keeps a held lease from expiring (a long body being read). Returns how many of its slots were still held. */
   async renew(mailbox: string, leaseId: string, slots = 1): Promise<number> {
-    return (await this.redis.eval(
-      RENEW_SCRIPT,
-      1,
-      this.keys(mailbox)[0],
-      this.leaseTtlMs,
-      ...leaseMembers(leaseId, slots),
+    return (await RENEW_SCRIPT.run(
+      this.redis,
+      [this.keys(mailbox)[0]],
+      [this.leaseTtlMs, ...leaseMembers(leaseId, slots)],
     )) as number;
   }
 

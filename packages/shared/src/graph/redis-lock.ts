@@ -1,8 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { RedisConnection } from '../redis/connection';
+import { LuaScript } from '../redis/lua-script';
 
-const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
-const EXTEND = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
+const RELEASE = new LuaScript(
+  `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`,
+);
+const EXTEND = new LuaScript(
+  `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`,
+);
 
 export interface HeldLock {
   release(): Promise<void>;
@@ -17,9 +22,9 @@ export async function tryLock(redis: RedisConnection, key: string, ttlMs: number
   if (ok !== 'OK') return null;
   return {
     release: async () => {
-      await redis.eval(RELEASE, 1, key, token);
+      await RELEASE.run(redis, [key], [token]);
     },
-    extend: async (ms: number) => (await redis.eval(EXTEND, 1, key, token, ms)) === 1,
+    extend: async (ms: number) => (await EXTEND.run(redis, [key], [token, ms])) === 1,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { RedisConnection } from '../redis/connection';
+import { LuaScript } from '../redis/lua-script';
 
 /** What is counted per UTC day and mailbox (GET /metrics/daily). */
 export const DAILY_COUNTERS = [
@@ -23,10 +24,10 @@ const DAY_MS = 24 * 3600 * 1000;
 
 // KEYS: the day's hash. ARGV: its expiry (ms since the epoch), then field/amount pairs. One command where a MULTI
 // would do: every pipeline on a connection BullMQ uses copies BullMQ's scripts first, and this runs per invoice.
-const INCR_SCRIPT = `
+const INCR_SCRIPT = new LuaScript(`
 for i = 2, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
 redis.call('PEXPIREAT', KEYS[1], ARGV[1])
-`;
+`);
 
 /**
  * Counters per UTC day and mailbox, in one Redis hash per day (`{counter}:{mailbox}` fields) that expires
@@ -52,7 +53,7 @@ export class DailyMetrics {
     // The key lives until `keepDays` after the end of its day.
     const endOfDay = Math.floor(now / DAY_MS) * DAY_MS + DAY_MS;
     const fields = entries.flatMap(([counter, n]) => [`${counter}:${mailbox.toLowerCase()}`, String(n)]);
-    await this.redis.eval(INCR_SCRIPT, 1, this.key(utcDate(now)), endOfDay + this.keepDays * DAY_MS, ...fields);
+    await INCR_SCRIPT.run(this.redis, [this.key(utcDate(now))], [endOfDay + this.keepDays * DAY_MS, ...fields]);
   }
 
   /** The last `days` UTC days, today first; days without a count are there, empty. */

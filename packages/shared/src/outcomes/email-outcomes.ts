@@ -3,6 +3,7 @@ import { JobName } from '../queues/names';
 import type { AfterActionData, FinalOutcome } from '../queues/payloads';
 import type { Producer } from '../queues/producer';
 import type { RedisConnection } from '../redis/connection';
+import { LuaScript } from '../redis/lua-script';
 
 /** Which e-mail, and what the sync knew of it (the rule that took it, when there are mail rules). */
 export interface EmailRef {
@@ -35,39 +36,39 @@ return {f['s'] or '', f['r'] or ''}
 
 // KEYS: the e-mail's hash. ARGV: ttl, session, rule, then the invoice keys. Replaces the expected invoices (a re-run
 // of the processor states them again) and answers whether MS4 already has them all.
-const EXPECT_SCRIPT = `
+const EXPECT_SCRIPT = new LuaScript(`
 for _, k in ipairs(redis.call('HKEYS', KEYS[1])) do
   if string.sub(k, 1, 2) == 'e:' then redis.call('HDEL', KEYS[1], k) end
 end
 redis.call('HSET', KEYS[1], 's', ARGV[2], 'r', ARGV[3], 'o', 'pending')
 for i = 4, #ARGV do redis.call('HSET', KEYS[1], 'e:' .. ARGV[i], '1') end
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1]))
-${COMPLETE}`;
+${COMPLETE}`);
 
 // KEYS: the e-mail's hash. ARGV: ttl, invoice key. Records MS4's acceptance; answers session and rule when that was
 // the last invoice of the e-mail.
-const ACCEPT_SCRIPT = `
+const ACCEPT_SCRIPT = new LuaScript(`
 redis.call('HSET', KEYS[1], 'a:' .. ARGV[2], '1')
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1]))
-${COMPLETE}`;
+${COMPLETE}`);
 
 // KEYS: the e-mail's hash. ARGV: ttl, outcome, session, the caller's rule ('' when it does not know it). Records the
 // final outcome; the rule is the caller's, else the stored one (recorded when the hash had none); answers it ('' for
 // none). One command per outcome: a MULTI plus reads would copy BullMQ's scripts into a pipeline first.
-const FINAL_SCRIPT = `
+const FINAL_SCRIPT = new LuaScript(`
 redis.call('HSET', KEYS[1], 'o', ARGV[2], 's', ARGV[3])
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1]))
 local stored = redis.call('HGET', KEYS[1], 'r')
 if ARGV[4] == '' then return stored or '' end
 if not stored or stored == '' then redis.call('HSET', KEYS[1], 'r', ARGV[4]) end
 return ARGV[4]
-`;
+`);
 
 // KEYS: the e-mail's hash. ARGV: ttl, the after-action's field.
-const ACTION_DONE_SCRIPT = `
+const ACTION_DONE_SCRIPT = new LuaScript(`
 redis.call('HSET', KEYS[1], ARGV[2], '1')
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1]))
-`;
+`);
 
 /**
  * When an e-mail's outcome becomes final, and what follows: `forwarded` once MS4 has accepted every invoice found in
@@ -94,14 +95,10 @@ export class EmailOutcomes {
    * them all (a re-run), the e-mail is forwarded now.
    */
   async invoicesFound(email: EmailRef, invoiceKeys: string[]): Promise<boolean> {
-    const done = (await this.redis.eval(
-      EXPECT_SCRIPT,
-      1,
-      this.key(email.mailboxId, email.messageId),
-      this.keepSeconds,
-      email.sessionId,
-      email.rule ?? '',
-      ...invoiceKeys,
+    const done = (await EXPECT_SCRIPT.run(
+      this.redis,
+      [this.key(email.mailboxId, email.messageId)],
+      [this.keepSeconds, email.sessionId, email.rule ?? '', ...invoiceKeys],
     )) as [string, string] | null;
     if (done) await this.final(email, 'forwarded');
     return Boolean(done);
@@ -109,12 +106,10 @@ export class EmailOutcomes {
 
   /** MS4 accepted one invoice of the e-mail; answers true when that made the e-mail forwarded. */
   async invoiceAccepted(item: { mailboxId: string; messageId: string; invoiceKey: string }): Promise<boolean> {
-    const done = (await this.redis.eval(
-      ACCEPT_SCRIPT,
-      1,
-      this.key(item.mailboxId, item.messageId),
-      this.keepSeconds,
-      item.invoiceKey,
+    const done = (await ACCEPT_SCRIPT.run(
+      this.redis,
+      [this.key(item.mailboxId, item.messageId)],
+      [this.keepSeconds, item.invoiceKey],
     )) as [string, string] | null;
     if (!done) return false;
     const [sessionId, rule] = done;
@@ -146,19 +141,15 @@ export class EmailOutcomes {
   }
 
   async markActionDone(mailboxId: string, messageId: string, outcome: FinalOutcome): Promise<void> {
-    await this.redis.eval(ACTION_DONE_SCRIPT, 1, this.key(mailboxId, messageId), this.keepSeconds, `d:${outcome}`);
+    await ACTION_DONE_SCRIPT.run(this.redis, [this.key(mailboxId, messageId)], [this.keepSeconds, `d:${outcome}`]);
   }
 
   private async final(email: EmailRef, outcome: FinalOutcome): Promise<void> {
     const key = this.key(email.mailboxId, email.messageId);
-    const rule = (await this.redis.eval(
-      FINAL_SCRIPT,
-      1,
-      key,
-      this.keepSeconds,
-      outcome,
-      email.sessionId,
-      email.rule ?? '',
+    const rule = (await FINAL_SCRIPT.run(
+      this.redis,
+      [key],
+      [this.keepSeconds, outcome, email.sessionId, email.rule ?? ''],
     )) as string;
     if (rule === '') return; // without mail rules nothing is done in Outlook
     const data: AfterActionData = {

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { RedisConnection } from '../redis/connection';
 import { RollingBuckets } from '../redis/rolling-buckets';
 import { COUNTERS, type CounterName, type Session, type SessionCounters, type SessionSettings } from './types';
+import { LuaScript } from '../redis/lua-script';
 
 // KEYS: current, history. ARGV: expected session id, archived snapshot (JSON), history limit.
 // Archives only the session that is still current, so two concurrent stops archive it once.
-const STOP_SCRIPT = `
+const STOP_SCRIPT = new LuaScript(`
 local cur = redis.call('GET', KEYS[1])
 if not cur then return 0 end
 local ok, s = pcall(cjson.decode, cur)
@@ -14,14 +15,14 @@ redis.call('LPUSH', KEYS[2], ARGV[2])
 redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[3]) - 1)
 redis.call('DEL', KEYS[1])
 return 1
-`;
+`);
 
 const COUNTER_TTL_AFTER_STOP_S = 30 * 24 * 3600;
 
 // KEYS: counters hash, then the counted-event buckets newest first. ARGV: event id, bucket ttl (s), then name/amount
 // pairs. Adds the amounts only the first time an event id is seen within the window, so a job re-run after a crash is
 // not counted twice; the event id goes to the newest bucket, which expires on its own.
-const INCR_ONCE_SCRIPT = `
+const INCR_ONCE_SCRIPT = new LuaScript(`
 for i = 2, #KEYS do
   if redis.call('SISMEMBER', KEYS[i], ARGV[1]) == 1 then return 0 end
 end
@@ -29,13 +30,13 @@ redis.call('SADD', KEYS[2], ARGV[1])
 redis.call('EXPIRE', KEYS[2], tonumber(ARGV[2]))
 for i = 3, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
 return 1
-`;
+`);
 
 // KEYS: counters hash. ARGV: name/amount pairs. One command where a MULTI would do: every pipeline on a connection
 // BullMQ uses copies BullMQ's scripts first.
-const INCR_SCRIPT = `
+const INCR_SCRIPT = new LuaScript(`
 for i = 1, #ARGV, 2 do redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1]) end
-`;
+`);
 
 /** Daily buckets with the default week-long window. */
 const COUNTED_BUCKETS = 7;
@@ -125,14 +126,10 @@ export class SessionStore {
     const current = await this.current();
     if (!current) return null;
     const final: Session = { ...current, status: 'stopped', stoppedAt: now.toISOString(), stopReason: reason };
-    const archived = (await this.redis.eval(
-      STOP_SCRIPT,
-      2,
-      this.currentKey,
-      this.historyKey,
-      current.sessionId,
-      JSON.stringify(final),
-      this.historyLimit,
+    const archived = (await STOP_SCRIPT.run(
+      this.redis,
+      [this.currentKey, this.historyKey],
+      [current.sessionId, JSON.stringify(final), this.historyLimit],
     )) as number;
     if (archived !== 1) return null;
     await this.redis
@@ -152,7 +149,7 @@ export class SessionStore {
     const entries = Object.entries(deltas).filter(([, v]) => v);
     if (entries.length === 0) return;
     const args = entries.flatMap(([name, by]) => [name, String(by)]);
-    await this.redis.eval(INCR_SCRIPT, 1, this.countersKey(sessionId), ...args);
+    await INCR_SCRIPT.run(this.redis, [this.countersKey(sessionId)], args);
   }
 
   /**
@@ -167,14 +164,10 @@ export class SessionStore {
       .flatMap(([name, by]) => [name, String(by)]);
     if (args.length === 0) return false;
     const buckets = this.counted.readable().map((b) => this.countedKey(sessionId, b));
-    const done = (await this.redis.eval(
-      INCR_ONCE_SCRIPT,
-      1 + buckets.length,
-      this.countersKey(sessionId),
-      ...buckets,
-      eventId,
-      this.counted.ttlSeconds(),
-      ...args,
+    const done = (await INCR_ONCE_SCRIPT.run(
+      this.redis,
+      [this.countersKey(sessionId), ...buckets],
+      [eventId, this.counted.ttlSeconds(), ...args],
     )) as number;
     return done === 1;
   }
