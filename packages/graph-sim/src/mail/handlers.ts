@@ -15,6 +15,7 @@ import {
   parseSelect,
   sortedBy,
 } from './odata';
+import { answerableByReceivedOrder, byReceivedOrder } from './received-order';
 import { attachmentJson, messageId, messageJson } from './serialize';
 
 const MAX_TOP = 1000;
@@ -55,11 +56,13 @@ export const listMessages: GraphHandler = (input) => {
   const skip = parseIntParam(q.get('$skip'), '$skip', 0);
   const folderId = pathFolder(input)?.id;
   const sortBy = order.length > 0 ? order : [{ prop: 'receivedDateTime', desc: true }];
-  const items = sortedBy(
-    mb.list(folderId).filter((m) => matches(m.data, filter)),
-    (m) => m.data,
-    sortBy,
-  );
+  const items = answerableByReceivedOrder(filter, sortBy)
+    ? byReceivedOrder(mb, folderId, filter, sortBy[0]?.desc ?? true)
+    : sortedBy(
+        mb.list(folderId).filter((m) => matches(m.data, filter)),
+        (m) => m.data,
+        sortBy,
+      );
   const page = items.slice(skip, skip + top);
   const body: Record<string, unknown> = {
     '@odata.context': contextUrl(input.req, `users('${mb.id}')/messages${select ? `(${select.join(',')})` : ''}`),

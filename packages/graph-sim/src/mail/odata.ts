@@ -140,6 +140,17 @@ function timeOf(value: string): number {
   return t;
 }
 
+/** Whether a receivedDateTime (as a time) passes every clause of a filter on receivedDateTime only. */
+export function timeMatches(time: number, filter: FilterClause[]): boolean {
+  for (const c of filter) if (!compare(time, c.op, c.value)) return false;
+  return true;
+}
+
+/** The time sortedBy and matches use for a message's receivedDateTime. */
+export function receivedTime(m: Message): number {
+  return timeOf(m.receivedDateTime ?? '');
+}
+
 export function matches(m: Message, filter: FilterClause[]): boolean {
   for (const c of filter) {
     const v = c.prop === 'receivedDateTime' ? timeOf(m.receivedDateTime ?? '') : Boolean(m[c.prop]);

@@ -25,6 +25,8 @@ export class Mailbox {
   /** Incremented by expire-delta: cursors of an older epoch answer syncStateNotFound. */
   epoch = 1;
   seq = 0;
+  /** Bumped when a message arrives, moves or goes: what a folder holds, in what order, changed. */
+  membershipVersion = 0;
 
   constructor(
     readonly address: string,
@@ -90,6 +92,7 @@ export class Mailbox {
     const stored: StoredMessage = { key, restId: key, data, attachments };
     this.messages.set(key, stored);
     this.byRestId.set(key, key);
+    this.membershipVersion++;
     this.record(folder.id, stored, key, 'created');
     this.record('*', stored, key, 'created');
     this.onEvent(this, { kind: 'created', key, restId: key, folderId: folder.id });
@@ -127,6 +130,7 @@ export class Mailbox {
     this.byRestId.delete(oldRestId);
     this.byRestId.set(m.restId, m.key);
     m.data.parentFolderId = dest.id;
+    this.membershipVersion++;
     m.data.lastModifiedDateTime = graphDate(new Date());
     m.data.changeKey = changeKey();
     this.record(from, m, oldRestId, 'removed');
@@ -141,6 +145,7 @@ export class Mailbox {
   remove(m: StoredMessage): void {
     this.messages.delete(m.key);
     this.byRestId.delete(m.restId);
+    this.membershipVersion++;
     const folderId = m.data.parentFolderId ?? '';
     this.record(folderId, m, m.restId, 'removed');
     this.record('*', m, m.restId, 'removed');
