@@ -1,6 +1,5 @@
-import type { RedisConnection } from '@ms1/shared';
+import { LuaScript, type RedisConnection } from '@ms1/shared';
 import { sleep } from './wait';
-import { LuaScript } from '@ms1/shared';
 
 // MS4_MAX_REQUESTS_PER_SECOND shared by every replica: a token bucket in one Redis hash, taken atomically by a
 // Lua script on Redis's own clock (replicas' clocks may differ). The same script first honours the shared pause

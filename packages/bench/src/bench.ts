@@ -70,7 +70,7 @@ runCommand(async (setPipeline) => {
   say('raw BullMQ baseline (before) on the same redis-server...');
   const baselineBefore = await baselineRun(p, opts.emails, concurrency);
   const cpuAtStart = p.appCpuSeconds();
-  const outsideApps = await startOutsideAppsClock(p.redis.url);
+  const outsideApps = startOutsideAppsClock(p.redis.pid);
   const redisCommands = await startRedisCommandCount(p.redis.url);
   const runSampler = sampleRedisMemory(p.redis.url);
   let arrivedAt: Record<string, number> = {};

@@ -2,7 +2,6 @@
 // ms4-sim and the bench's own sampling run in it). On a CPU-bound run, what the apps do not use is spent here.
 
 import os from 'node:os';
-import { Redis } from 'ioredis';
 import { cpuSeconds, round2 } from './stats';
 
 export interface MachineCpu {
@@ -20,28 +19,18 @@ export interface OutsideAppsClock {
   read(): { redisSeconds: number; benchAndSimulatorsSeconds: number };
 }
 
-async function redisPid(url: string): Promise<number | undefined> {
-  const r = new Redis(url, { maxRetriesPerRequest: 1 });
-  try {
-    const m = /^process_id:(\d+)/m.exec(await r.info('server'));
-    return m?.[1] ? Number(m[1]) : undefined;
-  } finally {
-    r.disconnect();
-  }
-}
-
 const ownCpuSeconds = (): number => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 };
 
-export async function startOutsideAppsClock(redisUrl: string): Promise<OutsideAppsClock> {
-  const pid = await redisPid(redisUrl);
-  const redisAtStart = cpuSeconds(pid);
+/** `redisPid`: the benchmark's own redis-server, which it started. */
+export function startOutsideAppsClock(redisPid: number): OutsideAppsClock {
+  const redisAtStart = cpuSeconds(redisPid);
   const benchAtStart = ownCpuSeconds();
   return {
     read: () => ({
-      redisSeconds: round2(cpuSeconds(pid) - redisAtStart),
+      redisSeconds: round2(cpuSeconds(redisPid) - redisAtStart),
       benchAndSimulatorsSeconds: round2(ownCpuSeconds() - benchAtStart),
     }),
   };

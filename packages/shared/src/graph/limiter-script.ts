@@ -1,4 +1,3 @@
-import { LuaScript } from '../redis/lua-script';
 // The per-mailbox Graph limiter as one atomic Lua script, so every process (apps and replicas) shares it.
 // KEYS[1] in-flight leases (ZSET member=lease id, score=lease expiry ms)
 // KEYS[2] request log of the sliding window (ZSET member=unique id, score=time ms)
@@ -6,6 +5,8 @@ import { LuaScript } from '../redis/lua-script';
 // ARGV: leaseId, maxConcurrent, maxPerWindow, windowMs, leaseTtlMs, weight (requests counted in the window),
 //       slots (concurrent requests held: a $batch runs up to 4 of its requests at once)
 // Returns {1, 0} when granted, or {0, waitMs, reasonCode} (1 paused, 2 concurrency, 3 window).
+import { LuaScript } from '../redis/lua-script';
+
 export const ACQUIRE_SCRIPT = new LuaScript(`
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
