@@ -38,12 +38,67 @@ describe('parseXml', () => {
     expect(root.children[1]?.children[0]).toMatchObject({ text: '', attrs: { mimeCode: 'application/pdf' } });
   });
 
-  it('reads sloppy but legible XML: undeclared entities and prefixes, control characters, junk after the root', () => {
-    const root = rootOf('<Invoice><Name>A&nbsp;B\u0001</Name><p:ID>9</p:ID></Invoice>\n<Second/>trailing');
+  it('reads sloppy but legible XML: undeclared entities and prefixes, control characters, `&;` kept as written', () => {
+    const root = rootOf('<Invoice><Name>A&nbsp;B\u0001&;</Name><p:ID scheme="x&;y">9</p:ID></Invoice>');
     expect(root.children.map((c) => [c.name, c.ns, c.text])).toEqual([
-      ['Name', '', 'A&nbsp;B\u0001'],
+      ['Name', '', 'A&nbsp;B\u0001&;'],
       ['ID', '', '9'],
     ]);
+    expect(root.children[1]?.attrs).toEqual({ scheme: 'x&;y' });
+  });
+
+  it.each([
+    ['whitespace after the root', '', '', '\n \t\r\n'],
+    ['comments and processing instructions after the root', '', '', '\n<!-- sent by X -->\n<?pi x?>\n'],
+    ['`--` inside comments', '<!-- a -- b -->', '<!-- c -- d -->', '<!-- e -- f -->'],
+    ['a comment closed by five dashes', '', '<!-- x ----->', ''],
+    ['an XML declaration without a version', '<?xml encoding="UTF-8"?>', '', ''],
+    ['an empty XML declaration', '<?xml?>', '', ''],
+    ['a misordered XML declaration', '<?xml encoding="UTF-8" version="1.0"?>', '', ''],
+    ['an XML declaration with no space between pairs', '<?xml version="1.0"encoding="UTF-8"?>', '', ''],
+    ['odd XML declaration values', '<?xml version="2.0" encoding="utf 8" standalone="true"?>', '', ''],
+    ['an unquoted XML declaration', '<?xml version=1.0 encoding=UTF-8?>', '', ''],
+    ['a `?` inside the XML declaration', '<?xml version="1.0" encoding="a?b"?>', '', ''],
+    ['an upper-case XML declaration', '<?XML version="1.0"?>', '', ''],
+    // Refused by the old validator; read now, as `?` inside the declaration gives the same message (xml-tolerated.ts).
+    ['`?` and `>` apart closing the XML declaration', '<?xml version="1.0"? >', '', ''],
+    ['processing instructions without a target or with an odd name', '<? x?>', '<?a/b c?>', ''],
+  ])('reads %s with every field as written', (_what, before, inside, after) => {
+    const root = rootOf(`${before}<Invoice>${inside}<ID a="1">7</ID></Invoice>${after}`);
+    expect(root.children).toEqual([{ name: 'ID', ns: '', attrs: { a: '1' }, children: [], text: '7' }]);
+  });
+
+  it.each([
+    ['a second root', '<Invoice><ID>1</ID></Invoice>\n<Other>2</Other>', /documents may contain only one root\./],
+    ['a self-closing second root', '<Invoice><ID>1</ID></Invoice><Extra/>', /documents may contain only one root\./],
+    ['text after the root', '<Invoice><ID>1</ID></Invoice>\ntrailing', /text data outside of root node\./],
+    ['text before the root', 'junk<Invoice><ID>1</ID></Invoice>', /text data outside of root node\./],
+    ['CDATA after the root', '<Invoice><ID>1</ID></Invoice><![CDATA[x]]>junk', /text data outside of root node\./],
+    ['an XML declaration not at the start', '\n<?xml version="1.0"?><Invoice/>', /declaration must be at the start/],
+    // The old validator let these through; saxes would read on with a field changed or lost.
+    ['`<` in an attribute value (saxes drops it)', '<Invoice><ID a="x<y">1</ID></Invoice>', /disallowed character\./],
+    ['a bare `&` in an attribute value', '<Invoice><ID a="A & B">1</ID><N>x &amp; y</N></Invoice>', /entity name/],
+    ['a bare `&` in text', '<Invoice><N>A & B</N><ID>1;</ID></Invoice>', /entity name/],
+    ['a bare `&` with no `;` after it', '<Invoice><ID a="A & B">1</ID></Invoice>', /unclosed tag: Invoice/],
+    ['a comment closed by `--->`', '<Invoice><!-- x ---><ID>1</ID><!-- y --></Invoice>', /malformed comment\./],
+    ['a comment closed by `---->`', '<Invoice><!-- x ----><ID>1</ID><!-- y --></Invoice>', /malformed comment\./],
+    ['`<?>`', '<Invoice><?><ID>1</ID><?pi x?></Invoice>', /processing instruction name\./],
+  ])('refuses %s', (_what, xml, reason) => {
+    expect(reasonOf(xml)).toMatch(/^malformed XML: .* \(line \d+, column \d+\)$/);
+    expect(reasonOf(xml)).toMatch(reason);
+  });
+
+  it('reads an invoice line as the root, leaving out only the lines inside it', () => {
+    const root = rootOf('<InvoiceLine><ID>L1</ID><InvoiceLine><ID>L2</ID></InvoiceLine></InvoiceLine>');
+    expect(root).toMatchObject({ name: 'InvoiceLine', children: [{ name: 'ID', text: 'L1' }] });
+    expect(root.children).toHaveLength(1);
+  });
+
+  it('refuses a document past 10,000 tolerated errors', () => {
+    const controls = (n: number): string => `<Invoice><ID>1</ID><Name>${'\u0001'.repeat(n)}</Name></Invoice>`;
+    expect(parseXml(controls(10_000)).ok).toBe(true);
+    expect(reasonOf(controls(10_001))).toBe('malformed XML: more than 10000 errors');
+    expect(reasonOf(controls(5_000_000))).toBe('malformed XML: more than 10000 errors');
   });
 
   it.each([

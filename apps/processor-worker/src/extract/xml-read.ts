@@ -21,11 +21,14 @@ export interface XmlElement {
 export type XmlParseResult = { ok: true; root: XmlElement } | { ok: false; refused: boolean; reason: string };
 
 const MAX_NESTING = 200;
+/** saxes builds an Error for each tolerated complaint too: millions of control characters are refused, not counted. */
+const MAX_TOLERATED_ERRORS = 10_000;
 
 /**
  * Invoice lines (UBL InvoiceLine/CreditNoteLine, CII IncludedSupplyChainTradeLineItem) are most of a big invoice and
  * no field is read from them: they are checked for well-formedness but never built into the tree, so a 30 MB invoice
- * of 40,000 lines costs its parse and no memory.
+ * of 40,000 lines costs its parse and no memory. One that is the document's root is built: a document needs a root, and
+ * the reader then says what it is not.
  */
 const INVOICE_LINES = new Set(['InvoiceLine', 'CreditNoteLine', 'IncludedSupplyChainTradeLineItem']);
 /** Base64 attachments inside invoices can be megabytes long and are never read: their text is not kept. */
@@ -48,13 +51,17 @@ export function parseXml(text: string): XmlParseResult {
   const parser = new SaxesParser();
   const open: OpenElement[] = [];
   let root: XmlElement | null = null;
-  let skippedDepth = 0; // > 0 inside an invoice line, or after the root closed
+  let skippedDepth = 0; // > 0 inside an invoice line
   const appendText = (chunk: string): void => {
     const top = open[open.length - 1];
     if (skippedDepth === 0 && top?.keepsText === true) top.element.text += chunk;
   };
+  let tolerated = 0;
   parser.on('error', (err) => {
-    if (!isToleratedXmlError(err.message)) throw new MalformedXml(malformedReason(err.message));
+    if (!isToleratedXmlError(err.message, text, parser.position)) throw new MalformedXml(malformedReason(err.message));
+    if (++tolerated > MAX_TOLERATED_ERRORS) {
+      throw new MalformedXml(`malformed XML: more than ${MAX_TOLERATED_ERRORS} errors`);
+    }
   });
   parser.on('text', appendText);
   parser.on('cdata', appendText);
@@ -63,7 +70,7 @@ export function parseXml(text: string): XmlParseResult {
       throw new MalformedXml(`malformed XML: elements nested deeper than ${MAX_NESTING} levels`);
     }
     const { prefix, local } = splitName(tag.name);
-    if (skippedDepth > 0 || (root !== null && open.length === 0) || INVOICE_LINES.has(local)) {
+    if (skippedDepth > 0 || (open.length > 0 && INVOICE_LINES.has(local))) {
       skippedDepth++;
       return;
     }
