@@ -48,9 +48,9 @@ COPY docker/app-entrypoint.sh /usr/local/bin/ms1-entrypoint
 WORKDIR /app
 # The code stays root's: the app cannot change it.
 COPY --from=app-build /out ./
+# The app's node command is its `start` script, flags included. They differ per app (README, "Decisions recorded
+# here"), so the image runs what its own package.json says, written out here, never a copy kept equal by hand.
+RUN node -p "require('./package.json').scripts.start" > start-command
 USER node
 ENTRYPOINT ["ms1-entrypoint"]
-# The node command of the app's `start` script (test/app-start-command.test.ts keeps them equal): a young
-# generation of 1 MB semi-spaces, and an old generation that grows by half its live size at most between full
-# collections, keep each process's peak RSS under 250 MB (docs/performance.md).
-CMD ["node", "--max-semi-space-size=1", "--heap-growing-percent=50", "dist/main.js"]
+CMD ["/bin/sh", "-c", "exec $(cat start-command)"]
