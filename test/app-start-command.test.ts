@@ -25,13 +25,15 @@ function startScript(app: string): string[] {
 describe('the node command of the apps', () => {
   it('is, in the image, the app package.json start script, written at build and run by CMD', () => {
     const stage = runtimeStage();
-    const written = /^RUN node -p "require\('\.\/package\.json'\)\.scripts\.start" > (\S+)$/m.exec(stage);
+    const written =
+      /^RUN node -p "require\('\.\/package\.json'\)\.scripts\.start \?\? process\.exit\(1\)" > (\/\S+)$/m.exec(stage);
     expect(written).not.toBeNull();
     const cmd = /^CMD\s+(\[.*\])\s*$/m.exec(stage);
     expect(cmd).not.toBeNull();
     expect(JSON.parse(cmd?.[1] ?? '[]')).toEqual(['/bin/sh', '-c', `exec $(cat ${written?.[1] ?? ''})`]);
     // Written after the app's files are in place, before the image drops root.
     expect(stage.indexOf('COPY --from=app-build /out ./')).toBeLessThan(stage.indexOf(written?.[0] ?? '?'));
+    expect(stage.indexOf(written?.[0] ?? '?')).toBeLessThan(stage.indexOf('USER node'));
   });
 
   it.each(APPS)('%s: its start script is node, flags only, then dist/main.js', (app) => {

@@ -39,9 +39,9 @@ describe('parseXml', () => {
   });
 
   it('reads sloppy but legible XML: undeclared entities and prefixes, control characters, `&;` kept as written', () => {
-    const root = rootOf('<Invoice><Name>A&nbsp;B\u0001&;</Name><p:ID scheme="x&;y">9</p:ID></Invoice>');
+    const root = rootOf('<Invoice><Name>A&nbsp;B\u0001&;&#12a;&#;</Name><p:ID scheme="x&;y">9</p:ID></Invoice>');
     expect(root.children.map((c) => [c.name, c.ns, c.text])).toEqual([
-      ['Name', '', 'A&nbsp;B\u0001&;'],
+      ['Name', '', 'A&nbsp;B\u0001&;&#12a;&#;'],
       ['ID', '', '9'],
     ]);
     expect(root.children[1]?.attrs).toEqual({ scheme: 'x&;y' });
@@ -83,6 +83,12 @@ describe('parseXml', () => {
     ['a comment closed by `--->`', '<Invoice><!-- x ---><ID>1</ID><!-- y --></Invoice>', /malformed comment\./],
     ['a comment closed by `---->`', '<Invoice><!-- x ----><ID>1</ID><!-- y --></Invoice>', /malformed comment\./],
     ['`<?>`', '<Invoice><?><ID>1</ID><?pi x?></Invoice>', /processing instruction name\./],
+    ['`<?pi>`', '<Invoice><?pi><ID>1</ID><Note>x</Note><?pi x?></Invoice>', /processing instruction name\./],
+    ['an instruction whose body holds markup', '<Invoice><?pi ><ID>1</ID><?x?></Invoice>', /holds markup\./],
+    ['an instruction without a target holding markup', '<Invoice><? ><ID>1</ID><?x?></Invoice>', /holds markup\./],
+    ['`&#` reading into markup', '<Invoice><N>a &#</N><N>b;</N></Invoice>', /malformed character entity\./],
+    ['`&#` reading into the next element', '<Invoice><ID>A &# 1</ID><ID>2;</ID></Invoice>', /character entity\./],
+    ['`&#` reading out of an attribute', '<Invoice><N a="&#x">z</N><N b="1;">q</N></Invoice>', /character entity\./],
   ])('refuses %s', (_what, xml, reason) => {
     expect(reasonOf(xml)).toMatch(/^malformed XML: .* \(line \d+, column \d+\)$/);
     expect(reasonOf(xml)).toMatch(reason);

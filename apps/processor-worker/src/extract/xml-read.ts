@@ -57,10 +57,17 @@ export function parseXml(text: string): XmlParseResult {
     if (skippedDepth === 0 && top?.keepsText === true) top.element.text += chunk;
   };
   let tolerated = 0;
+  // One write of the whole text: the parser's position is an index into `text`, which the tolerance rules read.
   parser.on('error', (err) => {
     if (!isToleratedXmlError(err.message, text, parser.position)) throw new MalformedXml(malformedReason(err.message));
     if (++tolerated > MAX_TOLERATED_ERRORS) {
       throw new MalformedXml(`malformed XML: more than ${MAX_TOLERATED_ERRORS} errors`);
+    }
+  });
+  parser.on('processinginstruction', (pi) => {
+    // saxes ends an instruction only at `?>`: markup in its body is elements it swallowed.
+    if (pi.body.includes('<')) {
+      throw new MalformedXml(malformedReason(`${parser.line}:${parser.column}: processing instruction holds markup.`));
     }
   });
   parser.on('text', appendText);

@@ -9,7 +9,10 @@
 // - `<` in an attribute value: saxes drops it;
 // - a comment closed by a run of dashes saxes pairs up wrongly (`--->`, `---->`, ...): it misses the end and reads
 //   the elements after it as comment;
-// - `<?>`: saxes reads everything up to the next `?>` as a processing instruction;
+// - a character reference holding more than letters and digits (`&#</N><N>1;`): saxes reads up to the next `;`, markup
+//   included, as the reference;
+// - `<?>`, `<?pi>`: saxes reads everything up to the next `?>` as a processing instruction (xml-read.ts refuses one
+//   whose body holds `<` for the same reason: `<?pi ><ID>1</ID><?x?>`);
 // - CDATA outside the root: saxes says "text data outside of root node." once, then lets any later text there through;
 // - `<!` not opening a comment or CDATA: saxes cannot read on ("incorrect syntax.");
 // - quirks of the old validator's checks: a self-closing second root, text after the root made only of entity
@@ -23,9 +26,13 @@ const anywhere: Where = () => true;
 
 const TOLERATED: ReadonlyMap<string, Where> = new Map([
   // References kept as written: &nbsp; and friends, &#0;, &;. In text the old validator refused `&;` and the forms it
-  // did not know (`&a-b;`, `&#12a;`); they are read now, since no field changes.
+  // did not know (`&a-b;`, `&#12a;`); they are read now, since no field changes. A character reference runs to the
+  // next `;` whatever lies between, so one holding anything but letters and digits swallowed markup: refused.
   ['undefined entity.', anywhere],
-  ['malformed character entity.', anywhere],
+  [
+    'malformed character entity.',
+    (text, at) => /^&#[0-9A-Za-z]*;$/.test(text.slice(text.lastIndexOf('&', at - 1), at)),
+  ],
   ['empty entity name.', anywhere],
   // Control characters in text or attribute values; not `<` in an attribute value, which saxes drops.
   ['disallowed character.', (text, at) => text[at - 1] !== '<'],
@@ -33,7 +40,8 @@ const TOLERATED: ReadonlyMap<string, Where> = new Map([
   // `--` inside a comment. After a third dash saxes needs two more before `>`: `--->` and `---->` are refused.
   ['malformed comment.', (text, at) => text[at - 1] !== '-' || !/^-?>/.test(text.slice(at, at + 2))],
   ['processing instruction without a target.', anywhere],
-  ['disallowed character in processing instruction name.', (text, at) => !text.startsWith('<?>', at - 3)],
+  // Not `<` or `>` in the name (`<?>`, `<?pi>`): saxes would read on to the next `?>` as the instruction's name.
+  ['disallowed character in processing instruction name.', (text, at) => !'<>'.includes(text[at - 1] ?? '')],
   ['the XML declaration must appear at the start of the document.', anywhere], // <?XML ...?>, a PI to saxes
 ]);
 
