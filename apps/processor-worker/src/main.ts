@@ -36,7 +36,8 @@ async function main(): Promise<void> {
     },
     emailBudget: { timeMs: extraction.emailTimeBudgetMs, bytes: extraction.emailBytesBudget },
   });
-  reader.start();
+  // The worker takes e-mails once the readers are warm: the first documents neither wait for that nor pay for it.
+  await reader.start();
   const outcomes = new EmailOutcomes(connection, prefix, rt.producer, config.retention.countedEventsSeconds);
   const handler = processEmailHandler({
     producer: rt.producer,

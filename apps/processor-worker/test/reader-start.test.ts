@@ -2,14 +2,18 @@ import { DocumentReader } from '../src/extract';
 import { readFixture } from './helpers/fixtures';
 
 describe('reader threads at start-up', () => {
-  it('starts its threads before the first document (so they load pdfjs meanwhile), and none once closed', async () => {
+  it('starts its threads before the first document and resolves once each has loaded pdfjs and its worker', async () => {
     const reader = new DocumentReader({ threads: 2, documentMemoryLimitMb: 256 });
     try {
       expect(reader.threadIds).toEqual([]);
-      reader.start();
+      const warm = reader.start();
       const started = reader.threadIds;
       expect(started).toHaveLength(2);
-      reader.start();
+      expect(reader.warmThreadReports.size).toBe(0);
+      await warm;
+      // Each thread reported in before start() resolved, with pdfjs's worker module loaded (not left to the first PDF).
+      expect(new Map(reader.warmThreadReports)).toEqual(new Map(started.map((id) => [id, true])));
+      await reader.start();
       expect(reader.threadIds).toEqual(started);
       const result = await reader.extract({
         name: 'invoice.xml',
@@ -21,7 +25,7 @@ describe('reader threads at start-up', () => {
     } finally {
       await reader.close();
     }
-    reader.start();
+    await reader.start();
     expect(reader.threadIds).toEqual([]);
   });
 });

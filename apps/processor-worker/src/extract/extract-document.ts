@@ -54,9 +54,14 @@ export class DocumentReader {
     return new EmailBudget({ ...DEFAULT_EMAIL_BUDGET, ...this.settings.emailBudget, ...size });
   }
 
-  /** Starts the reader threads ahead of the first document (see ReaderPool.start). */
-  start(): void {
-    this.pool.start();
+  /** Starts the reader threads ahead of the first document; resolves once they are warm (see ReaderPool.start). */
+  start(): Promise<void> {
+    return this.pool.start();
+  }
+
+  /** Per warm reader thread, whether pdfjs's worker module was loaded in its warm-up. */
+  get warmThreadReports(): ReadonlyMap<number, boolean> {
+    return this.pool.warmThreadReports;
   }
 
   /** The reader threads' ids (tests check a thread stopped for its budget is replaced). */

@@ -9,10 +9,23 @@ type TextContent = Awaited<ReturnType<PDFPageProxy['getTextContent']>>;
 
 let pdfjs: Promise<Pdfjs> | null = null;
 
-/** pdfjs, imported on first use (the thread entry starts it early so no document pays for it). */
+/**
+ * pdfjs and its worker module, imported on first use (the thread entry does it before its first document). The worker
+ * module, imported here, sets `globalThis.pdfjsWorker`, and pdfjs then runs it in this thread as it is; else it
+ * imports the module itself on the first `getDocument`, inside that document's time limit.
+ */
 export function loadPdfjs(): Promise<Pdfjs> {
-  pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs');
+  pdfjs ??= Promise.all([
+    import('pdfjs-dist/legacy/build/pdf.mjs'),
+    import('pdfjs-dist/legacy/build/pdf.worker.mjs'),
+  ]).then(([lib]) => lib);
   return pdfjs;
+}
+
+/** Whether pdfjs will find its worker in this thread (the reader thread reports it when it is ready). */
+export function pdfjsWorkerLoaded(): boolean {
+  const global = globalThis as { pdfjsWorker?: { WorkerMessageHandler?: unknown } };
+  return typeof global.pdfjsWorker?.WorkerMessageHandler === 'function';
 }
 
 export type PdfOpenResult =

@@ -9,7 +9,7 @@ import type { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { readerThreadFile } from './reader-thread-file';
 import { errorMessage } from '@ms1/shared';
-import { type DocumentReading, isReaderStarted, type ReadTask, type ThreadAnswer } from './reading';
+import { type DocumentReading, isReaderReady, isReaderStarted, type ReadTask, type ThreadAnswer } from './reading';
 
 export interface ReaderPoolOptions {
   threads: number;
@@ -39,6 +39,8 @@ const DEFAULT_WATCH_INTERVAL_MS = 100;
 const READER_NICE_INCREMENT = 10;
 /** How long close() waits for stopped threads to finish exiting. */
 const CLOSE_WAIT_MS = 5_000;
+/** How long start() waits for the threads' warm-up: the app starts anyway after it (documents then wait in the pool). */
+const WARM_UP_WAIT_MS = 60_000;
 /** A document that cannot be moved is copied one slice per turn of the event loop, so it never holds the loop. */
 const COPY_SLICE_BYTES = 1024 * 1024;
 
@@ -71,6 +73,10 @@ export class ReaderPool {
   private readonly threadsSeen = new Set<Worker>();
   private nextId = 1;
   private closed = false;
+  /** Threads that have loaded their readers, with whether pdfjs's worker was among what they loaded. */
+  private readonly warmThreads = new Map<number, boolean>();
+  private warm: Promise<void> | null = null;
+  private warmedUp: (() => void) | null = null;
 
   constructor(private readonly options: ReaderPoolOptions) {}
 
@@ -112,11 +118,27 @@ export class ReaderPool {
   }
 
   /**
-   * Starts the threads now rather than with the first document: each loads its readers (pdfjs compiled included)
-   * while the app starts, so the first e-mails neither wait for that nor pay for it.
+   * Starts the threads now rather than with the first document, and resolves once each has loaded its readers (pdfjs
+   * and its worker compiled), or after WARM_UP_WAIT_MS: the app takes work once it resolves, so the first e-mails
+   * neither wait for that nor pay for it.
    */
-  start(): void {
-    if (!this.closed) this.piscina();
+  start(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.piscina();
+    this.warm ??= new Promise((resolve) => {
+      const timer = setTimeout(() => this.endWarmUp(), WARM_UP_WAIT_MS);
+      this.warmedUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      if (this.allWarm()) this.endWarmUp();
+    });
+    return this.warm;
+  }
+
+  /** Threads that reported themselves warm, each with whether pdfjs's worker was loaded (tests check the warm-up). */
+  get warmThreadReports(): ReadonlyMap<number, boolean> {
+    return this.warmThreads;
   }
 
   /** Number of live reader threads (for health details and tests). */
@@ -132,6 +154,7 @@ export class ReaderPool {
   /** Stops every thread; documents in flight resolve as failed. Safe to call twice. */
   async close(): Promise<void> {
     this.closed = true;
+    this.endWarmUp();
     if (this.watchdog !== null) clearInterval(this.watchdog);
     this.watchdog = null;
     const pool = this.pool;
@@ -161,11 +184,27 @@ export class ReaderPool {
     });
     pool.on('message', (msg: unknown) => {
       if (isReaderStarted(msg)) this.onStarted(msg.taskId, msg.threadId);
+      else if (isReaderReady(msg)) this.onWarm(msg.threadId, msg.pdfjsWorker);
     });
     // An error with no task to fail (a thread dying while idle) is replaced by piscina; nothing is lost.
     pool.on('error', () => undefined);
     this.pool = pool;
     return pool;
+  }
+
+  private onWarm(threadId: number, pdfjsWorker: boolean): void {
+    this.warmThreads.set(threadId, pdfjsWorker);
+    if (this.allWarm()) this.endWarmUp();
+  }
+
+  private allWarm(): boolean {
+    return (this.pool?.threads ?? []).every((t) => this.warmThreads.has(t.threadId));
+  }
+
+  private endWarmUp(): void {
+    const waiting = this.warmedUp;
+    this.warmedUp = null;
+    waiting?.();
   }
 
   private onStarted(taskId: number, threadId: number): void {

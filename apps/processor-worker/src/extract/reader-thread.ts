@@ -4,16 +4,30 @@
 import { performance } from 'node:perf_hooks';
 import { parentPort, threadId } from 'node:worker_threads';
 import { move, transferableSymbol, valueSymbol } from 'piscina';
-import { loadPdfjs } from './pdf';
+import { loadPdfjs, pdfjsWorkerLoaded } from './pdf';
 import { readDocument } from './read-document';
-import type { ReaderStarted, ReadTask, ThreadAnswer } from './reading';
+import type { ReaderReady, ReaderStarted, ReadTask, ThreadAnswer } from './reading';
 
 silenceConsole();
-// Warm up: pdfjs is imported while the thread waits for its first document. A failure surfaces with that document.
-loadPdfjs().catch(() => undefined);
+
+/**
+ * Warm-up: pdfjs and its worker are imported and compiled (a second or more of CPU per thread) before the thread takes
+ * a document, not inside the first PDF's time limit. A failure surfaces with the first PDF.
+ */
+async function warmUp(): Promise<void> {
+  await loadPdfjs().catch(() => undefined);
+  const ready: ReaderReady = { type: 'reader-ready', threadId, pdfjsWorker: pdfjsWorkerLoaded() };
+  parentPort?.postMessage(ready);
+}
+
+/**
+ * The handler, once warmed up: piscina awaits an exported promise before it reports the thread ready, so no task
+ * reaches a thread still loading.
+ */
+export default warmUp().then(() => readInThread);
 
 /** Reads one document; the answer moves the document's bytes back to the caller (no copy either way). */
-export default async function readInThread(task: ReadTask): Promise<ReturnType<typeof move>> {
+async function readInThread(task: ReadTask): Promise<ReturnType<typeof move>> {
   if (task.kind === 'pdf') await loadPdfjs();
   const started: ReaderStarted = { type: 'reader-started', taskId: task.id, threadId };
   parentPort?.postMessage(started);

@@ -41,6 +41,20 @@ export interface ReaderStarted {
   threadId: number;
 }
 
+/** Posted by a reader thread once it has loaded its readers, before it takes its first task. */
+export interface ReaderReady {
+  type: 'reader-ready';
+  threadId: number;
+  /** pdfjs's worker module is loaded in the thread (pdfjs will not import it with the first PDF). */
+  pdfjsWorker: boolean;
+}
+
+export function isReaderReady(msg: unknown): msg is ReaderReady {
+  if (typeof msg !== 'object' || msg === null) return false;
+  const m = msg as Partial<ReaderReady>;
+  return m.type === 'reader-ready' && typeof m.threadId === 'number' && typeof m.pdfjsWorker === 'boolean';
+}
+
 export function isReaderStarted(msg: unknown): msg is ReaderStarted {
   if (typeof msg !== 'object' || msg === null) return false;
   const m = msg as Partial<ReaderStarted>;
