@@ -39,8 +39,11 @@ const DEFAULT_WATCH_INTERVAL_MS = 100;
 const READER_NICE_INCREMENT = 10;
 /** How long close() waits for stopped threads to finish exiting. */
 const CLOSE_WAIT_MS = 5_000;
-/** How long start() waits for the threads' warm-up: the app starts anyway after it (documents then wait in the pool). */
-const WARM_UP_WAIT_MS = 60_000;
+/**
+ * How long start() waits for the threads' warm-up (1 to 2 s as a rule): the app starts anyway after it, documents then
+ * waiting in the pool. Well inside the start-up probes' 60 s (compose, Kubernetes).
+ */
+const WARM_UP_WAIT_MS = 20_000;
 /** A document that cannot be moved is copied one slice per turn of the event loop, so it never holds the loop. */
 const COPY_SLICE_BYTES = 1024 * 1024;
 
@@ -186,13 +189,18 @@ export class ReaderPool {
       if (isReaderStarted(msg)) this.onStarted(msg.taskId, msg.threadId);
       else if (isReaderReady(msg)) this.onWarm(msg.threadId, msg.pdfjsWorker);
     });
-    // An error with no task to fail (a thread dying while idle) is replaced by piscina; nothing is lost.
-    pool.on('error', () => undefined);
+    // An error with no task to fail (a thread dying while idle) is replaced by piscina; nothing is lost. A thread that
+    // died warming up may not be replaced: the others may be all there is.
+    pool.on('error', () => {
+      if (this.allWarm()) this.endWarmUp();
+    });
     this.pool = pool;
     return pool;
   }
 
   private onWarm(threadId: number, pdfjsWorker: boolean): void {
+    const live = new Set(this.pool?.threads.map((t) => t.threadId));
+    for (const id of this.warmThreads.keys()) if (!live.has(id)) this.warmThreads.delete(id);
     this.warmThreads.set(threadId, pdfjsWorker);
     if (this.allWarm()) this.endWarmUp();
   }

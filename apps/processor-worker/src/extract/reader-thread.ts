@@ -21,8 +21,8 @@ async function warmUp(): Promise<void> {
 }
 
 /**
- * The handler, once warmed up: piscina awaits an exported promise before it reports the thread ready, so no task
- * reaches a thread still loading.
+ * The handler, once warmed up: piscina awaits an exported promise before it calls it, so no task runs in a thread still
+ * loading (the pool's first threads may be handed tasks early: they wait in the thread's port, their clock not started).
  */
 export default warmUp().then(() => readInThread);
 
