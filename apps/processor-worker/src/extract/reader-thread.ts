@@ -11,8 +11,9 @@ import type { ReaderReady, ReaderStarted, ReadTask, ThreadAnswer } from './readi
 silenceConsole();
 
 /**
- * Warm-up: pdfjs and its worker are imported and compiled (a second or more of CPU per thread) before the thread takes
- * a document, not inside the first PDF's time limit. A failure surfaces with the first PDF.
+ * Warm-up: pdfjs and its worker are imported and compiled (1.7 s of CPU for the two threads in a profile on a busy
+ * machine) before the thread takes a document, not inside the first PDF's time limit. A failure surfaces with
+ * the first PDF.
  */
 async function warmUp(): Promise<void> {
   await loadPdfjs().catch(() => undefined);
