@@ -38,6 +38,12 @@ async function main(): Promise<void> {
   });
   // The worker takes e-mails once the readers are warm: the first documents neither wait for that nor pay for it.
   await reader.start();
+  const warm = [...reader.warmThreadReports.values()];
+  logger.info('reader threads warm', {
+    threads: warm.length,
+    pdfjsWorker: warm.filter((r) => r.pdfjsWorker).length,
+    samplesFound: warm.map((r) => r.samplesFound),
+  });
   const outcomes = new EmailOutcomes(connection, prefix, rt.producer, config.retention.countedEventsSeconds);
   const handler = processEmailHandler({
     producer: rt.producer,

@@ -6,6 +6,7 @@
 import { EmailBudget, type EmailBudgetSize, DEFAULT_EMAIL_BUDGET } from './email-budget';
 import { type ExtractLimits, resolveLimits } from './limits';
 import { ReaderPool } from './reader-pool';
+import type { WarmUpReport } from './reading';
 import { errorMessage } from '@ms1/shared';
 import { contentTypeFor, type SniffedKind, sniffKind } from './sniff';
 import type { DocumentInput, DocumentOutcome, DocumentResult, ExtractedInvoice } from './types';
@@ -59,8 +60,8 @@ export class DocumentReader {
     return this.pool.start();
   }
 
-  /** Per warm reader thread, whether pdfjs's worker module was loaded in its warm-up. */
-  get warmThreadReports(): ReadonlyMap<number, boolean> {
+  /** Per warm reader thread, what its warm-up did (pdfjs's worker loaded, sample invoices read). */
+  get warmThreadReports(): ReadonlyMap<number, WarmUpReport> {
     return this.pool.warmThreadReports;
   }
 

@@ -9,7 +9,14 @@ import type { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { readerThreadFile } from './reader-thread-file';
 import { errorMessage } from '@ms1/shared';
-import { type DocumentReading, isReaderReady, isReaderStarted, type ReadTask, type ThreadAnswer } from './reading';
+import {
+  type DocumentReading,
+  isReaderReady,
+  isReaderStarted,
+  type ReadTask,
+  type ThreadAnswer,
+  type WarmUpReport,
+} from './reading';
 
 export interface ReaderPoolOptions {
   threads: number;
@@ -77,7 +84,7 @@ export class ReaderPool {
   private nextId = 1;
   private closed = false;
   /** Threads that have loaded their readers, with whether pdfjs's worker was among what they loaded. */
-  private readonly warmThreads = new Map<number, boolean>();
+  private readonly warmThreads = new Map<number, WarmUpReport>();
   private warm: Promise<void> | null = null;
   private warmedUp: (() => void) | null = null;
 
@@ -139,8 +146,8 @@ export class ReaderPool {
     return this.warm;
   }
 
-  /** Threads that reported themselves warm, each with whether pdfjs's worker was loaded (tests check the warm-up). */
-  get warmThreadReports(): ReadonlyMap<number, boolean> {
+  /** Threads that reported themselves warm, each with what its warm-up did (tests check it). */
+  get warmThreadReports(): ReadonlyMap<number, WarmUpReport> {
     return this.warmThreads;
   }
 
@@ -187,7 +194,8 @@ export class ReaderPool {
     });
     pool.on('message', (msg: unknown) => {
       if (isReaderStarted(msg)) this.onStarted(msg.taskId, msg.threadId);
-      else if (isReaderReady(msg)) this.onWarm(msg.threadId, msg.pdfjsWorker);
+      else if (isReaderReady(msg))
+        this.onWarm(msg.threadId, { pdfjsWorker: msg.pdfjsWorker, samplesFound: msg.samplesFound });
     });
     // An error with no task to fail (a thread dying while idle) is replaced by piscina; nothing is lost. A thread that
     // died warming up may not be replaced: the others may be all there is.
@@ -198,10 +206,10 @@ export class ReaderPool {
     return pool;
   }
 
-  private onWarm(threadId: number, pdfjsWorker: boolean): void {
+  private onWarm(threadId: number, report: WarmUpReport): void {
     const live = new Set(this.pool?.threads.map((t) => t.threadId));
     for (const id of this.warmThreads.keys()) if (!live.has(id)) this.warmThreads.delete(id);
-    this.warmThreads.set(threadId, pdfjsWorker);
+    this.warmThreads.set(threadId, report);
     if (this.allWarm()) this.endWarmUp();
   }
 

@@ -7,17 +7,19 @@ import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { loadPdfjs, pdfjsWorkerLoaded } from './pdf';
 import { readDocument } from './read-document';
 import type { ReaderReady, ReaderStarted, ReadTask, ThreadAnswer } from './reading';
+import { readWarmUpSamples } from './warm-up-samples';
 
 silenceConsole();
 
 /**
  * Warm-up: pdfjs and its worker are imported and compiled (1.7 s of CPU for the two threads in a profile on a busy
- * machine) before the thread takes a document, not inside the first PDF's time limit. A failure surfaces with
- * the first PDF.
+ * machine), and sample invoices read, before the thread takes a document, not inside the first documents' time
+ * limits. A failure surfaces with the first PDF.
  */
 async function warmUp(): Promise<void> {
   await loadPdfjs().catch(() => undefined);
-  const ready: ReaderReady = { type: 'reader-ready', threadId, pdfjsWorker: pdfjsWorkerLoaded() };
+  const samplesFound = await readWarmUpSamples();
+  const ready: ReaderReady = { type: 'reader-ready', threadId, pdfjsWorker: pdfjsWorkerLoaded(), samplesFound };
   parentPort?.postMessage(ready);
 }
 

@@ -47,12 +47,22 @@ export interface ReaderReady {
   threadId: number;
   /** pdfjs's worker module is loaded in the thread (pdfjs will not import it with the first PDF). */
   pdfjsWorker: boolean;
+  /** How many of the warm-up's sample invoices the thread read, each found every time (warm-up-samples.ts). */
+  samplesFound: number;
 }
+
+/** What a reader thread reported of its warm-up. */
+export type WarmUpReport = Pick<ReaderReady, 'pdfjsWorker' | 'samplesFound'>;
 
 export function isReaderReady(msg: unknown): msg is ReaderReady {
   if (typeof msg !== 'object' || msg === null) return false;
   const m = msg as Partial<ReaderReady>;
-  return m.type === 'reader-ready' && typeof m.threadId === 'number' && typeof m.pdfjsWorker === 'boolean';
+  return (
+    m.type === 'reader-ready' &&
+    typeof m.threadId === 'number' &&
+    typeof m.pdfjsWorker === 'boolean' &&
+    typeof m.samplesFound === 'number'
+  );
 }
 
 export function isReaderStarted(msg: unknown): msg is ReaderStarted {
