@@ -12,6 +12,7 @@ import {
   workerHealthCheck,
 } from '@ms1/shared';
 import { DocumentReader } from './extract';
+import { WARM_UP_SAMPLES } from './extract/warm-up-samples';
 import { processEmailHandler } from './process-email';
 
 const DEFAULT_HEALTH_PORT = 8081;
@@ -39,10 +40,13 @@ async function main(): Promise<void> {
   // The worker takes e-mails once the readers are warm: the first documents neither wait for that nor pay for it.
   await reader.start();
   const warm = [...reader.warmThreadReports.values()];
-  logger.info('reader threads warm', {
+  const warmedUp = warm.every((r) => r.pdfjsWorker && r.samplesFound === WARM_UP_SAMPLES.length);
+  // Not fatal: the readers work cold, their first documents pay the warm-up (a sample missing from the image, say).
+  logger.log(warmedUp ? 'info' : 'warn', warmedUp ? 'reader threads warm' : 'reader threads not fully warmed up', {
     threads: warm.length,
     pdfjsWorker: warm.filter((r) => r.pdfjsWorker).length,
     samplesFound: warm.map((r) => r.samplesFound),
+    samples: WARM_UP_SAMPLES.length,
   });
   const outcomes = new EmailOutcomes(connection, prefix, rt.producer, config.retention.countedEventsSeconds);
   const handler = processEmailHandler({

@@ -50,7 +50,17 @@ describe('apps as processes', () => {
         MS4_BASE_URL: ms4.baseUrl,
         MS4_BATCH_MAX_WAIT_MS: '100',
       });
-      running.push(await startApp('processor-worker', { env }));
+      const processor = await startApp('processor-worker', { env });
+      running.push(processor);
+      // It took e-mails only once every reader thread had read every sample invoice of its warm-up, shipped with it.
+      const warm = processor
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('"reader threads'))
+        .map((line) => JSON.parse(line) as { message: string; samplesFound: number[]; samples: number });
+      expect(warm).toEqual([expect.objectContaining({ message: 'reader threads warm', samples: 4 })]);
+      expect(warm[0]?.samplesFound.length).toBeGreaterThan(0);
+      expect(warm[0]?.samplesFound.every((n) => n === 4)).toBe(true);
       running.push(await startApp('ms4-sender', { env }));
       const xml = fs.readFileSync(fixturePath('ubl/ubl-tc434-example1.xml'));
       const stored = await new LocalDirectoryStore(attachmentDir, 1 << 20).put(xml);

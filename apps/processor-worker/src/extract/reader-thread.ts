@@ -7,7 +7,7 @@ import { move, transferableSymbol, valueSymbol } from 'piscina';
 import { loadPdfjs, pdfjsWorkerLoaded } from './pdf';
 import { readDocument } from './read-document';
 import type { ReaderReady, ReaderStarted, ReadTask, ThreadAnswer } from './reading';
-import { readWarmUpSamples } from './warm-up-samples';
+import { readWarmUpSamples } from './read-warm-up-samples';
 
 silenceConsole();
 

@@ -1,15 +1,11 @@
-// Sample invoices a reader thread reads before its first task (reader-thread.ts). The first text PDF read in a fresh
-// thread costs about 100 ms of CPU and the next ones 20, 10, ... down to 4 (pdfjs building its font and glyph tables,
-// the code's first runs); read here, that cost is paid at start-up instead of by the first e-mails.
+// The sample invoices a reader thread reads before its first task (read-warm-up-samples.ts). Kept apart from the
+// reading so that the main thread can name them without loading the readers.
 
-import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { DEFAULT_EXTRACT_LIMITS } from './limits';
-import { readDocument } from './read-document';
 import type { ReadTask } from './reading';
 
 /** Beside dist and src alike (`<app>/warm-up`), and shipped with the app (package.json `files`). */
-const SAMPLES_DIR = path.resolve(__dirname, '..', '..', 'warm-up');
+export const SAMPLES_DIR = path.resolve(__dirname, '..', '..', 'warm-up');
 
 /** One of each kind of document the readers know: the two XML syntaxes, a Factur-X PDF, a PDF with text only. */
 export const WARM_UP_SAMPLES: readonly { file: string; kind: ReadTask['kind'] }[] = [
@@ -18,32 +14,3 @@ export const WARM_UP_SAMPLES: readonly { file: string; kind: ReadTask['kind'] }[
   { file: 'invoice-facturx.pdf', kind: 'pdf' },
   { file: 'invoice-text.pdf', kind: 'pdf' },
 ];
-
-/** Reading each sample three times took about 170 ms of a thread's CPU and halved what its first 20 text PDFs cost. */
-const ROUNDS = 3;
-
-/**
- * Reads every sample ROUNDS times; answers how many samples gave an invoice each time. A sample that is missing or
- * fails is skipped (the thread then warms up less, which the count shows), never an error.
- */
-export async function readWarmUpSamples(): Promise<number> {
-  let found = 0;
-  for (const sample of WARM_UP_SAMPLES) {
-    const bytes = await readFile(path.join(SAMPLES_DIR, sample.file)).catch(() => null);
-    if (bytes === null) continue;
-    let every = true;
-    for (let round = 0; round < ROUNDS; round += 1) {
-      const task: ReadTask = {
-        id: 0,
-        kind: sample.kind,
-        bytes: new Uint8Array(bytes),
-        maxPdfPages: DEFAULT_EXTRACT_LIMITS.maxPdfPages,
-        maxEmbeddedBytes: DEFAULT_EXTRACT_LIMITS.maxAttachmentBytes,
-      };
-      const reading = await readDocument(task).catch(() => null);
-      every &&= reading?.found === true;
-    }
-    if (every) found += 1;
-  }
-  return found;
-}
