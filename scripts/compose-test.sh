@@ -206,4 +206,13 @@ if grep -F -f "$WORK/secrets.txt" "$WORK/logs.txt" >"$WORK/leaks.txt"; then
 fi
 log "$(wc -l <"$WORK/logs.txt") log lines, none with a secret value"
 
+# The processor's image ships the reader threads' sample invoices: each start of it read them all before taking work.
+warm_starts=$(grep -c 'reader threads warm' "$WORK/logs.txt" || true)
+if [ "$warm_starts" -lt 1 ] || grep -q 'reader threads not fully warmed up' "$WORK/logs.txt"; then
+  echo "compose-test: a processor-worker started without reading its warm-up samples:" >&2
+  grep 'reader threads' "$WORK/logs.txt" | head -n 5 >&2
+  exit 1
+fi
+log "processor-worker started $warm_starts times, its reader threads warm each time (every sample invoice read)"
+
 log "PASSED: $delivered of $EXPECTED invoices delivered with a processor-worker killed mid-run (total $((SECONDS - started))s)"

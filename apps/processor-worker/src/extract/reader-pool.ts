@@ -83,7 +83,7 @@ export class ReaderPool {
   private readonly threadsSeen = new Set<Worker>();
   private nextId = 1;
   private closed = false;
-  /** Threads that have loaded their readers, with whether pdfjs's worker was among what they loaded. */
+  /** Threads that have warmed up, with what each reported of its warm-up. */
   private readonly warmThreads = new Map<number, WarmUpReport>();
   private warm: Promise<void> | null = null;
   private warmedUp: (() => void) | null = null;
