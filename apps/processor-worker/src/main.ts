@@ -40,10 +40,13 @@ async function main(): Promise<void> {
   // The worker takes e-mails once the readers are warm: the first documents neither wait for that nor pay for it.
   await reader.start();
   const warm = [...reader.warmThreadReports.values()];
-  const warmedUp = warm.every((r) => r.pdfjsWorker && r.samplesFound === WARM_UP_SAMPLES.length);
-  // Not fatal: the readers work cold, their first documents pay the warm-up (a sample missing from the image, say).
+  const warmedUp =
+    warm.length === extraction.threads && warm.every((r) => r.pdfjsWorker && r.samplesFound === WARM_UP_SAMPLES.length);
+  // Not fatal: the readers work cold, their first documents pay the warm-up (a sample missing from the image, a
+  // thread still warming when start() stopped waiting).
   logger.log(warmedUp ? 'info' : 'warn', warmedUp ? 'reader threads warm' : 'reader threads not fully warmed up', {
-    threads: warm.length,
+    threads: extraction.threads,
+    reported: warm.length,
     pdfjsWorker: warm.filter((r) => r.pdfjsWorker).length,
     samplesFound: warm.map((r) => r.samplesFound),
     samples: WARM_UP_SAMPLES.length,

@@ -14,8 +14,14 @@ import { SAMPLES_DIR, WARM_UP_SAMPLES } from './warm-up-samples';
 const ROUNDS = 3;
 
 /**
- * Reads every sample ROUNDS times; answers how many samples gave an invoice each time. A sample that is missing or
- * fails is skipped (the thread then warms up less, which the count shows), never an error.
+ * Bound of one sample's reading (a few milliseconds as a rule): no pool clock runs during the warm-up, and a reading
+ * that stalls must not hold the thread from its tasks.
+ */
+const SAMPLE_READ_LIMIT_MS = 5_000;
+
+/**
+ * Reads every sample ROUNDS times; answers how many samples gave an invoice each time. A sample that is missing,
+ * fails or overruns its bound is skipped (the thread then warms up less, which the count shows), never an error.
  */
 export async function readWarmUpSamples(): Promise<number> {
   let found = 0;
@@ -31,10 +37,23 @@ export async function readWarmUpSamples(): Promise<number> {
         maxPdfPages: DEFAULT_EXTRACT_LIMITS.maxPdfPages,
         maxEmbeddedBytes: DEFAULT_EXTRACT_LIMITS.maxAttachmentBytes,
       };
-      const reading = await readDocument(task).catch(() => null);
+      const reading = await withinLimit(readDocument(task), SAMPLE_READ_LIMIT_MS);
       every &&= reading?.found === true;
     }
     if (every) found += 1;
   }
   return found;
+}
+
+/** The promise's value, or null when it fails or has not settled within `ms`. */
+async function withinLimit<T>(work: Promise<T>, ms: number): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const overrun = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), ms);
+  });
+  try {
+    return await Promise.race([work.catch(() => null), overrun]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
