@@ -10,7 +10,7 @@ import { readDocument } from './read-document';
 import type { ReadTask } from './reading';
 import { SAMPLES_DIR, WARM_UP_SAMPLES } from './warm-up-samples';
 
-/** Reading each sample three times took about 170 ms of a thread's CPU and halved what its first 20 text PDFs cost. */
+/** Three readings of each sample took about 170 ms of a thread's CPU; its first 20 text PDFs then cost 144-146 ms, not 246-272. */
 const ROUNDS = 3;
 
 /**
