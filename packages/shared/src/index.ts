@@ -17,6 +17,7 @@ export * from './queues/job-options';
 export * from './queues/names';
 export * from './queues/payloads';
 export * from './queues/producer';
+export * from './queues/flow-parent-retention';
 export * from './queues/worker-factory';
 export * from './redis/checks';
 export * from './redis/connection';

@@ -9,7 +9,11 @@ import {
   queueSetup,
   type AfterActionData,
 } from '../src';
+import { createHash } from 'node:crypto';
 import { cleanPrefix, testRedisUrl, uniquePrefix } from '@ms1/test-utils';
+
+const digest = (messageId: string) => createHash('sha256').update(messageId).digest('base64url').slice(0, 22);
+const invoiceKey = (n: number) => createHash('sha256').update(`invoice ${n}`).digest('hex');
 
 // When an e-mail's outcome becomes final, on a real Redis with real BullMQ queues: the after-action job appears
 // exactly when the last invoice is accepted (whatever the order), once, and only with a rule.
@@ -57,7 +61,9 @@ describe('EmailOutcomes (real Redis)', () => {
     expect(await outcomes.actionDone('ap@x.example', 'm1', 'forwarded')).toBe(false);
     await outcomes.markActionDone('ap@x.example', 'm1', 'forwarded');
     expect(await outcomes.actionDone('AP@x.example', 'm1', 'forwarded')).toBe(true);
-    expect(await redis.ttl(`{${prefix}}:email:ap@x.example:m1`)).toBeGreaterThan(0);
+    const [record] = await redis.keys(`{${prefix}}:email:ap@x.example:*`);
+    expect(record).toBe(`{${prefix}}:email:ap@x.example:${digest('m1')}`);
+    expect(await redis.ttl(record!)).toBeGreaterThan(0);
   });
 
   it('a processor re-run that finds the invoices MS4 already has makes the e-mail forwarded at once', async () => {
@@ -95,5 +101,39 @@ describe('EmailOutcomes (real Redis)', () => {
     expect(await outcomes.state('ap@x.example', 'plain')).toBe('notInvoice');
     expect(await outcomes.state('ap@x.example', 'plain2')).toBe('forwarded');
     expect(await actions()).toEqual([]);
+  });
+  it('keeps a message id as a digest and an invoice as 16 characters, within a few hundred bytes', async () => {
+    const messageId = `AAMkAGI2${'x'.repeat(140)}`;
+    const email = { sessionId: '9af3f576-aa69-4024-818e-99a57b0c1d2e', mailboxId: 'ap@x.example', messageId };
+    await outcomes.invoicesFound(email, [invoiceKey(1)]);
+    expect(await outcomes.invoiceAccepted({ mailboxId: 'ap@x.example', messageId, invoiceKey: invoiceKey(1) })).toBe(
+      true,
+    );
+    const key = `{${prefix}}:email:ap@x.example:${digest(messageId)}`;
+    expect((await redis.hkeys(key)).sort()).toEqual(
+      ['a:' + invoiceKey(1).slice(0, 16), 'e:' + invoiceKey(1).slice(0, 16), 'o', 'r', 's'].sort(),
+    );
+    // Key, fields and Redis's own overhead of one forwarded e-mail of one invoice (about 480 bytes before the digests).
+    expect(Number(await redis.memory('USAGE', key))).toBeLessThan(300);
+  });
+
+  it('adopts the record an earlier version kept under the message id, whole invoice keys included', async () => {
+    await producer.queue('mail-actions').obliterate({ force: true });
+    const earlier = `{${prefix}}:email:ap@x.example:old-1`;
+    // What a processor of the earlier version wrote: two whole invoice keys expected, the first accepted.
+    await redis.hset(earlier, 's', 's0', 'r', 'suppliers', 'o', 'pending');
+    await redis.hset(earlier, 'e:' + invoiceKey(1), '1', 'e:' + invoiceKey(2), '1', 'a:' + invoiceKey(1), '1');
+    expect(await outcomes.state('ap@x.example', 'old-1')).toBe('pending');
+    const item = { mailboxId: 'ap@x.example', messageId: 'old-1', invoiceKey: invoiceKey(2) };
+    expect(await outcomes.invoiceAccepted(item)).toBe(true);
+    expect(await redis.exists(earlier)).toBe(0);
+    expect(await outcomes.state('ap@x.example', 'old-1')).toBe('forwarded');
+    expect((await actions()).map((a) => [a.id, a.data.sessionId, a.data.rule])).toEqual([
+      ['after~ap@x.example~old-1~forwarded', 's0', 'suppliers'],
+    ]);
+    // An after-action an earlier version recorded as done is still known as done.
+    await redis.hset(`{${prefix}}:email:ap@x.example:old-2`, 'o', 'notInvoice', 'd:notInvoice', '1');
+    expect(await outcomes.actionDone('ap@x.example', 'old-2', 'notInvoice')).toBe(true);
+    expect(await outcomes.actionDone('ap@x.example', 'old-2', 'forwarded')).toBe(false);
   });
 });

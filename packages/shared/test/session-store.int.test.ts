@@ -1,5 +1,11 @@
 import { uniquePrefix } from '@ms1/test-utils';
-import { SessionActiveError, SessionStore, type RedisConnection, type SessionSettings } from '../src';
+import {
+  countedEventDigest,
+  SessionActiveError,
+  SessionStore,
+  type RedisConnection,
+  type SessionSettings,
+} from '../src';
 import { keysOnEveryNode, REDIS_KINDS, redisOfEachKind } from './redis-targets';
 
 const settings: SessionSettings = {
@@ -73,5 +79,19 @@ describe.each(REDIS_KINDS)('SessionStore (real Redis: %s)', (kind) => {
       expect(ttl).toBeGreaterThan(0);
       expect(ttl).toBeLessThanOrEqual(90); // the window plus two buckets
     }
+  });
+  it('remembers a digest of each event, and still knows the ids that versions before digests remembered', async () => {
+    const s = await store.start(settings);
+    const eventId = `email:ap@contoso.example~${'A'.repeat(140)}:1764662400000`;
+    expect(await store.incrOnce(s.sessionId, eventId, { processed: 1 })).toBe(true);
+    const [bucket] = await keysOnEveryNode(redis, `{${prefix}}:session:${s.sessionId}:counted:*`);
+    expect(await redis.smembers(bucket!)).toEqual([countedEventDigest(eventId)]);
+    expect(countedEventDigest(eventId)).toHaveLength(22);
+    // An event an earlier version counted: its bucket holds the id itself.
+    const legacy = 'forwarded:9f2c';
+    await redis.sadd(bucket!, legacy);
+    expect(await store.incrOnce(s.sessionId, legacy, { forwarded: 1 })).toBe(false);
+    expect(await store.counters(s.sessionId)).toMatchObject({ processed: 1, forwarded: 0 });
+    await store.stop('done');
   });
 });

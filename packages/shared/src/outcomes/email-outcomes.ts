@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { jobIds } from '../queues/job-ids';
 import { JobName } from '../queues/names';
 import type { AfterActionData, FinalOutcome } from '../queues/payloads';
@@ -17,26 +18,45 @@ export type OutcomeState = FinalOutcome | 'pending';
 
 const DEFAULT_KEEP_S = 7 * 24 * 3600;
 
-// One hash per e-mail: `s` session, `r` rule, `o` outcome, `e:{invoiceKey}` each invoice expected of it, `a:{key}`
-// each invoice MS4 accepted, `d:{outcome}` an after-action done. Scripts keep the checks atomic across processes.
+// One hash per e-mail: `s` session, `r` rule, `o` outcome, `e:{invoice}` each invoice expected of it, `a:{invoice}`
+// each invoice MS4 accepted, `d:{outcome}` an after-action done. `{invoice}` is the invoiceKey's first 16 characters
+// (a SHA-256 in hex: 64 bits tell an e-mail's few invoices apart). Scripts keep the checks atomic across processes.
+// COMPLETE compares the first 16 characters of both kinds, so the whole keys that earlier versions stored still match.
 const COMPLETE = `
 local all = redis.call('HGETALL', KEYS[1])
-local f = {}
-for i = 1, #all, 2 do f[all[i]] = all[i + 1] end
+local accepted = {}
+for i = 1, #all, 2 do
+  if string.sub(all[i], 1, 2) == 'a:' then accepted[string.sub(all[i], 3, 18)] = true end
+end
 local expected = 0
-for k, _ in pairs(f) do
+local f = {}
+for i = 1, #all, 2 do
+  local k = all[i]
+  f[k] = all[i + 1]
   if string.sub(k, 1, 2) == 'e:' then
     expected = expected + 1
-    if not f['a:' .. string.sub(k, 3)] then return false end
+    if not accepted[string.sub(k, 3, 18)] then return false end
   end
 end
 if expected == 0 then return false end
 return {f['s'] or '', f['r'] or ''}
 `;
 
-// KEYS: the e-mail's hash. ARGV: ttl, session, rule, then the invoice keys. Replaces the expected invoices (a re-run
-// of the processor states them again) and answers whether MS4 already has them all.
+// KEYS[2] is the record under the key of versions before the digest (it expires within the window on its own):
+// its fields join the record (the record's own win), so an e-mail in flight across an upgrade, or between processes
+// of two versions, keeps what was known of it.
+const ADOPT_EARLIER_RECORD = `
+local earlier = redis.call('HGETALL', KEYS[2])
+if #earlier > 0 then
+  for i = 1, #earlier, 2 do redis.call('HSETNX', KEYS[1], earlier[i], earlier[i + 1]) end
+  redis.call('DEL', KEYS[2])
+end
+`;
+
+// KEYS: the e-mail's hash, its earlier key. ARGV: ttl, session, rule, then the invoices. Replaces the expected
+// invoices (a re-run of the processor states them again) and answers whether MS4 already has them all.
 const EXPECT_SCRIPT = new LuaScript(`
+${ADOPT_EARLIER_RECORD}
 for _, k in ipairs(redis.call('HKEYS', KEYS[1])) do
   if string.sub(k, 1, 2) == 'e:' then redis.call('HDEL', KEYS[1], k) end
 end
@@ -45,17 +65,20 @@ for i = 4, #ARGV do redis.call('HSET', KEYS[1], 'e:' .. ARGV[i], '1') end
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1]))
 ${COMPLETE}`);
 
-// KEYS: the e-mail's hash. ARGV: ttl, invoice key. Records MS4's acceptance; answers session and rule when that was
-// the last invoice of the e-mail.
+// KEYS: the e-mail's hash, its earlier key. ARGV: ttl, invoice. Records MS4's acceptance; answers session and rule
+// when that was the last invoice of the e-mail.
 const ACCEPT_SCRIPT = new LuaScript(`
+${ADOPT_EARLIER_RECORD}
 redis.call('HSET', KEYS[1], 'a:' .. ARGV[2], '1')
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1]))
 ${COMPLETE}`);
 
-// KEYS: the e-mail's hash. ARGV: ttl, outcome, session, the caller's rule ('' when it does not know it). Records the
-// final outcome; the rule is the caller's, else the stored one (recorded when the hash had none); answers it ('' for
-// none). One command per outcome: a MULTI plus reads would copy BullMQ's scripts into a pipeline first.
+// KEYS: the e-mail's hash, its earlier key. ARGV: ttl, outcome, session, the caller's rule ('' when it does not know
+// it). Records the final outcome; the rule is the caller's, else the stored one (recorded when the hash had none);
+// answers it ('' for none). One command per outcome: a MULTI plus reads would copy BullMQ's scripts into a pipeline
+// first.
 const FINAL_SCRIPT = new LuaScript(`
+${ADOPT_EARLIER_RECORD}
 redis.call('HSET', KEYS[1], 'o', ARGV[2], 's', ARGV[3])
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1]))
 local stored = redis.call('HGET', KEYS[1], 'r')
@@ -64,11 +87,22 @@ if not stored or stored == '' then redis.call('HSET', KEYS[1], 'r', ARGV[4]) end
 return ARGV[4]
 `);
 
-// KEYS: the e-mail's hash. ARGV: ttl, the after-action's field.
+// KEYS: the e-mail's hash, its earlier key. ARGV: ttl, the after-action's field.
 const ACTION_DONE_SCRIPT = new LuaScript(`
+${ADOPT_EARLIER_RECORD}
 redis.call('HSET', KEYS[1], ARGV[2], '1')
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1]))
 `);
+
+// KEYS: the e-mail's hash, its earlier key. ARGV: a field. The field's value in whichever record has it.
+const READ_SCRIPT = new LuaScript(`
+return redis.call('HGET', KEYS[1], ARGV[1]) or redis.call('HGET', KEYS[2], ARGV[1])
+`);
+
+/** An invoice in the e-mail's record: its invoiceKey's first 16 characters. */
+function invoiceField(invoiceKey: string): string {
+  return invoiceKey.slice(0, 16);
+}
 
 /**
  * When an e-mail's outcome becomes final, and what follows: `forwarded` once MS4 has accepted every invoice found in
@@ -86,8 +120,14 @@ export class EmailOutcomes {
     private readonly keepSeconds = DEFAULT_KEEP_S,
   ) {}
 
-  private key(mailboxId: string, messageId: string): string {
-    return `${this.keyPrefix}:email:${mailboxId.toLowerCase()}:${messageId}`;
+  /**
+   * The e-mail's record, then where versions before the digest kept it. The digest (22 characters of SHA-256) stands
+   * for a Graph message id of about 140: the records were more than a quarter of Redis at 100,000 e-mails.
+   */
+  private keys(mailboxId: string, messageId: string): [string, string] {
+    const mailbox = mailboxId.toLowerCase();
+    const digest = createHash('sha256').update(messageId).digest('base64url').slice(0, 22);
+    return [`${this.keyPrefix}:email:${mailbox}:${digest}`, `${this.keyPrefix}:email:${mailbox}:${messageId}`];
   }
 
   /**
@@ -95,22 +135,22 @@ export class EmailOutcomes {
    * them all (a re-run), the e-mail is forwarded now.
    */
   async invoicesFound(email: EmailRef, invoiceKeys: string[]): Promise<boolean> {
-    const done = (await EXPECT_SCRIPT.run(
-      this.redis,
-      [this.key(email.mailboxId, email.messageId)],
-      [this.keepSeconds, email.sessionId, email.rule ?? '', ...invoiceKeys],
-    )) as [string, string] | null;
+    const done = (await EXPECT_SCRIPT.run(this.redis, this.keys(email.mailboxId, email.messageId), [
+      this.keepSeconds,
+      email.sessionId,
+      email.rule ?? '',
+      ...invoiceKeys.map(invoiceField),
+    ])) as [string, string] | null;
     if (done) await this.final(email, 'forwarded');
     return Boolean(done);
   }
 
   /** MS4 accepted one invoice of the e-mail; answers true when that made the e-mail forwarded. */
   async invoiceAccepted(item: { mailboxId: string; messageId: string; invoiceKey: string }): Promise<boolean> {
-    const done = (await ACCEPT_SCRIPT.run(
-      this.redis,
-      [this.key(item.mailboxId, item.messageId)],
-      [this.keepSeconds, item.invoiceKey],
-    )) as [string, string] | null;
+    const done = (await ACCEPT_SCRIPT.run(this.redis, this.keys(item.mailboxId, item.messageId), [
+      this.keepSeconds,
+      invoiceField(item.invoiceKey),
+    ])) as [string, string] | null;
     if (!done) return false;
     const [sessionId, rule] = done;
     await this.final({ sessionId, mailboxId: item.mailboxId, messageId: item.messageId, rule }, 'forwarded');
@@ -131,26 +171,26 @@ export class EmailOutcomes {
 
   /** The e-mail's outcome so far; null when nothing is known of it (not processed yet, or forgotten). */
   async state(mailboxId: string, messageId: string): Promise<OutcomeState | null> {
-    const o = await this.redis.hget(this.key(mailboxId, messageId), 'o');
+    const o = (await READ_SCRIPT.run(this.redis, this.keys(mailboxId, messageId), ['o'])) as string | null;
     return o === 'pending' || o === 'forwarded' || o === 'notInvoice' || o === 'unreadable' ? o : null;
   }
 
   /** Whether the after-action of that outcome was done already. */
   async actionDone(mailboxId: string, messageId: string, outcome: FinalOutcome): Promise<boolean> {
-    return (await this.redis.hexists(this.key(mailboxId, messageId), `d:${outcome}`)) === 1;
+    return (await READ_SCRIPT.run(this.redis, this.keys(mailboxId, messageId), [`d:${outcome}`])) !== null;
   }
 
   async markActionDone(mailboxId: string, messageId: string, outcome: FinalOutcome): Promise<void> {
-    await ACTION_DONE_SCRIPT.run(this.redis, [this.key(mailboxId, messageId)], [this.keepSeconds, `d:${outcome}`]);
+    await ACTION_DONE_SCRIPT.run(this.redis, this.keys(mailboxId, messageId), [this.keepSeconds, `d:${outcome}`]);
   }
 
   private async final(email: EmailRef, outcome: FinalOutcome): Promise<void> {
-    const key = this.key(email.mailboxId, email.messageId);
-    const rule = (await FINAL_SCRIPT.run(
-      this.redis,
-      [key],
-      [this.keepSeconds, outcome, email.sessionId, email.rule ?? ''],
-    )) as string;
+    const rule = (await FINAL_SCRIPT.run(this.redis, this.keys(email.mailboxId, email.messageId), [
+      this.keepSeconds,
+      outcome,
+      email.sessionId,
+      email.rule ?? '',
+    ])) as string;
     if (rule === '') return; // without mail rules nothing is done in Outlook
     const data: AfterActionData = {
       sessionId: email.sessionId,

@@ -8,6 +8,7 @@ import {
   type RepeatOptions,
 } from 'bullmq';
 import { CONNECTION_ERROR_LOG_EVERY_MS, onceEvery } from '../logging/once-every';
+import { flowParentRetention } from './flow-parent-retention';
 import { JobQueue, type JobName, type QueueName } from './names';
 import type { FlowChildren, FlowParentName, JobPayloads, JobResults } from './payloads';
 import type { QueueSetup } from './queue-setup';
@@ -83,15 +84,19 @@ export class Producer {
 
   /**
    * Adds a parent and its children atomically (a BullMQ flow). Only the pairs of `FlowChildren` compile, so the
-   * parent's handler knows the type of its children's results. Every job gets the default options.
+   * parent's handler knows the type of its children's results. Every job gets the default options, but the parent
+   * is kept completed for a share of the count (`flowParentRetention`).
    */
   async addFlow<P extends FlowParentName>(
     parent: FlowNode<P>,
     children: readonly FlowNode<FlowChildren[P]>[],
   ): Promise<void> {
     this.flowProducer ??= new FlowProducer({ connection: this.setup.connection, prefix: this.setup.prefix });
+    const parentJob = this.flowJob(parent);
+    const removeOnComplete = flowParentRetention(parentJob.opts.removeOnComplete, children.length);
     await this.flowProducer.add({
-      ...this.flowJob(parent),
+      ...parentJob,
+      opts: { ...parentJob.opts, removeOnComplete },
       children: children.map((child) => this.flowJob(child)),
     });
   }
