@@ -22,6 +22,7 @@ export * from './queues/worker-factory';
 export * from './redis/checks';
 export * from './redis/connection';
 export * from './redis/lua-script';
+export * from './redis/short-digest';
 export * from './redis/shared-pause';
 export * from './redis/rolling-buckets';
 export * from './shutdown';

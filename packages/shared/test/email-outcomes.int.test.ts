@@ -136,4 +136,38 @@ describe('EmailOutcomes (real Redis)', () => {
     expect(await outcomes.actionDone('ap@x.example', 'old-2', 'notInvoice')).toBe(true);
     expect(await outcomes.actionDone('ap@x.example', 'old-2', 'forwarded')).toBe(false);
   });
+  it("adopts an earlier record in every script, its fields joining and the new record's own winning", async () => {
+    await producer.queue('mail-actions').obliterate({ force: true });
+    const earlierKey = (messageId: string) => `{${prefix}}:email:ap@x.example:${messageId}`;
+    // A processor re-run over an earlier record whose invoices MS4 has all accepted: forwarded at once.
+    await redis.hset(earlierKey('old-3'), 's', 's0', 'r', 'suppliers', 'o', 'pending');
+    await redis.hset(earlierKey('old-3'), 'e:' + invoiceKey(3), '1', 'a:' + invoiceKey(3), '1');
+    const rerun = { sessionId: 's1', mailboxId: 'ap@x.example', messageId: 'old-3', rule: 'suppliers' };
+    expect(await outcomes.invoicesFound(rerun, [invoiceKey(3)])).toBe(true);
+    expect(await redis.exists(earlierKey('old-3'))).toBe(0);
+    // Dead-lettered by a caller that does not know the rule (the sender): the earlier record's rule is used.
+    await redis.hset(earlierKey('old-4'), 's', 's0', 'r', 'suppliers', 'o', 'pending', 'e:' + invoiceKey(4), '1');
+    await outcomes.deadLettered({ sessionId: 's0', mailboxId: 'ap@x.example', messageId: 'old-4' });
+    expect(await redis.exists(earlierKey('old-4'))).toBe(0);
+    // Both records know the e-mail: the new one's fields stay, the earlier one's others join.
+    await outcomes.invoicesFound(
+      { sessionId: 's-new', mailboxId: 'ap@x.example', messageId: 'old-5', rule: 'new-rule' },
+      [invoiceKey(5)],
+    );
+    await redis.hset(earlierKey('old-5'), 's', 's-old', 'r', 'old-rule', 'o', 'notInvoice', 'd:notInvoice', '1');
+    expect(
+      await outcomes.invoiceAccepted({ mailboxId: 'ap@x.example', messageId: 'old-5', invoiceKey: invoiceKey(5) }),
+    ).toBe(true);
+    expect(await outcomes.actionDone('ap@x.example', 'old-5', 'notInvoice')).toBe(true);
+    expect((await actions()).map((a) => [a.id, a.data.sessionId, a.data.rule]).sort()).toEqual([
+      ['after~ap@x.example~old-3~forwarded', 's1', 'suppliers'],
+      ['after~ap@x.example~old-4~unreadable', 's0', 'suppliers'],
+      ['after~ap@x.example~old-5~forwarded', 's-new', 'new-rule'],
+    ]);
+    // Recording an after-action adopts the earlier record too.
+    await redis.hset(earlierKey('old-6'), 'o', 'forwarded', 's', 's0');
+    await outcomes.markActionDone('ap@x.example', 'old-6', 'forwarded');
+    expect(await redis.exists(earlierKey('old-6'))).toBe(0);
+    expect(await outcomes.state('ap@x.example', 'old-6')).toBe('forwarded');
+  });
 });

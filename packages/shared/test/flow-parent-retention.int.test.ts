@@ -61,14 +61,11 @@ describe('completed flow parents kept for a share of KEEP_COMPLETED_COUNT (real 
     );
     await waitFor(async () => finished.length === PAGES, { what: 'every page parent to run' });
     const results = h.producer.queue(QueueName.MailSyncResults);
-    // The last parent's completion trims the completed set to its share: 10 / 5 = 2 pages.
-    const kept = await waitFor(
-      async () => {
-        const completed = await results.getCompleted();
-        return completed.length === 2 && finished.length === PAGES ? completed : null;
-      },
-      { what: 'the completed pages trimmed to 2' },
-    );
+    // One page at a time, so the last to start is the last to complete; its completion trims the completed set to
+    // its share in the same script: 10 / 5 = 2 pages.
+    const last = finished[PAGES - 1]!;
+    await waitFor(async () => (await results.getJobState(last)) === 'completed', { what: 'the last page completed' });
+    const kept = await results.getCompleted();
     expect(kept.map((j) => j.id).sort()).toEqual(finished.slice(-2).sort());
     // A removed page's children results went with it; a kept page still has its 5.
     const processedKey = (id: string) => `${h.queueSetup.prefix}:${QueueName.MailSyncResults}:${id}:processed`;
@@ -84,6 +81,8 @@ describe('completed flow parents kept for a share of KEEP_COMPLETED_COUNT (real 
     expect(flowParentRetention({ age: 3600 }, 50)).toEqual({ age: 3600 });
     expect(flowParentRetention(2000, 3)).toBe(667);
     expect(flowParentRetention(2000, 0)).toBe(2000);
+    expect(flowParentRetention({ age: 3600, count: 0 }, 50)).toEqual({ age: 3600, count: 0 }); // remove at once
+    expect(flowParentRetention(0, 50)).toBe(0);
     expect(flowParentRetention(true, 50)).toBe(true);
     expect(flowParentRetention(undefined, 50)).toBeUndefined();
   });

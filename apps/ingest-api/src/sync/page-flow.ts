@@ -5,9 +5,9 @@ import { fairPriority } from './fair-priority';
 /**
  * One delta page becomes one flow, added atomically: a `sync-page` parent and one `process-email` child per new
  * message. The parent's id is derived from the page's cursor, so re-running the same page after a crash adds
- * nothing twice. Children ignore each other's failures, so one poison message cannot block the page. Children are
- * prioritized by the page's rank in its round (`fairPriority`), so a big mailbox's backfill does not hold back the
- * first pages of the others.
+ * nothing twice while the parent is kept (1 h, or KEEP_COMPLETED_COUNT / its children once completed). Children
+ * ignore each other's failures, so one poison message cannot block the page. Children are prioritized by the page's
+ * rank in its round (`fairPriority`), so a big mailbox's backfill does not hold back the first pages of the others.
  */
 export async function addPageFlow(
   producer: Producer,

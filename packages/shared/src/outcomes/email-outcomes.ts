@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { jobIds } from '../queues/job-ids';
 import { JobName } from '../queues/names';
 import type { AfterActionData, FinalOutcome } from '../queues/payloads';
 import type { Producer } from '../queues/producer';
 import type { RedisConnection } from '../redis/connection';
 import { LuaScript } from '../redis/lua-script';
+import { shortDigest } from '../redis/short-digest';
 
 /** Which e-mail, and what the sync knew of it (the rule that took it, when there are mail rules). */
 export interface EmailRef {
@@ -42,9 +42,10 @@ if expected == 0 then return false end
 return {f['s'] or '', f['r'] or ''}
 `;
 
-// KEYS[2] is the record under the key of versions before the digest (it expires within the window on its own):
-// its fields join the record (the record's own win), so an e-mail in flight across an upgrade, or between processes
-// of two versions, keeps what was known of it.
+// KEYS[2] is the record under the key of versions before the digest: its fields join the record (the record's own
+// win), then it is deleted, so an e-mail in flight across an upgrade keeps what was known of it. Earlier versions
+// know only their key: upgrade ms4-sender first, then processor-worker, then ingest-api (README, Operations). The
+// merge and the reads' second key can go once this version has run for COUNTED_EVENTS_KEEP_SECONDS.
 const ADOPT_EARLIER_RECORD = `
 local earlier = redis.call('HGETALL', KEYS[2])
 if #earlier > 0 then
@@ -126,8 +127,10 @@ export class EmailOutcomes {
    */
   private keys(mailboxId: string, messageId: string): [string, string] {
     const mailbox = mailboxId.toLowerCase();
-    const digest = createHash('sha256').update(messageId).digest('base64url').slice(0, 22);
-    return [`${this.keyPrefix}:email:${mailbox}:${digest}`, `${this.keyPrefix}:email:${mailbox}:${messageId}`];
+    return [
+      `${this.keyPrefix}:email:${mailbox}:${shortDigest(messageId)}`,
+      `${this.keyPrefix}:email:${mailbox}:${messageId}`,
+    ];
   }
 
   /**

@@ -9,7 +9,8 @@ type Keep = boolean | number | KeepJobs | undefined;
  * (at least 1), so the kept parents hold about as many results as the queues keep jobs. Age is unchanged.
  */
 export function flowParentRetention(keep: Keep, children: number): Keep {
-  const share = (count: number) => Math.max(1, Math.ceil(count / Math.max(1, children)));
+  // A count of 0 (remove at once) stays 0.
+  const share = (count: number) => (count <= 0 ? count : Math.max(1, Math.ceil(count / Math.max(1, children))));
   if (typeof keep === 'number') return share(keep);
   if (typeof keep === 'object' && keep.count !== undefined) return { ...keep, count: share(keep.count) };
   return keep;

@@ -1,8 +1,9 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { RedisConnection } from '../redis/connection';
 import { RollingBuckets } from '../redis/rolling-buckets';
 import { COUNTERS, type CounterName, type Session, type SessionCounters, type SessionSettings } from './types';
 import { LuaScript } from '../redis/lua-script';
+import { shortDigest } from '../redis/short-digest';
 
 // KEYS: current, history. ARGV: expected session id, archived snapshot (JSON), history limit.
 // Archives only the session that is still current, so two concurrent stops archive it once.
@@ -22,7 +23,8 @@ const COUNTER_TTL_AFTER_STOP_S = 30 * 24 * 3600;
 // KEYS: counters hash, then the counted-event buckets newest first. ARGV: the event's digest, the event id itself,
 // bucket ttl (s), then name/amount pairs. Adds the amounts only the first time an event is seen within the window,
 // so a job re-run after a crash is not counted twice; the digest goes to the newest bucket, which expires on its own.
-// Versions before digests stored the event id itself: it is looked for too, until their buckets have expired.
+// Versions before digests stored the event id itself: it is looked for too. That check can go once this version has
+// run for COUNTED_EVENTS_KEEP_SECONDS, when the last buckets of plain ids have expired.
 const INCR_ONCE_SCRIPT = new LuaScript(`
 for i = 2, #KEYS do
   if redis.call('SISMEMBER', KEYS[i], ARGV[1]) == 1 then return 0 end
@@ -156,9 +158,10 @@ export class SessionStore {
 
   /**
    * Like `incr`, but once per `eventId` (a job id, an invoiceKey): re-running the work that counted, after a crash
-   * or a stall, counts nothing more. Returns false when the event was already counted. Event ids are remembered (as
-   * digests) in rolling buckets for `countedKeepSeconds` (a week by default), so a session that runs for a year stays small;
-   * a re-run later than that counts again.
+   * or a stall, counts nothing more. Returns false when the event was already counted. Events are remembered as
+   * their `shortDigest` (the buckets were a quarter of Redis at 100,000 e-mails, with ids naming a mailbox and a
+   * Graph message id) in rolling buckets for `countedKeepSeconds` (a week by default), so a session that runs for a
+   * year stays small; a re-run later than that counts again.
    */
   async incrOnce(sessionId: string, eventId: string, deltas: Partial<Record<CounterName, number>>): Promise<boolean> {
     const args = Object.entries(deltas)
@@ -169,7 +172,7 @@ export class SessionStore {
     const done = (await INCR_ONCE_SCRIPT.run(
       this.redis,
       [this.countersKey(sessionId), ...buckets],
-      [countedEventDigest(eventId), eventId, this.counted.ttlSeconds(), ...args],
+      [shortDigest(eventId), eventId, this.counted.ttlSeconds(), ...args],
     )) as number;
     return done === 1;
   }
@@ -190,14 +193,6 @@ export class SessionStore {
   async reset(): Promise<void> {
     await this.redis.del(this.currentKey, this.historyKey);
   }
-}
-
-/**
- * What a bucket remembers of a counted event: 22 characters (132 bits of SHA-256) instead of the id, which names a
- * mailbox and a Graph message id (about 140 characters); the buckets were a quarter of Redis at 100,000 e-mails.
- */
-export function countedEventDigest(eventId: string): string {
-  return createHash('sha256').update(eventId).digest('base64url').slice(0, 22);
 }
 
 function emptyCounters(): SessionCounters {
