@@ -44,7 +44,7 @@ return {f['s'] or '', f['r'] or ''}
 
 // KEYS[2] is the record under the key of versions before the digest: its fields join the record (the record's own
 // win), then it is deleted, so an e-mail in flight across an upgrade keeps what was known of it. Earlier versions
-// know only their key: upgrade ms4-sender first, then processor-worker, then ingest-api (README, Operations). The
+// know only their key: upgrade ms4-sender first, then processor-worker, then ingest-api (README, Decisions). The
 // merge and the reads' second key can go once this version has run for COUNTED_EVENTS_KEEP_SECONDS.
 const ADOPT_EARLIER_RECORD = `
 local earlier = redis.call('HGETALL', KEYS[2])
