@@ -10,7 +10,10 @@ import { readDocument } from './read-document';
 import type { ReadTask } from './reading';
 import { SAMPLES_DIR, WARM_UP_SAMPLES } from './warm-up-samples';
 
-/** Three readings of each sample took about 170 ms of a thread's CPU; its first 20 text PDFs then cost 144-146 ms, not 246-272. */
+/**
+ * Three readings of each sample took about 170 ms of a thread's CPU; its first 20 text PDFs then cost 144-146 ms,
+ * not 246-272.
+ */
 const ROUNDS = 3;
 
 /**

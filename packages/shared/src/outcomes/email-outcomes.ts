@@ -24,22 +24,20 @@ const DEFAULT_KEEP_S = 7 * 24 * 3600;
 // COMPLETE compares the first 16 characters of both kinds, so the whole keys that earlier versions stored still match.
 const COMPLETE = `
 local all = redis.call('HGETALL', KEYS[1])
-local accepted = {}
-for i = 1, #all, 2 do
-  if string.sub(all[i], 1, 2) == 'a:' then accepted[string.sub(all[i], 3, 18)] = true end
-end
-local expected = 0
-local f = {}
+local accepted, expected, session, rule = {}, {}, '', ''
 for i = 1, #all, 2 do
   local k = all[i]
-  f[k] = all[i + 1]
-  if string.sub(k, 1, 2) == 'e:' then
-    expected = expected + 1
-    if not accepted[string.sub(k, 3, 18)] then return false end
-  end
+  local kind = string.sub(k, 1, 2)
+  if kind == 'a:' then accepted[string.sub(k, 3, 18)] = true
+  elseif kind == 'e:' then expected[#expected + 1] = string.sub(k, 3, 18)
+  elseif k == 's' then session = all[i + 1]
+  elseif k == 'r' then rule = all[i + 1] end
 end
-if expected == 0 then return false end
-return {f['s'] or '', f['r'] or ''}
+if #expected == 0 then return false end
+for _, invoice in ipairs(expected) do
+  if not accepted[invoice] then return false end
+end
+return {session, rule}
 `;
 
 // KEYS[2] is the record under the key of versions before the digest: its fields join the record (the record's own

@@ -1,6 +1,6 @@
-import type { KeepJobs } from 'bullmq';
+import type { JobsOptions } from 'bullmq';
 
-type Keep = boolean | number | KeepJobs | undefined;
+type Keep = JobsOptions['removeOnComplete'];
 
 /**
  * How many completed flow parents to keep. A completed parent keeps every child's result (its `processed` hash)
