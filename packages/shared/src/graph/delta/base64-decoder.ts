@@ -1,4 +1,3 @@
-const NOT_BASE64 = /[^A-Za-z0-9+/=]/;
 const NOT_BASE64_ALL = /[^A-Za-z0-9+/=]/g;
 
 /**
@@ -25,13 +24,29 @@ export class Base64ChunkDecoder {
   }
 
   private take(final: boolean): Buffer | null {
-    let text = this.pending.join('');
-    // Line breaks or spaces (MIME-style base64) would shift the 4-character groups: drop them first.
-    if (NOT_BASE64.test(text)) text = text.replace(NOT_BASE64_ALL, '');
+    const text = this.pending.join('');
     const usable = final ? text.length : text.length - (text.length % 4);
-    const rest = text.slice(usable);
+    // Node's decoder skips characters that are not base64. Line breaks or spaces (MIME-style base64) would shift the
+    // 4-character groups, so fewer bytes than the characters promise means: strip them, then cut again. Checking the
+    // length of the answer costs nothing; scanning every chunk first cost ingest-api 5% of its CPU.
+    const bytes = Buffer.from(text.slice(0, usable), 'base64');
+    if (bytes.length === bytesPromised(text, usable)) return this.keep(text.slice(usable), bytes);
+    const clean = text.replace(NOT_BASE64_ALL, '');
+    const cleanUsable = final ? clean.length : clean.length - (clean.length % 4);
+    return this.keep(clean.slice(cleanUsable), Buffer.from(clean.slice(0, cleanUsable), 'base64'));
+  }
+
+  private keep(rest: string, bytes: Buffer): Buffer | null {
     this.pending = rest ? [rest] : [];
     this.pendingChars = rest.length;
-    return usable > 0 ? Buffer.from(text.slice(0, usable), 'base64') : null;
+    return bytes.length > 0 ? bytes : null;
   }
+}
+
+/** The bytes that `length` characters of clean base64 decode to: 3 per 4 characters, less the padding. */
+function bytesPromised(text: string, length: number): number {
+  let padding = 0;
+  if (length > 0 && text[length - 1] === '=') padding += 1;
+  if (length > 1 && text[length - 2] === '=') padding += 1;
+  return Math.floor((length * 3) / 4) - padding;
 }

@@ -1,0 +1,39 @@
+import { randomBytes } from 'node:crypto';
+import { Base64ChunkDecoder } from '../src/graph/delta/base64-decoder';
+
+/** Feeds `text` in pieces of `pieceLength` characters and joins every chunk the decoder gives back. */
+function decodeInPieces(text: string, pieceLength: number, chunkChars: number): Buffer {
+  const decoder = new Base64ChunkDecoder(chunkChars);
+  const out: Buffer[] = [];
+  for (let i = 0; i < text.length; i += pieceLength) {
+    const bytes = decoder.push(text.slice(i, i + pieceLength));
+    if (bytes !== null) out.push(bytes);
+  }
+  const last = decoder.end();
+  if (last !== null) out.push(last);
+  return Buffer.concat(out);
+}
+
+describe('Base64ChunkDecoder', () => {
+  const lengths = [0, 1, 2, 3, 1000, 1001, 1002, 4099];
+
+  it.each(lengths)('decodes %i bytes sent in pieces of any length', (length) => {
+    const bytes = randomBytes(length);
+    for (const piece of [1, 7, 64, 333])
+      expect(decodeInPieces(bytes.toString('base64'), piece, 100).equals(bytes)).toBe(true);
+  });
+
+  it.each(lengths)('decodes %i bytes of MIME-style base64 (line breaks every 76 characters) in pieces', (length) => {
+    const bytes = randomBytes(length);
+    const wrapped = bytes.toString('base64').replace(/(.{76})/g, '$1\r\n');
+    for (const piece of [1, 7, 64, 333]) expect(decodeInPieces(wrapped, piece, 100).equals(bytes)).toBe(true);
+  });
+
+  it('decodes base64 with spaces anywhere, and without its padding', () => {
+    const bytes = randomBytes(2000);
+    const spaced = bytes.toString('base64').replace(/(.{5})/g, '$1 ');
+    expect(decodeInPieces(spaced, 50, 64).equals(bytes)).toBe(true);
+    const unpadded = randomBytes(1000).toString('base64').replace(/=+$/, '');
+    expect(decodeInPieces(unpadded, 9, 64).equals(Buffer.from(unpadded, 'base64'))).toBe(true);
+  });
+});
