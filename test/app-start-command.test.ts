@@ -40,6 +40,6 @@ describe('the node command of the apps', () => {
     const cmd = startScript(app);
     expect(cmd[0]).toBe('node');
     expect(cmd[cmd.length - 1]).toBe('dist/main.js');
-    expect(cmd.slice(1, -1).every((flag) => /^--[a-z-]+(=[\w.,-]+)?$/.test(flag))).toBe(true);
+    expect(cmd.slice(1, -1).every((flag) => /^--[a-z0-9-]+(=[\w.,-]+)?$/.test(flag))).toBe(true);
   });
 });
