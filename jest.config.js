@@ -5,6 +5,7 @@ const packages = [
   'packages/graph-sim',
   'packages/ms4-sim',
   'packages/s3-sim',
+  'packages/bench',
   'apps/ingest-api',
   'apps/processor-worker',
   'apps/ms4-sender',

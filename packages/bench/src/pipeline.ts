@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startGraphSim, trustCa, type GraphSim } from '@ms1/graph-sim';
 import { startMs4Sim, type Ms4Sim } from '@ms1/ms4-sim';
+import { cleanupMarker, recordCleanup } from './settle';
 import { appEnv, freePort, startApp, startRedisServer, type AppProcess, type PrivateRedis } from '@ms1/test-utils';
 import { cleanupAll, onCleanup, trackPid, untrackPid } from './cleanup';
 import { postJson } from './http';
@@ -80,7 +81,10 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
   const CONTROL_TOKEN = freshSecret();
   const MS4_TOKEN = freshSecret();
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ms1-bench-'));
-  onCleanup('work dir', async () => fs.rmSync(workDir, { recursive: true, force: true }));
+  onCleanup('work dir', async () => {
+    fs.rmSync(workDir, { recursive: true, force: true });
+    recordCleanup(cleanupMarker());
+  });
 
   const redis = await startRedisServer({ dir: workDir });
   trackPid(redis.pid);
