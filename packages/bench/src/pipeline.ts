@@ -5,10 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { startGraphSim, trustCa, type GraphSim } from '@ms1/graph-sim';
 import { startMs4Sim, type Ms4Sim } from '@ms1/ms4-sim';
-import { cleanupMarker, recordCleanup } from './settle';
 import { appEnv, freePort, startApp, startRedisServer, type AppProcess, type PrivateRedis } from '@ms1/test-utils';
 import { cleanupAll, onCleanup, trackPid, untrackPid } from './cleanup';
 import { postJson } from './http';
+import { cleanupMarker, recordCleanup } from './settle';
 import { seedMailboxes, type SeedSummary } from './seed';
 import { cpuSeconds, peakRssMb } from './stats';
 
