@@ -16,7 +16,7 @@ import { progressBars } from './progress';
 import { buildReport, type BenchReport } from './report';
 import type { GraphMode, Pipeline } from './pipeline';
 import { runCommand, runSession, upPipeline } from './run';
-import { cleanupMarker, SETTLE_SECONDS, settleWaitMs } from './settle';
+import { SETTLE_SECONDS, waitForSettledFileSystem } from './settle';
 import { runSteady } from './steady';
 import { graphStats, ms4Batches, ms4Receipts, ms4Stats, redisPeakMemoryMb, sampleRedisMemory } from './stats';
 import { table } from './table';
@@ -27,7 +27,8 @@ const USAGE = `pnpm bench [-- --graph real|unthrottled (real) --invoices N (1000
   their timeToMs4ByMailbox counts from that arrival)
   --processor-concurrency C (8) --out FILE (bench-results/latest.json) --random-seed S --timeout-seconds T --log-level L
   --cpu-prof DIR (each app writes V8 CPU profiles into DIR/<app>/)
-  --settle-seconds S (360: a run that starts less than S seconds after another's cleanup waits, docs/performance.md)]
+  --settle-seconds S (360: on ext4 without a journal, a run that starts less than S seconds after another's cleanup
+  waits, docs/performance.md)]
 pnpm bench -- --steady MINUTES [--rate E (e-mails per second, 4) --window S (retention windows, 300) --out FILE]`;
 
 runCommand(async (setPipeline) => {
@@ -65,7 +66,7 @@ runCommand(async (setPipeline) => {
   const graphMode = graphModeOf(parsed.str('graph'));
   const out = path.resolve(repoRoot, parsed.str('out') ?? 'bench-results/latest.json');
 
-  const settleWaitSeconds = await settle(parsed.str('settle-seconds'));
+  const settleWaitSeconds = await waitForSettledFileSystem(settleSecondsOf(parsed.str('settle-seconds')));
   const p = await upPipeline({ ...opts, graphMode });
   setPipeline(p);
   const concurrency = opts.processors * opts.processorConcurrency;
@@ -153,21 +154,13 @@ runCommand(async (setPipeline) => {
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 });
 
-/** Waits until the last run's cleanup is old enough not to weigh on this run's file creations; answers the wait. */
-async function settle(raw: string | undefined): Promise<number> {
-  const seconds = raw === undefined ? SETTLE_SECONDS : Number(raw);
-  if (!Number.isInteger(seconds) || seconds < 0) {
+function settleSecondsOf(raw: string | undefined): number {
+  if (raw === undefined) return SETTLE_SECONDS;
+  if (!/^\d+$/.test(raw)) {
     process.stderr.write(`--settle-seconds: an integer >= 0 expected (got ${raw})\n${USAGE}\n`);
     process.exit(2);
   }
-  const waitMs = settleWaitMs(cleanupMarker(), seconds * 1000);
-  if (waitMs === 0) return 0;
-  say(
-    `waiting ${Math.ceil(waitMs / 1000)} s: an earlier run deleted its files less than ${seconds} s ago, and ext4 ` +
-      'makes new files cost more for that long (--settle-seconds 0 not to wait)',
-  );
-  await new Promise((resolve) => setTimeout(resolve, waitMs));
-  return Math.round(waitMs / 1000);
+  return Number(raw);
 }
 
 function graphModeOf(raw: string | undefined): GraphMode {

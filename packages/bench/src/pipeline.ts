@@ -82,8 +82,11 @@ export async function startPipeline(opts: PipelineOptions): Promise<Pipeline> {
   const MS4_TOKEN = freshSecret();
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'ms1-bench-'));
   onCleanup('work dir', async () => {
-    fs.rmSync(workDir, { recursive: true, force: true });
-    recordCleanup(cleanupMarker());
+    try {
+      fs.rmSync(workDir, { recursive: true, force: true });
+    } finally {
+      recordCleanup(cleanupMarker());
+    }
   });
 
   const redis = await startRedisServer({ dir: workDir });

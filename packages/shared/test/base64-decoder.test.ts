@@ -36,4 +36,11 @@ describe('Base64ChunkDecoder', () => {
     const unpadded = randomBytes(1000).toString('base64').replace(/=+$/, '');
     expect(decodeInPieces(unpadded, 9, 64).equals(Buffer.from(unpadded, 'base64'))).toBe(true);
   });
+
+  it('decodes URL-safe base64 alike, with or without line breaks', () => {
+    const bytes = randomBytes(3000);
+    const urlSafe = bytes.toString('base64url');
+    expect(decodeInPieces(urlSafe, 7, 100).equals(bytes)).toBe(true);
+    expect(decodeInPieces(urlSafe.replace(/(.{76})/g, '$1\r\n'), 7, 100).equals(bytes)).toBe(true);
+  });
 });
