@@ -25,10 +25,15 @@ const common = {
   help: { type: 'boolean' },
 } as const;
 
-function int(name: string, raw: string | undefined, dflt: number, min: number): number {
+/**
+ * An integer flag of at least `min`, written in digits only: `Number()` would also take "1e3", " 5" or "0x10".
+ * Throws `UsageError` naming the flag.
+ */
+export function intFlag(name: string, raw: string | undefined, dflt: number, min: number): number {
   if (raw === undefined) return dflt;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name}: an integer >= ${min} expected (got ${raw})`);
+  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n) || n < min)
+    throw new UsageError(`--${name}: an integer >= ${min} expected (got ${raw})`);
   return n;
 }
 
@@ -73,12 +78,12 @@ export function parseCommon<E extends Record<string, { type: 'string' | 'boolean
   const str = (k: string): string | undefined => (typeof v[k] === 'string' ? v[k] : undefined);
   const timeout = str('timeout-seconds');
   const opts: CommonOptions = {
-    emails: int(countFlag, str(countFlag), defaults.count, 1),
-    mailboxes: int('mailboxes', str('mailboxes'), 2, 1),
-    processors: int('processors', str('processors'), defaults.processors, 1),
-    processorConcurrency: int('processor-concurrency', str('processor-concurrency'), 8, 1),
-    randomSeed: int('random-seed', str('random-seed'), 2026, 0),
-    timeoutSeconds: timeout === undefined ? undefined : int('timeout-seconds', timeout, 0, 1),
+    emails: intFlag(countFlag, str(countFlag), defaults.count, 1),
+    mailboxes: intFlag('mailboxes', str('mailboxes'), 2, 1),
+    processors: intFlag('processors', str('processors'), defaults.processors, 1),
+    processorConcurrency: intFlag('processor-concurrency', str('processor-concurrency'), 8, 1),
+    randomSeed: intFlag('random-seed', str('random-seed'), 2026, 0),
+    timeoutSeconds: timeout === undefined ? undefined : intFlag('timeout-seconds', timeout, 0, 1),
     logLevel: logLevel(str('log-level')),
     cpuProfDir: cpuProfDir(str('cpu-prof')),
   };

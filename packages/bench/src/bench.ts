@@ -6,7 +6,7 @@ import { startRedisCommandCount } from './redis-commands';
 import fs from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '@ms1/test-utils';
-import { parseOrExit } from './args';
+import { intFlag, parseOrExit, UsageError } from './args';
 import { runBaseline, type BaselineResult } from './baseline';
 import { checkCompleteness } from './completeness';
 import { seedLate } from './late-arrival';
@@ -155,12 +155,13 @@ runCommand(async (setPipeline) => {
 });
 
 function settleSecondsOf(raw: string | undefined): number {
-  if (raw === undefined) return SETTLE_SECONDS;
-  if (!/^\d+$/.test(raw)) {
-    process.stderr.write(`--settle-seconds: an integer >= 0 expected (got ${raw})\n${USAGE}\n`);
+  try {
+    return intFlag('settle-seconds', raw, SETTLE_SECONDS, 0);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`${err.message}\n${USAGE}\n`);
     process.exit(2);
   }
-  return Number(raw);
 }
 
 function graphModeOf(raw: string | undefined): GraphMode {
