@@ -49,6 +49,8 @@ describe('apps as processes', () => {
         ATTACHMENT_DIR: attachmentDir,
         MS4_BASE_URL: ms4.baseUrl,
         MS4_BATCH_MAX_WAIT_MS: '100',
+        // Two, not the default one: every thread of the pool must be warm before the first e-mail.
+        EXTRACT_THREADS: '2',
       });
       const processor = await startApp('processor-worker', { env });
       running.push(processor);

@@ -140,7 +140,7 @@ export const variables = {
   S3_FORCE_PATH_STYLE: v.flag('storage.s3.forcePathStyle').default(false),
   PROCESSOR_CONCURRENCY: v.number('processing.concurrency', count(1, 256)).default(8),
   // Reading untrusted documents in the processor: reader threads, each document's limits, each e-mail's budget.
-  EXTRACT_THREADS: v.number('extraction.threads', count(1, 64)).default(2),
+  EXTRACT_THREADS: v.number('extraction.threads', count(1, 64)).default(1),
   DOCUMENT_TIME_LIMIT_MS: v.number('extraction.documentTimeLimitMs', count(100)).default(15_000),
   DOCUMENT_MEMORY_LIMIT_MB: v.number('extraction.documentMemoryLimitMb', count(64, 16_384)).default(256),
   EMAIL_TIME_BUDGET_MS: v.number('extraction.emailTimeBudgetMs', count(100)).default(60_000),
