@@ -48,7 +48,7 @@ COPY docker/app-entrypoint.sh /usr/local/bin/ms1-entrypoint
 WORKDIR /app
 # The code stays root's: the app cannot change it.
 COPY --from=app-build /out ./
-# The app's node command is its `start` script, flags included. They differ per app (README, "Decisions recorded
+# The app's node command is its `start` script, flags included. They may differ per app (README, "Decisions recorded
 # here"), so the image runs what its own package.json says, written out here, never a copy kept equal by hand. No
 # start script fails the build, not the container's first start.
 RUN node -p "require('./package.json').scripts.start ?? process.exit(1)" > /app/start-command

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 // The benchmark, the checks and the tests start each app with its `start` script; the image must run that same
-// node command, or the benchmark would measure a process production does not run. The flags differ per app, so the
+// node command, or the benchmark would measure a process production does not run. The flags may differ per app, so the
 // image writes its app's start script out at build and its CMD runs what was written (word-split by the shell:
 // flags without spaces or glob characters).
 const root = path.resolve(__dirname, '..');

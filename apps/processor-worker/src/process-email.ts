@@ -1,4 +1,5 @@
 import {
+  HandBackError,
   JobName,
   jobIds,
   PermanentError,
@@ -110,6 +111,9 @@ export function processEmailHandler(deps: ProcessDeps): JobHandler<'process-emai
       }
     }
 
+    // Documents in flight when the readers shut down (SIGTERM past the workers' grace) fail for that, not for what
+    // they hold: the e-mail goes back to its queue with its attempts, not to the dead-letter queue as unreadable.
+    if (deps.reader.closed) throw new HandBackError('the document readers shut down while the e-mail was read');
     if (items.length === 0) {
       if (await deps.sessions.incrOnce(email.sessionId, countOnce, { processed: 1, unreadable: 1 }))
         await deps.daily?.incr(email.mailboxId, { unreadable: 1 });

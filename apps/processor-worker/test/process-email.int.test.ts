@@ -8,6 +8,7 @@ import {
   createLogger,
   createRedis,
   EmailOutcomes,
+  HandBackError,
   jobIds,
   JobName,
   keyPrefix,
@@ -25,7 +26,7 @@ import {
 } from '@ms1/shared';
 import { cleanPrefix, testRedisUrl, uniquePrefix } from '@ms1/test-utils';
 import { DocumentReader } from '../src/extract';
-import { processEmailHandler } from '../src/process-email';
+import { processEmailHandler, type ProcessDeps } from '../src/process-email';
 import { readFixture } from './helpers/fixtures';
 
 // The processor's handler called directly on real BullMQ jobs, with the real attachment store and Redis. The
@@ -40,6 +41,7 @@ describe('process-email handler (real Redis, real attachment store)', () => {
   let sessions: SessionStore;
   let attachments: AttachmentStore;
   let session: Session;
+  let deps: ProcessDeps;
   let handler: ReturnType<typeof processEmailHandler>;
   const reader = new DocumentReader({ threads: 1, documentMemoryLimitMb: 256 });
 
@@ -58,7 +60,8 @@ describe('process-email handler (real Redis, real attachment store)', () => {
     attachments = createAttachmentStore(config.storage);
     const { graph } = createGraphStack(config, connection, keyPrefix(prefix), logger, sessions);
     const outcomes = new EmailOutcomes(connection, keyPrefix(prefix), producer);
-    handler = processEmailHandler({ producer, attachments, graph, sessions, reader, outcomes });
+    deps = { producer, attachments, graph, sessions, reader, outcomes };
+    handler = processEmailHandler(deps);
     session = await sessions.start({
       pollingMode: 'manual',
       pollingIntervalSeconds: 300,
@@ -138,5 +141,18 @@ describe('process-email handler (real Redis, real attachment store)', () => {
     expect(failure).toBeInstanceOf(PermanentError);
     expect((failure as Error).message).toMatch(/^invoice e-mail with no readable invoice: invoice-4711\.pdf: /);
     expect(await counters()).toMatchObject({ processed: 3, unreadable: 1 });
+  });
+
+  it('hands an e-mail back to its queue, counting nothing, when the readers shut down under its documents', async () => {
+    const closedReader = new DocumentReader({ threads: 1, documentMemoryLimitMb: 256 });
+    await closedReader.close();
+    const stopping = processEmailHandler({ ...deps, reader: closedReader });
+    const xml = readFixture('ubl/ubl-tc434-example1.xml');
+    const job = await email('m-shutdown', 'Invoice 9', [await stored('invoice-9.xml', 'application/xml', xml)]);
+    const before = await counters();
+    const failure = await stopping(job, run).catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(HandBackError);
+    expect(failure).not.toBeInstanceOf(PermanentError);
+    expect(await counters()).toEqual(before);
   });
 });

@@ -173,12 +173,13 @@ function graphModeOf(raw: string | undefined): GraphMode {
 
 function mailboxSizesOf(raw: string | undefined): number[] | undefined {
   if (raw === undefined) return undefined;
-  const sizes = raw.split(',').map(Number);
-  if (sizes.length === 0 || sizes.some((n) => !Number.isInteger(n) || n < 1)) {
+  try {
+    return raw.split(',').map((part) => intFlag('mailbox-sizes', part, 0, 1));
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
     process.stderr.write(`--mailbox-sizes: positive integers separated by commas (got ${raw})\n${USAGE}\n`);
     process.exit(2);
   }
-  return sizes;
 }
 
 async function baselineRun(p: Pipeline, jobs: number, concurrency: number): Promise<BaselineResult> {

@@ -65,6 +65,11 @@ export class DocumentReader {
     return this.pool.warmThreadReports;
   }
 
+  /** True once the readers were closed (shutdown): readings that failed since say nothing about the documents. */
+  get closed(): boolean {
+    return this.pool.isClosed;
+  }
+
   /** The reader threads' ids (tests check a thread stopped for its budget is replaced). */
   get threadIds(): number[] {
     return this.pool.threadIds;

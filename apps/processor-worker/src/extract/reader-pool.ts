@@ -161,6 +161,11 @@ export class ReaderPool {
     return this.pool?.threads.map((t) => t.threadId) ?? [];
   }
 
+  /** True once close() was called: a document that failed since failed for that, not for what it holds. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** Stops every thread; documents in flight resolve as failed. Safe to call twice. */
   async close(): Promise<void> {
     this.closed = true;

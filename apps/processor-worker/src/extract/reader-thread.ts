@@ -12,7 +12,7 @@ import { readWarmUpSamples } from './read-warm-up-samples';
 silenceConsole();
 
 /**
- * Warm-up: pdfjs and its worker are imported and compiled (1.7 s of CPU for the two threads in a profile on a busy
+ * Warm-up: pdfjs and its worker are imported and compiled (1.7 s of CPU for two threads in a profile on a busy
  * machine), and sample invoices read, before the thread takes a document, not inside the first documents' time
  * limits. A failure surfaces with the first PDF.
  */

@@ -1,4 +1,5 @@
-// One DocumentReader per test file (two reader threads, the production defaults otherwise), closed after the file.
+// One DocumentReader per test file, closed after the file: two reader threads (production runs one), the production
+// defaults otherwise.
 import { DocumentReader, type DocumentInput, type DocumentResult, type ExtractLimits } from '../../src/extract';
 
 export function testReader(): {
