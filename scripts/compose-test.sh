@@ -136,8 +136,8 @@ docker kill "$victim" >/dev/null
 # cannot prove it (both replicas may finish and find the wait list empty between the count and the kill); with 8
 # or fewer, only the delivery of every invoice is asserted.
 held_at_kill=$(redis_cli LLEN '{ms1}:email-inbound:active')
-both_held=0
-[ "$held_at_kill" -gt 8 ] && both_held=1
+victim_held=0
+[ "$held_at_kill" -gt 8 ] && victim_held=1
 at_kill=$(ms4_invoices)
 log "killed processor-worker $(docker inspect -f '{{.Name}}' "$victim") with $at_kill of $EXPECTED invoices at ms4-sim, $held_at_kill e-mails active right after"
 [ "$at_kill" -lt "$EXPECTED" ] || { echo "compose-test: the run was over before the kill" >&2; exit 1; }
@@ -152,7 +152,7 @@ log "ms4-sim holds $delivered of $EXPECTED invoices ($(echo "$STATS" | json 'd["
 # The e-mails the killed replica held, finished by the other one.
 taken_over=$(docker compose --profile demo exec -T redis sh -c \
   "redis-cli --scan --pattern '{ms1}:email-inbound:*' | sed 's/^/HGET /; s/\$/ stc/' | redis-cli 2>/dev/null | grep -c '^[1-9]'" || true)
-if [ "$both_held" = 1 ]; then
+if [ "$victim_held" = 1 ]; then
   [ "${taken_over:-0}" -gt 0 ] || { echo "compose-test: no job was taken over from the killed replica" >&2; exit 1; }
 else
   log "the killed replica held no job provably (8 or fewer active right after the kill): takeover not asserted"

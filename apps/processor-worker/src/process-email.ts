@@ -88,6 +88,10 @@ export function processEmailHandler(deps: ProcessDeps): JobHandler<'process-emai
       const input = { name: a.name, contentType: a.contentType, bytes: doc.bytes };
       // The document's bytes are not needed here afterwards: the reader may move them to its thread.
       const result = await deps.reader.extract(input, { budget, handOver: true });
+      // A document in flight when the readers shut down (SIGTERM past the workers' grace) failed for that, not for
+      // what it holds: the e-mail goes back to its queue with its attempts, its other documents not loaded, rather
+      // than to the dead-letter queue as unreadable.
+      if (deps.reader.closed) throw new HandBackError('the document readers shut down while the e-mail was read');
       if (result.invoices.length === 0) {
         problems.push(`${a.name}: ${result.outcome} (${result.reason})`);
         continue;
@@ -111,9 +115,6 @@ export function processEmailHandler(deps: ProcessDeps): JobHandler<'process-emai
       }
     }
 
-    // Documents in flight when the readers shut down (SIGTERM past the workers' grace) fail for that, not for what
-    // they hold: the e-mail goes back to its queue with its attempts, not to the dead-letter queue as unreadable.
-    if (deps.reader.closed) throw new HandBackError('the document readers shut down while the e-mail was read');
     if (items.length === 0) {
       if (await deps.sessions.incrOnce(email.sessionId, countOnce, { processed: 1, unreadable: 1 }))
         await deps.daily?.incr(email.mailboxId, { unreadable: 1 });

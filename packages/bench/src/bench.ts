@@ -48,12 +48,15 @@ runCommand(async (setPipeline) => {
     USAGE,
   );
   if (!parsed) return;
-  const mailboxSizes = mailboxSizesOf(parsed.str('mailbox-sizes'));
-  const lateSmall = parsed.values['late-small'] === true;
-  if (lateSmall && (!mailboxSizes || mailboxSizes.length < 2)) {
-    process.stderr.write(`--late-small needs --mailbox-sizes with two mailboxes or more\n${USAGE}\n`);
+  let flags: BenchFlags;
+  try {
+    flags = benchFlags(parsed.str, parsed.values['late-small'] === true);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`${err.message}\n${USAGE}\n`);
     process.exit(2);
   }
+  const { mailboxSizes, lateSmall, graphMode, settleSeconds } = flags;
   const opts = mailboxSizes
     ? {
         ...parsed.opts,
@@ -63,10 +66,9 @@ runCommand(async (setPipeline) => {
         mailboxSizes: lateSmall ? mailboxSizes.map((n, i) => (i === 0 ? n : 0)) : mailboxSizes,
       }
     : parsed.opts;
-  const graphMode = graphModeOf(parsed.str('graph'));
   const out = path.resolve(repoRoot, parsed.str('out') ?? 'bench-results/latest.json');
 
-  const settleWaitSeconds = await waitForSettledFileSystem(settleSecondsOf(parsed.str('settle-seconds')));
+  const settleWaitSeconds = await waitForSettledFileSystem(settleSeconds);
   const p = await upPipeline({ ...opts, graphMode });
   setPipeline(p);
   const concurrency = opts.processors * opts.processorConcurrency;
@@ -154,31 +156,38 @@ runCommand(async (setPipeline) => {
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 });
 
-function settleSecondsOf(raw: string | undefined): number {
-  try {
-    return intFlag('settle-seconds', raw, SETTLE_SECONDS, 0);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`${err.message}\n${USAGE}\n`);
-    process.exit(2);
-  }
+interface BenchFlags {
+  mailboxSizes: number[] | undefined;
+  lateSmall: boolean;
+  graphMode: GraphMode;
+  settleSeconds: number;
+}
+
+/** The bench's own flags (the common ones are parseOrExit's); a bad one throws UsageError. */
+function benchFlags(str: (flag: string) => string | undefined, lateSmall: boolean): BenchFlags {
+  const mailboxSizes = mailboxSizesOf(str('mailbox-sizes'));
+  if (lateSmall && (!mailboxSizes || mailboxSizes.length < 2))
+    throw new UsageError('--late-small needs --mailbox-sizes with two mailboxes or more');
+  return {
+    mailboxSizes,
+    lateSmall,
+    graphMode: graphModeOf(str('graph')),
+    settleSeconds: intFlag('settle-seconds', str('settle-seconds'), SETTLE_SECONDS, 0),
+  };
 }
 
 function graphModeOf(raw: string | undefined): GraphMode {
   if (raw === undefined || raw === 'real') return 'real';
   if (raw === 'unthrottled') return 'unthrottled';
-  process.stderr.write(`--graph: real or unthrottled (got ${raw})\n${USAGE}\n`);
-  process.exit(2);
+  throw new UsageError(`--graph: real or unthrottled (got ${raw})`);
 }
 
 function mailboxSizesOf(raw: string | undefined): number[] | undefined {
   if (raw === undefined) return undefined;
   try {
     return raw.split(',').map((part) => intFlag('mailbox-sizes', part, 0, 1));
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`--mailbox-sizes: positive integers separated by commas (got ${raw})\n${USAGE}\n`);
-    process.exit(2);
+  } catch {
+    throw new UsageError(`--mailbox-sizes: positive integers separated by commas (got ${raw})`);
   }
 }
 
